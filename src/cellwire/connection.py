@@ -1,0 +1,115 @@
+"""One browser page's connection to this kernel: the comm its runtime opened, and how to reach it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from .buffers import split_by_sizes
+from .delivery import Sender
+from .wire import ProtocolError
+
+
+class Uploads:
+    """Reassembles messages the page split into chunks to stay under the 10 MiB frame limit."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._parts: dict[str, list[memoryview]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def add_chunk(self, upload_id: str, index: int, chunk: memoryview) -> None:
+        parts = self._parts.setdefault(upload_id, [])
+        if index != len(parts):
+            self.discard(upload_id)
+            raise ProtocolError("bad-upload", f"upload {upload_id!r}: chunk {index} arrived, expected {len(parts)}")
+        size = self._sizes.get(upload_id, 0) + len(chunk)
+        if size > self.max_bytes:
+            self.discard(upload_id)
+            raise ProtocolError(
+                "too-large",
+                f"upload {upload_id!r} exceeds cellwire.link.max_upload_bytes={self.max_bytes}; "
+                "raise it in the kernel if this is intended",
+            )
+        self._sizes[upload_id] = size
+        parts.append(chunk)
+
+    def complete(self, upload: dict[str, Any]) -> list[memoryview]:
+        upload_id = upload["id"]
+        parts = self._parts.pop(upload_id, [])
+        self._sizes.pop(upload_id, None)
+        if len(parts) != upload["chunks"]:
+            raise ProtocolError(
+                "bad-upload", f"upload {upload_id!r} announced {upload['chunks']} chunks, {len(parts)} arrived"
+            )
+        blob = memoryview(b"".join(parts)) if len(parts) != 1 else parts[0]
+        try:
+            return split_by_sizes(blob, upload["sizes"])
+        except ValueError as err:
+            raise ProtocolError("bad-upload", f"upload {upload_id!r}: {err}") from None
+
+    def discard(self, upload_id: str) -> None:
+        self._parts.pop(upload_id, None)
+        self._sizes.pop(upload_id, None)
+
+    def clear(self) -> None:
+        self._parts.clear()
+        self._sizes.clear()
+
+
+class PageConnection:
+    """A page runtime's comm. Messages go over iopub until the direct shell route is proven.
+
+    Switching is ordered: on ``direct-ok`` the kernel sends a ``switch`` marker on iopub and only
+    then uses the direct route; the page holds direct messages until it has seen the marker, so
+    nothing sent earlier on iopub is overtaken.
+    """
+
+    def __init__(self, comm: Any, hello: dict[str, Any], identity: bytes, direct: Sender | None,
+                 max_upload_bytes: int):
+        self.comm = comm
+        self.id: str = comm.comm_id
+        self.page: str = hello["page"]
+        self.identity = identity
+        self.uploads = Uploads(max_upload_bytes)
+        self.sent_modules: set[str] = set()
+        self.closed = False
+        self._direct = direct
+        self._route = "iopub"
+        self._lock = threading.Lock()
+
+    @property
+    def route(self) -> str:
+        return self._route
+
+    @property
+    def can_go_direct(self) -> bool:
+        return self._direct is not None
+
+    def send(self, data: dict[str, Any], buffers: Sequence[memoryview] = ()) -> None:
+        """Send one cellwire message to this page (safe from any thread)."""
+        if self.closed:
+            return
+        with self._lock:
+            if self._route == "direct":
+                self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
+            else:
+                self.comm.send(data, buffers=list(buffers))
+
+    def probe_direct(self) -> None:
+        if self._direct is not None:
+            self._direct(self.identity, {"comm_id": self.id, "data": {"op": "direct-probe"}}, ())
+
+    def go_direct(self) -> None:
+        """The page saw our probe over the direct route: mark the switch on iopub, then use it."""
+        if self._direct is None:
+            raise ProtocolError("unexpected", "'direct-ok' but this kernel has no direct route")
+        with self._lock:
+            if self._route != "direct":
+                self.comm.send({"op": "switch"})
+                self._route = "direct"
+
+    def close(self) -> None:
+        self.closed = True
+        self.uploads.clear()

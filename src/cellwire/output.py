@@ -1,0 +1,53 @@
+"""The output bundle of a live object: a static snapshot plus a small loader, and plain text.
+
+Trusted pages run the loader, which swaps the snapshot for the live view. Untrusted pages,
+reopened notebooks, nbconvert and GitHub strip the script and still show the snapshot. Nothing in
+the bundle is a credential: the loader reads the server's address and token from the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import uuid
+from typing import Any
+
+from . import assets, identity
+from ._version import PROTOCOL, __version__
+
+MIME_HTML = "text/html"
+MIME_TEXT = "text/plain"
+
+
+def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
+    """What the loader needs to find the kernel and the object (all of it safe to save)."""
+    return {
+        "el": element_id,
+        "target": target_id,
+        "instance": identity.INSTANCE_ID,
+        "kernel_id": identity.current_kernel_id(),
+        "v": __version__,
+        "protocol": PROTOCOL,
+    }
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element (no '</script>' or '<!--' can end it)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def bundle(target_id: str, snapshot_html: str, text: str) -> dict[str, str]:
+    """The mimebundle for one display of a live object."""
+    element_id = "cellwire-" + uuid.uuid4().hex
+    loader = assets.loader_source().replace("__CELLWIRE_SPEC__", script_json(loader_spec(target_id, element_id)))
+    markup = (
+        f'<div id="{element_id}" class="cellwire-output">'
+        f'<div class="cellwire-snapshot">{snapshot_html}</div>'
+        f"</div><script>{loader}</script>"
+    )
+    return {MIME_HTML: markup, MIME_TEXT: text}
+
+
+def escape(text: Any) -> str:
+    """Text for HTML, always as text (never markup)."""
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,324 @@
+// The page side of the link to one kernel: a comm opened from the browser to target "cellwire",
+// the handshake, routing of messages to the output views of this page, and the reconnect and
+// restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
+
+import { KernelSocket } from "./transport.js";
+
+export const PROTOCOL = 1;
+/** Buffers larger than this in one message are uploaded in chunks (the server closes a socket
+ * on frames over 10 MiB). */
+export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
+export const CHUNK_BYTES = 8 * 1024 * 1024;
+/** Messages a view may queue while the connection is down; beyond that they are refused. */
+const MAX_QUEUED = 1000;
+
+export class KernelLink {
+  constructor(runtime, kernelId) {
+    this.runtime = runtime;
+    this.kernelId = kernelId;
+    this.views = new Map(); // view id -> OutputView
+    this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
+    this.detail = "";
+    this.commId = null;
+    this.welcome = null;
+    this.route = "iopub";
+    this._held = []; // direct messages that arrived before the "switch" marker
+    this._queue = []; // view messages waiting for the link to be live
+    this._requests = new Map(); // msg_id -> resolve, for shell replies
+    this._pings = new Map();
+    this._pingId = 0;
+    this._helloWaiter = null;
+    this._probing = null;
+    this._onSwitch = null;
+    this.socket = new KernelSocket(runtime.boot, kernelId, {
+      onMessage: (msg) => this._onMessage(msg),
+      onState: (state, detail) => this._onSocketState(state, detail),
+    });
+    this.ready = this.socket.connect().then(() => this._hello());
+    this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
+  }
+
+  // -- handshake -------------------------------------------------------------------------------
+  _hello() {
+    const previous = this.commId;
+    this.commId = this.runtime.boot.uuid();
+    this.route = "iopub";
+    this._held = [];
+    const data = {
+      op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
+      runtime: this.runtime.version, kernel_id: this.kernelId,
+    };
+    if (previous) data.replaces = previous;
+    return new Promise((resolve, reject) => {
+      this._helloWaiter = { resolve, reject };
+      this._trace(data, 0);
+      this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data });
+    });
+  }
+
+  async _onWelcome(data) {
+    this.welcome = data;
+    // Give the direct route (probed right after the welcome) a moment, so attach replies and
+    // everything after them skip the broadcast iopub route.
+    if (data.direct && this.route !== "direct") await this._switched(1000);
+    this._setState("live");
+    if (this._helloWaiter) this._helloWaiter.resolve(data);
+    this._helloWaiter = null;
+    for (const view of this.views.values()) this._sendAttach(view);
+    this._flushQueue();
+  }
+
+  _switched(timeoutMs) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      this._onSwitch = done;
+      function done() { clearTimeout(timer); resolve(); }
+    });
+  }
+
+  /** Ask the kernel over shell; resolves with the reply's content. */
+  request(msgType, content, timeoutMs = 10000) {
+    return new Promise((resolve, reject) => {
+      const id = this.socket.send("shell", msgType, content);
+      const timer = setTimeout(() => {
+        this._requests.delete(id);
+        reject(new Error(`${msgType} got no reply in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this._requests.set(id, (reply) => { clearTimeout(timer); resolve(reply); });
+    });
+  }
+
+  /** Does this kernel (still) have cellwire loaded, and our comm open? */
+  async _inspect() {
+    const reply = await this.request("comm_info_request", { target_name: "cellwire" }, 60000);
+    const comms = Object.keys(reply.comms || {});
+    return {
+      hasCellwire: comms.some((id) => id.startsWith("cellwire-beacon-")),
+      hasOurComm: this.commId !== null && comms.includes(this.commId),
+    };
+  }
+
+  // -- incoming --------------------------------------------------------------------------------
+  _onMessage(msg) {
+    const type = msg.header.msg_type;
+    if (msg.channel === "iopub") {
+      if (type === "status") {
+        const state = msg.content.execution_state;
+        if ((state === "restarting" || state === "starting") && this.welcome) this._kernelRestarted();
+        else if (state === "idle" && this.state === "restarted") this._probeAfterRestart();
+        return;
+      }
+      if ((type === "comm_msg" || type === "comm_close") && msg.content.comm_id === this.commId) {
+        if (type === "comm_close") this._kernelClosedComm();
+        else this._handle(msg.content.data || {}, msg.buffers);
+      }
+      return;
+    }
+    if (msg.channel === "shell") {
+      if (type === "comm_msg" && msg.content.comm_id === this.commId) {
+        const data = msg.content.data || {};
+        if (data.op === "direct-probe") this._commMsg({ op: "direct-ok" }, []);
+        else if (this.route === "direct") this._handle(data, msg.buffers);
+        else this._held.push([data, msg.buffers]);
+        return;
+      }
+      const waiter = this._requests.get(msg.parent_header.msg_id);
+      if (waiter) {
+        this._requests.delete(msg.parent_header.msg_id);
+        waiter(msg.content);
+      }
+    }
+  }
+
+  _handle(data, buffers) {
+    if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
+    switch (data.op) {
+      case "welcome":
+        return this._onWelcome(data);
+      case "switch":
+        this.route = "direct";
+        for (const [held, bufs] of this._held.splice(0)) this._handle(held, bufs);
+        if (this._onSwitch) this._onSwitch();
+        this._onSwitch = null;
+        return;
+      case "attached":
+        return this.views.get(data.view)?._attached(data, buffers);
+      case "msg":
+        if (data.view) return this.views.get(data.view)?._receive(data.data, buffers);
+        for (const view of this.views.values()) {
+          if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
+        }
+        return;
+      case "closed":
+        for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
+        return;
+      case "pong": {
+        const resolve = this._pings.get(data.id);
+        this._pings.delete(data.id);
+        return resolve && resolve();
+      }
+      case "error":
+        return this._onError(data);
+      default:
+        console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(data.op)}); is the page runtime older than the kernel's?`);
+    }
+  }
+
+  _onError(data) {
+    if (data.fatal) {
+      this._setState("failed", data.message);
+      if (this._helloWaiter) this._helloWaiter.reject(new Error(data.message));
+      this._helloWaiter = null;
+      return;
+    }
+    const view = data.view && this.views.get(data.view);
+    if (view) view._error(data);
+    else console.warn(`cellwire: the kernel reported: ${data.message} (${data.code})`);
+  }
+
+  // -- lifecycle -------------------------------------------------------------------------------
+  _onSocketState(state, detail) {
+    if (state === "open") {
+      if (this.welcome) this._resume();
+    } else if (state === "reconnecting") {
+      if (this.state !== "restarted") this._setState("reconnecting", detail);
+    } else if (state === "gone" || state === "forbidden") {
+      this._setState(state, detail);
+      this._refuseQueue(detail);
+    }
+  }
+
+  /** After a reconnect: the kernel may be the same process (keep the comm, re-sync views) or a
+   * restarted one (old outputs are stale). */
+  async _resume() {
+    try {
+      const { hasCellwire, hasOurComm } = await this._inspect();
+      if (hasOurComm) {
+        this._setState("live");
+        for (const view of this.views.values()) this._sendAttach(view);
+        this._flushQueue();
+      } else if (hasCellwire) {
+        await this._hello();
+      } else {
+        this._kernelRestarted();
+      }
+    } catch (err) {
+      this._setState("failed", err.message);
+    }
+  }
+
+  _kernelRestarted() {
+    if (this.state === "restarted") return;
+    this.welcome = null;
+    this.commId = null;
+    this._setState("restarted", "the kernel restarted: run the cell again");
+    this._refuseQueue("the kernel restarted before it was delivered");
+  }
+
+  /** After a restart, open a new comm once a cell has imported cellwire again. */
+  _probeAfterRestart() {
+    if (this._probing || !this.socket.isOpen) return;
+    this._probing = this._inspect()
+      .then(({ hasCellwire }) => (hasCellwire && this.state === "restarted" ? this._hello() : null))
+      .catch(() => {})
+      .finally(() => { this._probing = null; });
+  }
+
+  _kernelClosedComm() {
+    this.commId = null;
+    this.welcome = null;
+    this._setState("failed", "the kernel closed the connection");
+  }
+
+  _setState(state, detail = "") {
+    this.state = state;
+    this.detail = detail;
+    for (const view of this.views.values()) view._linkState(state, detail);
+  }
+
+  // -- views -----------------------------------------------------------------------------------
+  attach(view) {
+    this.views.set(view.id, view);
+    view._linkState(this.state, this.detail);
+    if (this.state === "live") this._sendAttach(view);
+    else if (this.state === "restarted") this._probeAfterRestart();
+  }
+
+  _sendAttach(view) {
+    this._commMsg({ op: "attach", view: view.id, target: view.targetId, instance: view.spec.instance }, []);
+  }
+
+  detach(view) {
+    if (!this.views.delete(view.id)) return;
+    if (this.state === "live" && this.socket.isOpen) this._commMsg({ op: "detach", view: view.id }, []);
+  }
+
+  /** Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways. */
+  _trace(data, nbuffers) {
+    if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "out", data, nbuffers });
+  }
+
+  /** Send a view's message, chunking large buffers; queued while reconnecting. */
+  send(view, data, buffers = []) {
+    if (this.state !== "live" || !this.socket.isOpen) {
+      if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
+        this._queue.push([view, data, buffers]);
+        return;
+      }
+      throw new Error(`not delivered: ${this.detail || "the kernel is not connected"}`);
+    }
+    const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+    if (total <= MAX_INLINE_BYTES) {
+      this._commMsg({ op: "msg", view: view.id, data }, buffers);
+      return;
+    }
+    const id = this.runtime.boot.uuid();
+    let index = 0;
+    for (const buffer of buffers) {
+      const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
+        : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
+        this._commMsg({ op: "chunk", upload: id, index: index++ }, [bytes.subarray(start, start + CHUNK_BYTES)]);
+      }
+    }
+    const sizes = buffers.map((b) => b.byteLength);
+    this._commMsg({ op: "msg", view: view.id, data, upload: { id, chunks: index, sizes } }, []);
+  }
+
+  _commMsg(data, buffers) {
+    this._trace(data, buffers.length);
+    this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers });
+  }
+
+  _flushQueue() {
+    for (const [view, data, buffers] of this._queue.splice(0)) {
+      if (this.views.has(view.id)) this.send(view, data, buffers);
+    }
+  }
+
+  _refuseQueue(reason) {
+    for (const [view] of this._queue.splice(0)) view._error({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
+  }
+
+  /** Round trip page -> kernel -> page, in ms (used by benchmarks and health checks). */
+  ping() {
+    const id = ++this._pingId;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      this._pings.set(id, () => resolve(performance.now() - start));
+      this._commMsg({ op: "ping", id }, []);
+    });
+  }
+
+  get isEmpty() {
+    return this.views.size === 0;
+  }
+
+  close() {
+    if (this.commId && this.socket.isOpen) {
+      try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }); } catch (err) { /* closing anyway */ }
+    }
+    this.state = "closed";
+    this.socket.close();
+  }
+}

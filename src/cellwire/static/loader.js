@@ -1,0 +1,228 @@
+// cellwire loader: inlined into every cellwire output as a classic <script>. It locates the output's
+// element, then hands it to the page's runtime, first loading that runtime from the kernel when the
+// page has none (or an older one). Credentials are read from the page here, at run time: nothing
+// secret is ever part of an output. Kept small and dependency-free; the runtime does the rest.
+(function (spec, script) {
+  "use strict";
+  var BOOT_API = 1;
+  var g = globalThis;
+  if (!g.__cellwire_boot || g.__cellwire_boot.api < BOOT_API) g.__cellwire_boot = makeBoot();
+  g.__cellwire_boot.mount(spec, script);
+
+  function makeBoot() {
+    var runtimeLoads = {}; // version -> Promise<runtime>
+
+    // Where the server is and how to authenticate, read from the page this output lives in.
+    function pageConfig() {
+      var cfg = {};
+      var node = document.getElementById("jupyter-config-data");
+      if (node) {
+        try { cfg = JSON.parse(node.textContent || "{}"); } catch (e) { cfg = {}; }
+      }
+      var body = document.body ? document.body.dataset : {};
+      var baseUrl = cfg.baseUrl || body.baseUrl || "/";
+      if (baseUrl.charAt(baseUrl.length - 1) !== "/") baseUrl += "/";
+      var wsUrl = cfg.wsUrl || body.wsUrl || "";
+      if (!wsUrl) wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + baseUrl;
+      if (wsUrl.charAt(wsUrl.length - 1) !== "/") wsUrl += "/";
+      return { baseUrl: baseUrl, wsUrl: wsUrl, token: cfg.token || "" };
+    }
+
+    function api(path) {
+      var cfg = pageConfig();
+      var headers = {};
+      if (cfg.token) headers.Authorization = "token " + cfg.token;
+      return fetch(cfg.baseUrl + path, { headers: headers, credentials: "same-origin" });
+    }
+
+    function uuid() {
+      return g.crypto && crypto.randomUUID ? crypto.randomUUID()
+        : Date.now().toString(16) + Math.random().toString(16).slice(2);
+    }
+
+    function kernelMessage(session, msgType, content) {
+      return {
+        header: { msg_id: uuid(), username: "", session: session, msg_type: msgType,
+                  version: "5.3", date: new Date().toISOString() },
+        parent_header: {}, metadata: {}, content: content, buffers: [],
+      };
+    }
+
+    // A short-lived socket in the legacy JSON format (no framing code needed here), used only to
+    // probe kernels and fetch the runtime. `onMessage(msg, channel)` returns true when done.
+    function withSocket(kernelId, timeoutMs, start, onMessage) {
+      return new Promise(function (resolve, reject) {
+        var cfg = pageConfig();
+        var session = uuid();
+        var url = cfg.wsUrl + "api/kernels/" + encodeURIComponent(kernelId) + "/channels?session_id=" + session;
+        if (cfg.token) url += "&token=" + encodeURIComponent(cfg.token);
+        var ws = new WebSocket(url);
+        var timer = setTimeout(function () { finish(new Error("kernel " + kernelId + " did not answer")); }, timeoutMs);
+        function finish(err, value) {
+          clearTimeout(timer);
+          try { ws.close(); } catch (e) { /* already closed */ }
+          if (err) reject(err); else resolve(value);
+        }
+        function send(channel, msgType, content) {
+          var msg = kernelMessage(session, msgType, content);
+          msg.channel = channel;
+          ws.send(JSON.stringify(msg));
+          return msg.header.msg_id;
+        }
+        ws.onopen = function () { start(send); };
+        ws.onerror = function () { finish(new Error("could not open a socket to kernel " + kernelId)); };
+        ws.onclose = function () { finish(new Error("socket to kernel " + kernelId + " closed")); };
+        ws.onmessage = function (event) {
+          if (typeof event.data !== "string") return;
+          var msg;
+          try { msg = JSON.parse(event.data); } catch (e) { return; }
+          var result = onMessage(msg, send);
+          if (result instanceof Error) finish(result);
+          else if (result !== undefined) finish(null, result);
+        };
+      });
+    }
+
+    // Does kernel `id` hold the beacon of kernel process `instance`? (comm_info_request has no
+    // side effects, unlike opening a comm on a kernel that lacks the target.)
+    function probe(id, instance, timeoutMs) {
+      var want = "cellwire-beacon-" + instance;
+      var request;
+      return withSocket(id, timeoutMs, function (send) {
+        request = send("shell", "comm_info_request", { target_name: "cellwire" });
+      }, function (msg) {
+        if (msg.header.msg_type === "comm_info_reply" && msg.parent_header.msg_id === request) {
+          return !!(msg.content.comms && msg.content.comms[want]);
+        }
+      }).catch(function () { return false; });
+    }
+
+    // The id of the running kernel that made this output. The id written by the kernel is tried
+    // first (checked over REST); otherwise every kernel of the server is probed for the beacon.
+    function findKernel(spec) {
+      if (spec.kernel_id) {
+        return api("api/kernels/" + spec.kernel_id).then(function (r) {
+          if (r.ok) return spec.kernel_id;
+          if (r.status === 403) throw new Error("the server refused access to its kernels (403): log in again");
+          return searchKernels(spec);
+        });
+      }
+      return searchKernels(spec);
+    }
+
+    function searchKernels(spec) {
+      return api("api/kernels").then(function (r) {
+        if (!r.ok) throw new Error("could not list kernels (HTTP " + r.status + ")");
+        return r.json();
+      }).then(function (kernels) {
+        var hint = g.Jupyter && g.Jupyter.notebook && g.Jupyter.notebook.kernel && g.Jupyter.notebook.kernel.id;
+        var ids = kernels.map(function (k) { return k.id; });
+        ids.sort(function (a, b) { return (b === hint) - (a === hint); });
+        return Promise.all(ids.map(function (id) { return probe(id, spec.instance, 15000); }))
+          .then(function (found) {
+            var i = found.indexOf(true);
+            if (i < 0) throw Object.assign(new Error("the kernel that made this output is not running: run the cell again"), { code: "no-kernel" });
+            return ids[i];
+          });
+      });
+    }
+
+    function compareVersions(a, b) {
+      var pa = String(a).split(/[.+-]/), pb = String(b).split(/[.+-]/);
+      for (var i = 0; i < Math.max(pa.length, pb.length); i++) {
+        var x = parseInt(pa[i] || "0", 10), y = parseInt(pb[i] || "0", 10);
+        if (isNaN(x) || isNaN(y)) { if ((pa[i] || "") !== (pb[i] || "")) return (pa[i] || "") < (pb[i] || "") ? -1 : 1; }
+        else if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    }
+
+    // Fetch the runtime's ES modules from the kernel and import them through blob: URLs,
+    // rewriting each `"./name.js"` import to the blob of that module.
+    function fetchRuntime(kernelId, spec) {
+      var commId = uuid();
+      return withSocket(kernelId, 30000, function (send) {
+        send("shell", "comm_open", {
+          comm_id: commId, target_name: "cellwire",
+          data: { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId },
+        });
+      }, function (msg, send) {
+        if (msg.header.msg_type !== "comm_msg" || msg.content.comm_id !== commId) return;
+        send("shell", "comm_close", { comm_id: commId, data: {} });
+        var data = msg.content.data || {};
+        return data.op === "runtime" ? data : new Error(data.message || "the kernel sent no runtime");
+      }).then(function (payload) {
+        var urls = {};
+        payload.modules.forEach(function (m) {
+          var source = m.source.replace(/(["'])\.\/([\w-]+\.js)\1/g, function (all, q, name) {
+            return urls[name] ? q + urls[name] + q : all;
+          });
+          urls[m.name] = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+        });
+        return import(urls[payload.entry]);
+      }).then(function (mod) {
+        var runtime = mod.createRuntime(boot, spec.v);
+        var old = g.__cellwire;
+        if (!old || compareVersions(old.version, runtime.version) < 0) {
+          g.__cellwire = runtime;
+          if (old) runtime.adopt(old);
+        }
+        return g.__cellwire;
+      });
+    }
+
+    function runtimeFor(spec) {
+      var current = g.__cellwire;
+      if (current && compareVersions(current.version, spec.v) >= 0) return Promise.resolve(current);
+      if (!runtimeLoads[spec.v]) {
+        runtimeLoads[spec.v] = findKernel(spec).then(function (id) { return fetchRuntime(id, spec); });
+        runtimeLoads[spec.v].catch(function () { delete runtimeLoads[spec.v]; });
+      }
+      return runtimeLoads[spec.v];
+    }
+
+    // The output's element: next to this script when the browser says which script runs (JupyterLab,
+    // which may also show one output twice), else by id (classic front-ends run a copy elsewhere).
+    function locate(spec, script) {
+      var prev = script && script.previousElementSibling;
+      if (prev && prev.id === spec.el && !prev.__cellwire) return prev;
+      var all = document.querySelectorAll('[id="' + spec.el + '"]');
+      for (var i = 0; i < all.length; i++) if (!all[i].__cellwire) return all[i];
+      return null;
+    }
+
+    function showProblem(el, err) {
+      var status = el.querySelector(".cellwire-status");
+      if (!status) {
+        status = document.createElement("div");
+        status.className = "cellwire-status";
+        status.style.cssText = "font:12px sans-serif;opacity:.75;margin-top:2px";
+        el.appendChild(status);
+      }
+      status.textContent = "cellwire: " + (err && err.message ? err.message : String(err));
+      status.setAttribute("role", "status");
+    }
+
+    function mount(spec, script, attempt) {
+      var el = locate(spec, script);
+      if (!el) {
+        // Not in the document yet (rendered off-screen first): try again shortly.
+        if ((attempt || 0) < 100) setTimeout(function () { mount(spec, script, (attempt || 0) + 1); }, 50);
+        return;
+      }
+      el.__cellwire = "loading";
+      runtimeFor(spec).then(function (runtime) { runtime.mount(el, spec); }, function (err) {
+        el.__cellwire = "failed";
+        if (err && err.code !== "no-kernel") console.warn("cellwire:", err);
+        showProblem(el, err);
+      });
+    }
+
+    var boot = {
+      api: BOOT_API, pageConfig: pageConfig, api_request: api, uuid: uuid,
+      findKernel: findKernel, probe: probe, compareVersions: compareVersions,
+      showProblem: showProblem, mount: mount,
+    };
+    return boot;
+  }
+})(__CELLWIRE_SPEC__, document.currentScript);

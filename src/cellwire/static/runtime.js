@@ -1,0 +1,143 @@
+// The page's cellwire runtime: one per page (a versioned global, `globalThis.__cellwire`), shared by
+// every cellwire output of every notebook on the page. It keeps one link per kernel, mounts output
+// elements as views, and notices outputs leaving the page (cleared, cell deleted, notebook closed).
+
+import { KernelLink } from "./link.js";
+import { OutputView } from "./view.js";
+
+/** An element gone from the document this long is detached from its kernel object. */
+const DETACH_AFTER_MS = 5000;
+/** A link with no views this long closes its socket (so it never outlives the page's outputs). */
+const CLOSE_IDLE_LINK_AFTER_MS = 10000;
+
+const STYLE = `
+.cellwire-status { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-ui-font-color2, #666); margin-top: 2px; }
+.cellwire-degraded > .cellwire-live { opacity: .6; }
+`;
+
+export function createRuntime(boot, version) {
+  return new Runtime(boot, version);
+}
+
+class Runtime {
+  constructor(boot, version) {
+    this.boot = boot;
+    this.version = version;
+    this.pageId = boot.uuid();
+    this.links = new Map(); // kernel id -> KernelLink
+    this.views = new Set();
+    this._suspended = new Set(); // { ref: WeakRef<element>, spec }
+    this._idleSince = new Map(); // kernel id -> time it ran out of views
+    this._modules = new Map(); // hash -> Promise<module>
+    this._sweeper = setInterval(() => this._sweep(), 1000);
+    if (!document.getElementById("cellwire-style")) {
+      const style = document.createElement("style");
+      style.id = "cellwire-style";
+      style.textContent = STYLE;
+      document.head.appendChild(style);
+    }
+  }
+
+  /** Show `spec.target` live in `el` (the output's container, holding its snapshot). */
+  mount(el, spec) {
+    if (el.__cellwire instanceof OutputView) return el.__cellwire;
+    const view = new OutputView(this, el, spec);
+    this.views.add(view);
+    this._linkFor(spec).then(
+      (link) => {
+        if (!this.views.has(view)) return;
+        view.link = link;
+        this._idleSince.delete(link.kernelId);
+        link.attach(view);
+      },
+      (err) => view._linkState(err.code === "no-kernel" ? "gone" : "failed", err.message),
+    );
+    return view;
+  }
+
+  async _linkFor(spec) {
+    let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
+    if (!id) id = await this.boot.findKernel(spec);
+    if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id));
+    return this.links.get(id);
+  }
+
+  /** Import an ES module sent by the kernel, once per page per content hash. */
+  importModule(hash, source) {
+    if (!this._modules.has(hash)) {
+      if (source === undefined) return Promise.reject(new Error("the kernel did not send this view's module; reload the page"));
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      const loading = import(url);
+      loading.catch(() => this._modules.delete(hash));
+      this._modules.set(hash, loading);
+    }
+    return this._modules.get(hash);
+  }
+
+  /** Detach views whose element left the page; re-attach ones that came back; close idle links. */
+  _sweep() {
+    const now = Date.now();
+    for (const view of this.views) {
+      if (view.el.isConnected) {
+        view.missingSince = undefined;
+      } else if (view.missingSince === undefined) {
+        view.missingSince = now;
+      } else if (now - view.missingSince > DETACH_AFTER_MS) {
+        this.views.delete(view);
+        view.dispose();
+        view.el.__cellwire = undefined;
+        this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec });
+      }
+    }
+    for (const entry of this._suspended) {
+      const el = entry.ref.deref();
+      if (!el) this._suspended.delete(entry);
+      else if (el.isConnected) {
+        this._suspended.delete(entry);
+        this.mount(el, entry.spec);
+      }
+    }
+    for (const [id, link] of this.links) {
+      if (!link.isEmpty) continue;
+      const since = this._idleSince.get(id) ?? now;
+      this._idleSince.set(id, since);
+      if (now - since > CLOSE_IDLE_LINK_AFTER_MS) {
+        link.close();
+        this.links.delete(id);
+        this._idleSince.delete(id);
+      }
+    }
+  }
+
+  /** Round-trip time to a kernel in ms. */
+  ping(kernelId) {
+    const link = this.links.get(kernelId) || this.links.values().next().value;
+    if (!link) return Promise.reject(new Error("no kernel connected"));
+    return link.ready.then(() => link.ping());
+  }
+
+  /** Stop everything; returns what was mounted so a newer runtime can take over. */
+  dispose() {
+    clearInterval(this._sweeper);
+    const mounted = [];
+    for (const view of this.views) {
+      view.dispose();
+      view.el.__cellwire = undefined;
+      mounted.push([view.el, view.spec]);
+    }
+    this.views.clear();
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    return mounted;
+  }
+
+  /** Take over the outputs of an older runtime on this page. */
+  adopt(old) {
+    for (const [el, spec] of old.dispose()) {
+      el.querySelector(":scope > .cellwire-live")?.remove();
+      const snapshot = el.querySelector(":scope > .cellwire-snapshot");
+      if (snapshot) snapshot.hidden = false;
+      this.mount(el, spec);
+    }
+  }
+}

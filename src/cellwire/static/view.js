@@ -1,0 +1,161 @@
+// One output element on the page, showing one kernel-side target. It keeps the static snapshot
+// until the live view has rendered, runs the target's ES module (`render({channel, el})`), and
+// shows the link's state in a status line so nothing ever fails silently.
+
+const STATUS_TEXT = {
+  connecting: "connecting to the kernel…",
+  reconnecting: "connection lost, reconnecting…",
+  restarted: "the kernel restarted: run the cell again",
+  gone: "the kernel is no longer running",
+  forbidden: "the server refused access: log in again",
+  failed: "could not connect to the kernel",
+  closed: "disconnected",
+};
+
+/** The JavaScript twin of the Python `cellwire.Channel`, handed to a view's `render`. */
+export class ChannelHandle {
+  constructor(view) {
+    this._view = view;
+    this._listeners = new Map();
+    this.init = undefined;
+    this.initBuffers = [];
+  }
+
+  /** The id of the Python object this view shows. */
+  get id() {
+    return this._view.targetId;
+  }
+
+  /** "live", "connecting", "reconnecting", "restarted", "gone", "closed", ... */
+  get status() {
+    return this._view.state;
+  }
+
+  /** Send JSON data (and ArrayBuffers / typed arrays / DataViews) to the Python object. */
+  send(data, buffers = []) {
+    const link = this._view.link;
+    if (!link) throw new Error("not delivered: this view is not connected to a kernel");
+    link.send(this._view, data === undefined ? null : data, buffers);
+  }
+
+  /** Listen to "message" (data, buffers), "status" (state, detail), "resync" (init, buffers),
+   * "close" (). Returns a function that stops listening. */
+  on(event, callback) {
+    if (!this._listeners.has(event)) this._listeners.set(event, new Set());
+    this._listeners.get(event).add(callback);
+    return () => this.off(event, callback);
+  }
+
+  off(event, callback) {
+    this._listeners.get(event)?.delete(callback);
+  }
+
+  _emit(event, ...args) {
+    for (const callback of this._listeners.get(event) || []) {
+      try {
+        callback(...args);
+      } catch (err) {
+        this._view._showError(`a '${event}' handler failed: ${err.message}`, err);
+      }
+    }
+  }
+}
+
+export class OutputView {
+  constructor(runtime, el, spec) {
+    this.runtime = runtime;
+    this.id = runtime.boot.uuid();
+    this.el = el;
+    this.spec = spec;
+    this.targetId = spec.target;
+    this.link = null;
+    this.state = "connecting";
+    this.channel = new ChannelHandle(this);
+    this.rendered = false;
+    this._cleanup = null;
+    this._problem = null; // a sticky error shown in the status line
+    this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
+    this.liveEl = document.createElement("div");
+    this.liveEl.className = "cellwire-live";
+    this.statusEl = el.querySelector(":scope > .cellwire-status") || document.createElement("div");
+    this.statusEl.className = "cellwire-status";
+    this.statusEl.setAttribute("role", "status");
+    el.appendChild(this.statusEl);
+    el.__cellwire = this;
+    this._render();
+  }
+
+  _linkState(state, detail) {
+    if (this.state === "stale" || this.state === "target-closed") return;
+    this.state = state;
+    this._render(detail);
+    this.channel._emit("status", state, detail);
+  }
+
+  async _attached(data, buffers) {
+    this.channel.init = data.init;
+    this.channel.initBuffers = buffers;
+    this._problem = null;
+    if (this.rendered) {
+      this.channel._emit("resync", data.init, buffers);
+      this._render();
+      return;
+    }
+    try {
+      const module = data.module ? await this.runtime.importModule(data.module.hash, data.module.source) : null;
+      const render = module && (module.render || module.default?.render || (typeof module.default === "function" ? module.default : null));
+      if (!render) throw new Error("its JavaScript module exports no render({channel, el}) function");
+      this.el.insertBefore(this.liveEl, this.statusEl);
+      this.rendered = true;
+      if (this.snapshot) this.snapshot.hidden = true;
+      const cleanup = await render({ channel: this.channel, el: this.liveEl });
+      if (typeof cleanup === "function") this._cleanup = cleanup;
+    } catch (err) {
+      this._showError(`the view's JavaScript failed: ${err.message}`, err);
+    }
+    this._render();
+  }
+
+  _receive(data, buffers) {
+    this.channel._emit("message", data, buffers);
+  }
+
+  _error(data) {
+    if (data.code === "stale-output" || data.code === "unknown-target") this.state = "stale";
+    this._showError(data.message);
+  }
+
+  _targetClosed() {
+    this.state = "target-closed";
+    this._problem = "closed in the kernel";
+    this._render();
+    this.channel._emit("close");
+  }
+
+  _showError(message, err) {
+    this._problem = message;
+    if (err) console.error(`cellwire: ${message}`, err);
+    this._render();
+  }
+
+  /** Reflect the state in the DOM: data-cellwire-state for styling/tests, a status line for people. */
+  _render(detail) {
+    this.el.dataset.cellwireState = this.state;
+    let text = this._problem || "";
+    if (!text && this.state !== "live") text = STATUS_TEXT[this.state] || detail || "";
+    if (!text && this.state === "live" && !this.rendered) text = "";
+    this.statusEl.textContent = text ? `cellwire: ${text}` : "";
+    this.statusEl.hidden = !text;
+    this.el.classList.toggle("cellwire-degraded", this.state !== "live");
+  }
+
+  /** Stop being live (element removed from the page); the DOM is left as it is. */
+  dispose() {
+    if (this._cleanup) {
+      try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
+      this._cleanup = null;
+    }
+    if (this.link) this.link.detach(this);
+    this.link = null;
+  }
+}

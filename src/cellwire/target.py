@@ -1,0 +1,122 @@
+"""Targets (things an output can show live) and views (each place one is shown).
+
+A target lives in the kernel and is addressed by id; every output element that displays it, on any
+page or tab, is a view attached through that page's connection. Subclasses (``Channel``, widget
+models) override the three ``_on_*`` hooks; everything about connections stays in ``link``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .buffers import BufferLike, to_buffers
+
+if TYPE_CHECKING:
+    from .connection import PageConnection
+
+_registry: dict[str, Target] = {}
+_registry_lock = threading.Lock()
+
+
+def find_target(target_id: str) -> Target | None:
+    return _registry.get(target_id)
+
+
+class View:
+    """One output element showing a target on one page."""
+
+    def __init__(self, connection: PageConnection, view_id: str, target: Target):
+        self.connection = connection
+        self.id = view_id
+        self.target = target
+
+    def send(self, data: Any = None, buffers: Sequence[BufferLike] | None = None) -> None:
+        """Send to this view only."""
+        self.connection.send(
+            {"op": "msg", "target": self.target.target_id, "view": self.id, "data": data},
+            to_buffers(buffers),
+        )
+
+    def __repr__(self) -> str:
+        return f"<View {self.id} of {self.target.target_id} on page {self.connection.page}>"
+
+
+class Module:
+    """A front-end ES module's source, named by its content hash so pages cache it."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.hash = hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+class Target:
+    """Base of everything cellwire displays live. Registered on creation, until ``close()``."""
+
+    #: The ES module whose ``render({..., el})`` draws a view; None for none.
+    _module: Module | None = None
+
+    def __init__(self) -> None:
+        self.target_id: str = uuid.uuid4().hex
+        self._views: dict[tuple[str, str], View] = {}
+        self._views_lock = threading.Lock()
+        self._closed = False
+        with _registry_lock:
+            _registry[self.target_id] = self
+
+    # -- hooks for subclasses -------------------------------------------------------------------
+    def _on_attach(self, view: View) -> tuple[Any, Sequence[BufferLike]]:
+        """Initial data (and buffers) a newly attached view receives."""
+        return None, ()
+
+    def _on_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
+        """A message from one view."""
+
+    def _on_detach(self, view: View) -> None:
+        """A view went away (output cleared, page closed)."""
+
+    # -- used by the link -----------------------------------------------------------------------
+    def _add_view(self, view: View) -> None:
+        with self._views_lock:
+            self._views[(view.connection.id, view.id)] = view
+
+    def _remove_view(self, connection_id: str, view_id: str) -> View | None:
+        with self._views_lock:
+            return self._views.pop((connection_id, view_id), None)
+
+    # -- for subclasses and users ---------------------------------------------------------------
+    @property
+    def views(self) -> list[View]:
+        """The views attached right now (each output element on each page)."""
+        with self._views_lock:
+            return list(self._views.values())
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None,
+                   exclude: View | None = None) -> None:
+        """Send to every view: one message per page, which fans it out to its views."""
+        bufs = to_buffers(buffers)
+        connections = {view.connection for view in self.views}
+        for conn in connections:
+            msg = {"op": "msg", "target": self.target_id, "data": data}
+            if exclude is not None and exclude.connection is conn:
+                msg["except"] = exclude.id
+            conn.send(msg, bufs)
+
+    def close(self) -> None:
+        """Stop serving views; open ones show that the object was closed."""
+        if self._closed:
+            return
+        self._closed = True
+        with _registry_lock:
+            _registry.pop(self.target_id, None)
+        for conn in {view.connection for view in self.views}:
+            conn.send({"op": "closed", "target": self.target_id})
+        with self._views_lock:
+            self._views.clear()

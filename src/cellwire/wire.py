@@ -1,0 +1,92 @@
+"""The cellwire messages carried inside comm ``data``: their names and a strict check of what arrives.
+
+Every browser message is checked here before anything acts on it, so a malformed one produces one
+clear ``ProtocolError`` (sent back to the page and logged) instead of a traceback deep in a handler.
+The same shapes are written as JSON Schema in ``schema/`` and in ``docs/protocol.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._version import PROTOCOL
+
+TARGET_NAME = "cellwire"
+#: comm id prefix of the never-sent comm that ``comm_info_request`` reveals, to find/verify a kernel.
+BEACON_PREFIX = "cellwire-beacon-"
+#: Largest frame the browser may send: jupyter_server (tornado) closes the socket above 10 MiB.
+MAX_FRAME = 10 * 1024 * 1024
+#: Size of one upload chunk's buffer; leaves room for the frame's JSON parts.
+CHUNK_SIZE = 8 * 1024 * 1024
+
+_STR, _INT, _BOOL, _ANY = str, int, bool, object
+
+# op -> {field: (type, required)}
+BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
+    "hello": {
+        "protocol": (_INT, True),
+        "page": (_STR, True),
+        "runtime": (_STR, True),
+        "purpose": (_STR, False),
+        "kernel_id": (_STR, False),
+        "replaces": (_STR, False),
+    },
+    "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True)},
+    "detach": {"view": (_STR, True)},
+    "msg": {"view": (_STR, True), "data": (_ANY, False), "upload": (dict, False)},
+    "chunk": {"upload": (_STR, True), "index": (_INT, True)},
+    "direct-ok": {},
+    "ping": {"id": (_ANY, True)},
+}
+
+
+class ProtocolError(ValueError):
+    """A browser message that cellwire cannot act on; ``code`` is stable, the text says what to fix."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
+    """Return ``data`` if it is a well-formed browser message, else raise ProtocolError."""
+    if not isinstance(data, dict):
+        raise ProtocolError("malformed", f"a cellwire message must be a JSON object, got {_kind(data)}")
+    op = data.get("op")
+    if op not in BROWSER_OPS:
+        raise ProtocolError("unknown-op", f"unknown cellwire op {op!r}; known: {sorted(BROWSER_OPS)}")
+    for field, (kind, required) in BROWSER_OPS[op].items():
+        if field not in data:
+            if required:
+                raise ProtocolError("malformed", f"{op!r} message is missing {field!r}")
+            continue
+        value = data[field]
+        if kind is not _ANY and (not isinstance(value, kind) or (kind is _INT and isinstance(value, bool))):
+            raise ProtocolError(
+                "malformed", f"{op!r} field {field!r} must be {kind.__name__}, got {_kind(value)}"
+            )
+    if op == "chunk" and nbuffers != 1:
+        raise ProtocolError("malformed", f"a 'chunk' carries exactly one buffer, got {nbuffers}")
+    if op == "hello" and data["protocol"] != PROTOCOL:
+        raise ProtocolError(
+            "protocol-mismatch",
+            f"page speaks cellwire protocol {data['protocol']}, kernel speaks {PROTOCOL}; "
+            "reload the page so it loads the kernel's runtime",
+        )
+    if op == "msg" and "upload" in data:
+        _check_upload(data["upload"], nbuffers)
+    return data
+
+
+def _check_upload(upload: dict[str, Any], nbuffers: int) -> None:
+    sizes, chunks = upload.get("sizes"), upload.get("chunks")
+    if not isinstance(upload.get("id"), str) or not isinstance(chunks, int) or chunks < 1:
+        raise ProtocolError("malformed", "'upload' needs a string 'id' and a positive int 'chunks'")
+    if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 0 for s in sizes):
+        raise ProtocolError("malformed", "'upload.sizes' must be a list of non-negative ints")
+    if nbuffers:
+        raise ProtocolError("malformed", "a message completing an upload carries no buffers itself")
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
