@@ -1,0 +1,50 @@
+import json
+import re
+import tomllib
+from pathlib import Path
+
+from cellwire import __version__, assets, identity, output
+from cellwire.identity import kernel_id_from_connection_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_version_matches_pyproject():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["version"] == __version__
+
+
+def test_kernel_id_comes_from_jupyter_server_connection_file_names():
+    uid = "3a243118-311c-477c-beb2-90a736d1f933"
+    assert kernel_id_from_connection_file(f"/run/jupyter/kernel-{uid}.json") == uid
+    assert kernel_id_from_connection_file(f"kernel-{uid.upper()}.json") == uid
+    assert kernel_id_from_connection_file("/tmp/kernel-12345.json") is None  # jupyter console style
+    assert kernel_id_from_connection_file("/tmp/tmpabc.json") is None
+    assert kernel_id_from_connection_file(None) is None
+
+
+def test_runtime_modules_come_in_dependency_order():
+    payload = assets.runtime_payload()
+    names = [m["name"] for m in payload["modules"]]
+    assert names[-1] == payload["entry"] == "runtime.js"
+    for i, module in enumerate(payload["modules"]):
+        for dep in re.findall(r'from\s+"\./([\w-]+\.js)"', module["source"]):
+            assert names.index(dep) < i, f"{module['name']} imports {dep} before it is linked"
+
+
+def test_bundle_has_snapshot_loader_and_no_credentials():
+    bundle = output.bundle("t" * 32, "<b>snap</b>", "plain")
+    html = bundle["text/html"]
+    assert bundle["text/plain"] == "plain"
+    assert '<div class="cellwire-snapshot"><b>snap</b></div>' in html
+    spec = json.loads(re.search(r"\}\)\((\{.*?\}), document\.currentScript\)", html).group(1))
+    assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol"}
+    assert spec["instance"] == identity.INSTANCE_ID
+    assert f'id="{spec["el"]}"' in html
+    assert "token" not in json.dumps(spec) and "__CELLWIRE_SPEC__" not in html
+
+
+def test_script_json_cannot_close_the_script_element():
+    text = output.script_json({"x": "</script><script>alert(1)</script><!--"})
+    assert "<" not in text and ">" not in text
+    assert json.loads(text) == {"x": "</script><script>alert(1)</script><!--"}

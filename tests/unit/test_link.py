@@ -1,0 +1,160 @@
+"""The kernel side of the link, driven with fake comms (no kernel, no browser)."""
+
+import pytest
+
+from cellwire import Channel, identity
+from cellwire._version import PROTOCOL
+from cellwire.link import KernelLink
+
+
+class FakeComm:
+    def __init__(self, comm_id="c1"):
+        self.comm_id = comm_id
+        self.sent = []
+        self.msg_cb = self.close_cb = None
+
+    def send(self, data, buffers=None):
+        self.sent.append((data, [bytes(b) for b in buffers or []]))
+
+    def on_msg(self, cb):
+        self.msg_cb = cb
+
+    def on_close(self, cb):
+        self.close_cb = cb
+
+    def deliver(self, data, buffers=()):
+        self.msg_cb({"content": {"comm_id": self.comm_id, "data": data}, "buffers": list(buffers),
+                     "header": {"session": "s"}})
+
+    @property
+    def last(self):
+        return self.sent[-1][0]
+
+
+def hello(**extra):
+    return {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": "p1", "runtime": "0.1.0", **extra}},
+            "header": {"session": "sess"}}
+
+
+@pytest.fixture
+def link():
+    link = KernelLink(kernel=object(), comm_manager=None)
+    link.kernel_id = "k-1"
+    return link
+
+
+def open_page(link, comm_id="c1"):
+    comm = FakeComm(comm_id)
+    link._on_open(comm, hello())
+    return comm
+
+
+def test_hello_is_welcomed_with_kernel_identity(link):
+    comm = open_page(link)
+    welcome = comm.last
+    assert welcome["op"] == "welcome" and welcome["protocol"] == PROTOCOL
+    assert welcome["kernel_id"] == "k-1" and welcome["instance"] == identity.INSTANCE_ID
+    assert welcome["direct"] is False  # no ipykernel 7 shell thread on a fake kernel
+    assert link.connections["c1"].page == "p1"
+
+
+def test_wrong_kernel_and_bad_hello_are_refused(link):
+    comm = FakeComm()
+    link._on_open(comm, hello(kernel_id="someone-else"))
+    assert comm.last["op"] == "error" and comm.last["code"] == "wrong-kernel" and comm.last["fatal"]
+    comm = FakeComm()
+    link._on_open(comm, {"content": {"data": {"op": "attach"}}, "header": {}})
+    assert comm.last["code"] == "malformed"
+    assert link.connections == {}
+
+
+def test_runtime_request_gets_the_modules(link):
+    comm = FakeComm()
+    link._on_open(comm, hello(purpose="runtime"))
+    assert comm.last["op"] == "runtime" and comm.last["entry"] == "runtime.js"
+    assert "c1" not in link.connections
+
+
+def test_attach_message_reply_and_broadcast(link):
+    comm = open_page(link)
+    ch = Channel(esm="export function render() {}")
+    got = []
+    ch.on_message(lambda m: (got.append((m.data, [bytes(b) for b in m.buffers])), m.reply({"ok": 1}, [b"r"])))
+    comm.deliver({"op": "attach", "view": "v1", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    attached = comm.last
+    assert attached["op"] == "attached" and attached["view"] == "v1"
+    assert attached["module"]["source"] == "export function render() {}"
+    assert len(ch.views) == 1
+
+    comm.deliver({"op": "msg", "view": "v1", "data": {"n": 1}}, [b"xy"])
+    assert got == [({"n": 1}, [b"xy"])]
+    assert comm.sent[-1] == ({"op": "msg", "target": ch.target_id, "view": "v1", "data": {"ok": 1}}, [b"r"])
+
+    ch.send({"all": True}, [b"z"])
+    assert comm.sent[-1] == ({"op": "msg", "target": ch.target_id, "data": {"all": True}}, [b"z"])
+
+    # a second view on the same page: the module source is not sent again
+    comm.deliver({"op": "attach", "view": "v2", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    assert "source" not in comm.last["module"]
+    ch.send({"again": 1})
+    assert sum(1 for data, _ in comm.sent if data.get("data") == {"again": 1}) == 1  # one per page
+
+
+def test_unknown_target_stale_output_and_unknown_view_are_reported(link):
+    comm = open_page(link)
+    comm.deliver({"op": "attach", "view": "v", "target": "nope", "instance": identity.INSTANCE_ID})
+    assert comm.last["code"] == "unknown-target" and comm.last["view"] == "v"
+    ch = Channel()
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": "old-process"})
+    assert comm.last["code"] == "stale-output" and "run the cell again" in comm.last["message"]
+    comm.deliver({"op": "msg", "view": "ghost", "data": 1})
+    assert comm.last["code"] == "unknown-view"
+    comm.deliver("not even a dict")
+    assert comm.last["code"] == "malformed"
+
+
+def test_a_failing_callback_is_reported_and_the_link_keeps_working(link):
+    comm = open_page(link)
+    ch = Channel()
+    ch.on_message(lambda m: 1 / 0)
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    comm.deliver({"op": "msg", "view": "v", "data": None})
+    assert comm.last["code"] == "handler-error" and "ZeroDivisionError" in comm.last["message"]
+    comm.deliver({"op": "ping", "id": 7})
+    assert comm.last == {"op": "pong", "id": 7}
+
+
+def test_chunked_upload_reaches_the_callback_whole(link):
+    comm = open_page(link)
+    ch = Channel()
+    got = []
+    ch.on_message(lambda m: got.append([bytes(b) for b in m.buffers]))
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    comm.deliver({"op": "chunk", "upload": "u", "index": 0}, [b"abc"])
+    comm.deliver({"op": "chunk", "upload": "u", "index": 1}, [b"def"])
+    comm.deliver({"op": "msg", "view": "v", "data": {}, "upload": {"id": "u", "chunks": 2, "sizes": [4, 2]}})
+    assert got == [[b"abcd", b"ef"]]
+
+
+def test_closing_the_page_releases_views_and_closing_a_channel_tells_pages(link):
+    comm = open_page(link)
+    ch = Channel()
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    comm.close_cb({})
+    assert ch.views == [] and link.connections == {} and link.views == {}
+
+    comm = open_page(link, "c2")
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    ch.close()
+    assert comm.last == {"op": "closed", "target": ch.target_id}
+    with pytest.raises(RuntimeError, match="closed"):
+        ch.send(1)
+
+
+def test_reconnected_page_replaces_its_old_connection(link):
+    comm = open_page(link, "old")
+    ch = Channel()
+    comm.deliver({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID})
+    new = FakeComm("new")
+    link._on_open(new, hello(replaces="old"))
+    assert list(link.connections) == ["new"] and ch.views == []
