@@ -26,7 +26,9 @@ from . import output
 from .buffers import BufferLike
 from .link import get_link
 from .log import logger
+from .rpc import Calls
 from .target import Module, Target, View
+from .wait import check_can_block, wait_event
 
 
 @dataclass
@@ -55,8 +57,13 @@ def read_source(source: str | os.PathLike[str]) -> str:
     return source
 
 
-class Channel(Target):
+class Channel(Calls, Target):
     """Send JSON and binary buffers to the JavaScript of this object's outputs, and receive theirs.
+
+    Messages from views are handled on cellwire's own thread, also while a cell runs (docs/busy.md):
+    ``on_message`` callbacks run there, and a cell can block on ``wait_message()``. Beyond
+    messages, ``call``/``eval_js`` run JavaScript in a view and return its result, and functions
+    registered with ``expose`` can be called from JavaScript (``await channel.invoke(...)``).
 
     Args:
         esm: the ES module (source text or a ``.js`` path) drawing each output; it exports
@@ -71,6 +78,7 @@ class Channel(Target):
         self._snapshot = snapshot
         self._callbacks: list[MessageCallback] = []
         self._callbacks_lock = threading.Lock()
+        self._waiters: list[MessageCallback] = []
 
     def send(self, data: Any = None, buffers: Sequence[BufferLike] | None = None) -> None:
         """Send ``data`` (JSON) and ``buffers`` (bytes, memoryview, numpy arrays) to every view.
@@ -89,11 +97,36 @@ class Channel(Target):
             elif callback not in self._callbacks:
                 self._callbacks.append(callback)
 
+    def wait_message(self, timeout: float | None = None) -> Message:
+        """Block until the next message from any view arrives and return it (usable in a running
+        cell; interrupt the kernel to stop waiting). Raises TimeoutError after ``timeout`` s."""
+        check_can_block("wait_message")
+        box: list[Message] = []
+        arrived = threading.Event()
+
+        def catch(message: Message) -> None:
+            if not box:
+                box.append(message)
+                arrived.set()
+
+        with self._callbacks_lock:
+            self._waiters.append(catch)
+        try:
+            if not wait_event(arrived, timeout):
+                raise TimeoutError(f"no message from a view of {self!r} within {timeout} s")
+            return box[0]
+        finally:
+            with self._callbacks_lock:
+                self._waiters.remove(catch)
+
     def _on_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
         message = Message(data, buffers, view)
         with self._callbacks_lock:
             callbacks = list(self._callbacks)
-        if not callbacks:
+            waiters = list(self._waiters)
+        for waiter in waiters:
+            waiter(message)
+        if not callbacks and not waiters:
             logger.info("channel %s got a message but has no on_message callback", self.target_id)
         for callback in callbacks:
             callback(message)

@@ -3,19 +3,26 @@
 Pages open one comm per (page, kernel) to target ``cellwire``; every message on it is checked by
 ``wire`` and dispatched here. Errors are answered on the same comm (the page shows them) and
 logged once; they never propagate into ipykernel, so a bad message cannot hurt the kernel.
+
+Threads: with a subshell (ipykernel >= 7, see ``subshell``) every page message is dispatched on the
+subshell's thread, concurrently with the cell running on the main thread; otherwise on the main
+thread between cells. The link's tables are guarded by one lock; target hooks and user callbacks
+run outside it, one message at a time (docs/busy.md).
 """
 
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any
 
-from . import assets, identity
+from . import assets, identity, rpc
 from ._version import PROTOCOL, __version__
 from .buffers import to_buffers
 from .connection import PageConnection
 from .delivery import Sender, direct_sender
 from .log import logger
+from .subshell import create_subshell
 from .target import View, find_target
 from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message
 
@@ -33,6 +40,10 @@ class KernelLink:
         self.connections: dict[str, PageConnection] = {}
         self.views: dict[tuple[str, str], View] = {}
         self._direct: Sender | None = direct_sender(kernel)
+        #: cellwire's subshell in this kernel process, or None (messages then use the main shell).
+        self.subshell_id: str | None = None
+        self._lock = threading.RLock()
+        self._local = threading.local()
 
     def install(self) -> None:
         """Register the comm target and the beacon that ``comm_info_request`` reveals."""
@@ -43,9 +54,27 @@ class KernelLink:
         beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False,
                       target_name=TARGET_NAME, show_warning=False)
         self.comm_manager.register_comm(beacon)
+        self.subshell_id = create_subshell(self.kernel)
+
+    @property
+    def receives_while_busy(self) -> bool:
+        """Are page messages handled while a cell runs (on the subshell), not only between cells?"""
+        return self.subshell_id is not None
+
+    def is_dispatch_thread(self) -> bool:
+        """Is this thread handling a page message right now (i.e. running inside a callback)?"""
+        return getattr(self._local, "dispatching", False)
 
     # -- comm callbacks -------------------------------------------------------------------------
     def _on_open(self, comm: Any, msg: dict[str, Any]) -> None:
+        self._local.dispatching = True
+        try:
+            with self._lock:
+                self._open(comm, msg)
+        finally:
+            self._local.dispatching = False
+
+    def _open(self, comm: Any, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
         try:
             hello = check_browser_message(data, 0)
@@ -70,16 +99,21 @@ class KernelLink:
         self.connections[conn.id] = conn
         comm.on_msg(lambda m, conn=conn: self._on_msg(conn, m))
         comm.on_close(lambda m, conn=conn: self._drop(conn))
+        if self.subshell_id is not None:
+            # ipykernel's routing hook: this comm's messages go to our subshell even if a page
+            # sent one without the subshell_id header.
+            comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
         comm.send({
             "op": "welcome", "protocol": PROTOCOL, "version": __version__,
             "kernel_id": self.kernel_id, "instance": identity.INSTANCE_ID,
-            "direct": conn.can_go_direct,
+            "direct": conn.can_go_direct, "subshell": self.subshell_id,
         })
         conn.probe_direct()
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
         buffers = [memoryview(b) for b in msg.get("buffers") or ()]
+        self._local.dispatching = True
         try:
             self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
         except ProtocolError as err:
@@ -87,23 +121,29 @@ class KernelLink:
         except Exception as err:  # a bug in a handler or user callback: report, keep serving
             self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
                          detail=traceback.format_exc())
+        finally:
+            self._local.dispatching = False
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
+        if op in ("msg", "call", "reply") and "upload" in data:
+            buffers = conn.uploads.complete(data["upload"])
         if op == "msg":
             view = self._view(conn, data["view"])
-            if "upload" in data:
-                buffers = conn.uploads.complete(data["upload"])
             view.target._on_message(view, data.get("data"), buffers)
+        elif op == "call":
+            rpc.on_call(self._view(conn, data["view"]), data, buffers)
+        elif op == "reply":
+            rpc.on_reply(conn, data, buffers)
         elif op == "chunk":
             conn.uploads.add_chunk(data["upload"], data["index"], buffers[0])
         elif op == "attach":
             self._attach(conn, data)
         elif op == "detach":
-            view = self.views.pop((conn.id, data["view"]), None)
+            with self._lock:
+                view = self.views.pop((conn.id, data["view"]), None)
             if view is not None:
-                view.target._remove_view(conn.id, view.id)
-                view.target._on_detach(view)
+                self._detached(view, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "direct-ok":
@@ -132,12 +172,14 @@ class KernelLink:
             if module.hash not in conn.sent_modules:
                 reply["module"]["source"] = module.source
                 conn.sent_modules.add(module.hash)
-        self.views[(conn.id, view_id)] = view
+        with self._lock:
+            self.views[(conn.id, view_id)] = view
         target._add_view(view)
         conn.send(reply, to_buffers(init_buffers))
 
     def _view(self, conn: PageConnection, view_id: str) -> View:
-        view = self.views.get((conn.id, view_id))
+        with self._lock:
+            view = self.views.get((conn.id, view_id))
         if view is None:
             raise ProtocolError("unknown-view", f"view {view_id!r} is not attached on this page")
         return view
@@ -158,11 +200,16 @@ class KernelLink:
     def _drop(self, conn: PageConnection) -> None:
         """The page closed its comm (or replaced it after a reconnect): release its views."""
         conn.close()
-        self.connections.pop(conn.id, None)
-        for key in [k for k in self.views if k[0] == conn.id]:
-            view = self.views.pop(key)
-            view.target._remove_view(conn.id, view.id)
-            view.target._on_detach(view)
+        with self._lock:
+            self.connections.pop(conn.id, None)
+            views = [self.views.pop(k) for k in [k for k in self.views if k[0] == conn.id]]
+        for view in views:
+            self._detached(view, "the page closed its connection")
+
+    def _detached(self, view: View, reason: str) -> None:
+        view.target._remove_view(view.connection.id, view.id)
+        rpc.fail_calls([view], reason)
+        view.target._on_detach(view)
 
 
 _link: KernelLink | None = None

@@ -21,6 +21,9 @@ MIME_TEXT = "text/plain"
 
 def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
     """What the loader needs to find the kernel and the object (all of it safe to save)."""
+    from .link import get_link
+
+    link = get_link()
     return {
         "el": element_id,
         "target": target_id,
@@ -28,6 +31,8 @@ def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
         "kernel_id": identity.current_kernel_id(),
         "v": __version__,
         "protocol": PROTOCOL,
+        # Pages send this output's first messages to this subshell, so it connects while a cell runs.
+        "subshell": link.subshell_id if link is not None else None,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,8 @@ class Target:
         self.target_id: str = uuid.uuid4().hex
         self._views: dict[tuple[str, str], View] = {}
         self._views_lock = threading.Lock()
+        # Notified when a view attaches: a call made right after display() waits for the page.
+        self._views_changed = threading.Condition(self._views_lock)
         self._closed = False
         with _registry_lock:
             _registry[self.target_id] = self
@@ -82,6 +85,7 @@ class Target:
     def _add_view(self, view: View) -> None:
         with self._views_lock:
             self._views[(view.connection.id, view.id)] = view
+            self._views_changed.notify_all()
 
     def _remove_view(self, connection_id: str, view_id: str) -> View | None:
         with self._views_lock:
@@ -92,6 +96,20 @@ class Target:
     def views(self) -> list[View]:
         """The views attached right now (each output element on each page)."""
         with self._views_lock:
+            return list(self._views.values())
+
+    def _wait_views(self, timeout: float) -> list[View]:
+        """The attached views, waiting up to ``timeout`` s for a first one to attach (an output
+        displayed a moment ago connects a little later). Interruptible; [] if none came."""
+        from .wait import SLICE
+
+        deadline = time.monotonic() + timeout
+        with self._views_lock:
+            while not self._views and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._views_changed.wait(min(SLICE, remaining))
             return list(self._views.values())
 
     @property
@@ -116,7 +134,11 @@ class Target:
         self._closed = True
         with _registry_lock:
             _registry.pop(self.target_id, None)
-        for conn in {view.connection for view in self.views}:
+        views = self.views
+        for conn in {view.connection for view in views}:
             conn.send({"op": "closed", "target": self.target_id})
         with self._views_lock:
             self._views.clear()
+        from .rpc import fail_calls
+
+        fail_calls(views, "the object was closed")

@@ -35,6 +35,10 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
     "detach": {"view": (_STR, True)},
     "msg": {"view": (_STR, True), "data": (_ANY, False), "upload": (dict, False)},
     "chunk": {"upload": (_STR, True), "index": (_INT, True)},
+    "call": {"view": (_STR, True), "id": (_STR, True), "name": (_STR, True), "args": (list, False),
+             "kwargs": (dict, False), "buffer_paths": (list, False), "upload": (dict, False)},
+    "reply": {"view": (_STR, True), "id": (_STR, True), "value": (_ANY, False), "error": (dict, False),
+              "buffer_paths": (list, False), "upload": (dict, False)},
     "direct-ok": {},
     "ping": {"id": (_ANY, True)},
 }
@@ -73,8 +77,11 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
             f"page speaks cellwire protocol {data['protocol']}, kernel speaks {PROTOCOL}; "
             "reload the page so it loads the kernel's runtime",
         )
-    if op == "msg" and "upload" in data:
+    uploaded = op != "chunk" and "upload" in data  # a chunk's 'upload' is only the upload's id
+    if uploaded:
         _check_upload(data["upload"], nbuffers)
+    if "buffer_paths" in data:
+        _check_buffer_paths(data["buffer_paths"], nbuffers, uploaded)
     return data
 
 
@@ -86,6 +93,13 @@ def _check_upload(upload: dict[str, Any], nbuffers: int) -> None:
         raise ProtocolError("malformed", "'upload.sizes' must be a list of non-negative ints")
     if nbuffers:
         raise ProtocolError("malformed", "a message completing an upload carries no buffers itself")
+
+
+def _check_buffer_paths(paths: list[Any], nbuffers: int, uploaded: bool) -> None:
+    if not all(isinstance(p, list) and all(isinstance(k, (str, int)) for k in p) for p in paths):
+        raise ProtocolError("malformed", "'buffer_paths' must be a list of paths (lists of keys and indices)")
+    if not uploaded and len(paths) != nbuffers:
+        raise ProtocolError("malformed", f"{len(paths)} buffer paths but {nbuffers} buffers")
 
 
 def _kind(value: Any) -> str:

@@ -38,7 +38,7 @@ def test_bundle_has_snapshot_loader_and_no_credentials():
     assert bundle["text/plain"] == "plain"
     assert '<div class="cellwire-snapshot"><b>snap</b></div>' in html
     spec = json.loads(re.search(r"\}\)\((\{.*?\}), document\.currentScript\)", html).group(1))
-    assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol"}
+    assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol", "subshell"}
     assert spec["instance"] == identity.INSTANCE_ID
     assert f'id="{spec["el"]}"' in html
     assert "token" not in json.dumps(spec) and "__CELLWIRE_SPEC__" not in html

@@ -1,0 +1,63 @@
+"""The kernel's own subshell: where cellwire's messages are handled while a cell runs.
+
+A Jupyter kernel handles shell messages one at a time, so a comm message from a page waits until
+the running cell has finished. ipykernel >= 7 has *subshells*: a shell message whose header carries
+``subshell_id`` is handled on that subshell's own thread, even while the main shell runs a cell.
+
+cellwire creates **one subshell per kernel process** (not one per page) when it is first imported,
+and tells pages its id in every output's loader spec and in ``welcome``. Pages put it in the header
+of every cellwire shell message, including the ``comm_open`` that starts a connection, so an output
+displayed by a running cell connects and delivers events at once. One subshell per kernel instead
+of one per page, because a page that is closed or reloaded cannot be relied on to delete its own:
+per-page subshells would leave a thread behind each time.
+
+Without subshells (ipykernel < 7, or creation failed), everything goes over the main shell, as with
+any comm: events then arrive only after the running cell. ``receives_while_busy()`` says which.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .log import logger
+
+
+def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:
+    """Create a subshell in ``kernel`` (this process) and return its id, or None if it has none.
+
+    The subshell manager must only be used from the shell channel thread, so creation is handed to
+    that thread's loop; this function waits for the result. It is the same step that
+    ``create_subshell_request`` on the control channel triggers.
+    """
+    thread = getattr(kernel, "shell_channel_thread", None)
+    if thread is None or not getattr(kernel, "_supports_kernel_subshells", False):
+        return None
+    manager = getattr(thread, "manager", None)
+    create = getattr(manager, "_create_subshell", None)
+    if create is None:
+        logger.info("this ipykernel has subshells but no way to create one from inside; "
+                    "events will wait for running cells")
+        return None
+    done = threading.Event()
+    result: list[Any] = []
+
+    def run() -> None:
+        try:
+            result.append(create())
+        except Exception as err:  # reported below, in the calling thread
+            result.append(err)
+        finally:
+            done.set()
+
+    thread.io_loop.add_callback(run)
+    if not done.wait(timeout) or not result or isinstance(result[0], Exception):
+        logger.warning("could not create a subshell (%s); events will wait for running cells",
+                       result[0] if result else "timed out")
+        return None
+    return str(result[0])
+
+
+def current_subshell_thread_name(subshell_id: str) -> str:
+    """The name ipykernel gives the thread of ``subshell_id`` (to recognise it)."""
+    return f"subshell-{subshell_id}"

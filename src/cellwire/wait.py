@@ -1,0 +1,158 @@
+"""Blocking waits inside a running cell: ``wait_for``, ``changes``, and the rules that keep them safe.
+
+A cell that blocks waiting for the page only ever wakes up if the page's message is handled on
+*another* thread: cellwire's subshell (see ``subshell``). The waiting itself is done in short slices,
+so the kernel's interrupt (SIGINT, which Python turns into KeyboardInterrupt on the main thread
+between two bytecodes) stops a wait within a few tens of milliseconds, and every waiter unregisters
+itself on the way out (``finally``), leaving nothing behind.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+#: Longest uninterrupted sleep of a waiting thread; bounds how late an interrupt is noticed.
+SLICE = 0.05
+
+
+class WouldDeadlock(RuntimeError):
+    """Waiting here can never end: the event waited for is handled by this very thread."""
+
+
+def check_can_block(what: str) -> None:
+    """Raise ``WouldDeadlock`` if waiting on this thread would stop the event from ever arriving.
+
+    That is the case inside a callback (page messages are handled one at a time on the thread
+    running it), and in a cell when the kernel has no subshell (page messages then wait for the
+    cell to end).
+    """
+    from .link import get_link
+
+    link = get_link()
+    if link is None:
+        return  # not in a kernel: nothing is dispatched anywhere, the caller's own threads decide
+    if link.is_dispatch_thread():
+        raise WouldDeadlock(
+            f"{what} cannot wait inside a cellwire callback: page messages are handled one at a time "
+            "on this thread, so the answer could never arrive. Wait in the cell instead, or react to "
+            "the event with a callback."
+        )
+    if not link.receives_while_busy and threading.current_thread() is threading.main_thread():
+        raise WouldDeadlock(
+            f"{what} cannot wait inside a running cell on this kernel: it has no subshells "
+            "(ipykernel >= 7 is needed), so page events are handled only after the cell ends. "
+            "Upgrade ipykernel (pip install -U ipykernel, then restart the kernel), or use a "
+            "callback (on_message / observe / on_click) instead of waiting."
+        )
+
+
+def wait_event(event: threading.Event, timeout: float | None) -> bool:
+    """``event.wait(timeout)`` in short slices so KeyboardInterrupt is raised promptly."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not event.is_set():
+        if deadline is None:
+            event.wait(SLICE)
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return event.is_set()
+        event.wait(min(SLICE, remaining))
+    return True
+
+
+def _describe(obj: Any, name: str) -> str:
+    return f"{type(obj).__name__}.{name}"
+
+
+def _check_trait(obj: Any, name: str) -> None:
+    if not hasattr(obj, "observe") or not hasattr(obj, "has_trait"):
+        raise TypeError(f"wait_for needs a widget or traitlets object, got {type(obj).__name__}; "
+                        "for a Channel use channel.wait_message()")
+    if not obj.has_trait(name):
+        names = ", ".join(sorted(obj.trait_names(sync=True) or obj.trait_names()))
+        raise AttributeError(f"{type(obj).__name__} has no trait {name!r}; known: {names}")
+
+
+def wait_for(obj: Any, name: str = "value", *, until: Callable[[Any], bool] | None = None,
+             timeout: float | None = None) -> Any:
+    """Block until ``obj.<name>`` changes (or, with ``until``, satisfies ``until(value)``); return it.
+
+    Meant for a running cell: ``choice = cw.wait_for(dropdown, "value")`` waits for the user.
+    With ``until``, a value that already satisfies it returns at once. Interrupt the kernel to stop
+    waiting (KeyboardInterrupt). Raises TimeoutError after ``timeout`` seconds.
+    """
+    _check_trait(obj, name)
+    if until is not None and until(getattr(obj, name)):
+        return getattr(obj, name)
+    check_can_block("wait_for")
+    with Changes(obj, name, timeout) as values:
+        for value in values:
+            if until is None or until(value):
+                return value
+    raise RuntimeError(f"{_describe(obj, name)} was closed while waiting for it")
+
+
+def changes(obj: Any, name: str = "value", *, timeout: float | None = None) -> Changes:
+    """Iterate over the new values of ``obj.<name>`` as they change, from this call on.
+
+    ``for v in cw.changes(slider): ...`` follows a slider inside a running cell; ``break`` to stop.
+    Changes that arrive while the loop body runs are kept, in order. ``timeout`` bounds the wait
+    for each change (TimeoutError); the iteration ends when the widget is closed.
+    """
+    _check_trait(obj, name)
+    check_can_block("changes")
+    return Changes(obj, name, timeout)
+
+
+class Changes(Iterator[Any]):
+    """The iterator ``changes`` returns. It observes from creation until exhausted or ``close()``d
+    (also as a context manager), so no change between creating it and iterating is lost."""
+
+    def __init__(self, obj: Any, name: str, timeout: float | None):
+        self.obj, self.name, self.timeout = obj, name, timeout
+        self._items: queue.Queue = queue.Queue()
+        self._open = True
+        obj.observe(self._on_change, names=name)
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self._items.put(change["new"])
+
+    def __next__(self) -> Any:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            while self._open:
+                try:
+                    return self._items.get(timeout=SLICE)
+                except queue.Empty:
+                    pass
+                if getattr(self.obj, "closed", False):
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise TimeoutError(f"{_describe(self.obj, self.name)} did not change "
+                                       f"within {self.timeout} s")
+        except BaseException:  # KeyboardInterrupt included: stop observing, then let it through
+            self.close()
+            raise
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            self.obj.unobserve(self._on_change, names=self.name)
+
+    def __enter__(self) -> Changes:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
