@@ -13,9 +13,12 @@ export const CHUNK_BYTES = 8 * 1024 * 1024;
 const MAX_QUEUED = 1000;
 
 export class KernelLink {
-  constructor(runtime, kernelId) {
+  /** `subshellId`: the kernel's cellwire subshell, from the first output's spec (null: main shell). */
+  constructor(runtime, kernelId, subshellId = null) {
     this.runtime = runtime;
     this.kernelId = kernelId;
+    // Every cellwire shell message carries it, so the kernel handles them while a cell runs.
+    this.subshellId = subshellId;
     this.views = new Map(); // view id -> OutputView
     this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
     this.detail = "";
@@ -24,7 +27,8 @@ export class KernelLink {
     this.route = "iopub";
     this._held = []; // direct messages that arrived before the "switch" marker
     this._queue = []; // view messages waiting for the link to be live
-    this._requests = new Map(); // msg_id -> resolve, for shell replies
+    this._requests = new Map(); // msg_id -> resolve, for shell and control replies
+    this._helloMsgId = null;
     this._pings = new Map();
     this._pingId = 0;
     this._helloWaiter = null;
@@ -52,12 +56,27 @@ export class KernelLink {
     return new Promise((resolve, reject) => {
       this._helloWaiter = { resolve, reject };
       this._trace(data, 0);
-      this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data });
+      this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
     });
+  }
+
+  /** Header option for shell messages: our subshell, when the kernel has one. */
+  _subshell() {
+    return this.subshellId ? { subshellId: this.subshellId } : {};
+  }
+
+  /** The kernel says our subshell does not exist (a stale id): fall back to the main shell. */
+  _subshellUnknown(parentId) {
+    this.subshellId = null;
+    if (parentId === this._helloMsgId && this._helloWaiter) {
+      const waiter = this._helloWaiter;
+      this._hello().then(waiter.resolve, waiter.reject);
+    }
   }
 
   async _onWelcome(data) {
     this.welcome = data;
+    if ("subshell" in data) this.subshellId = data.subshell || null;
     // Give the direct route (probed right after the welcome) a moment, so attach replies and
     // everything after them skip the broadcast iopub route.
     if (data.direct && this.route !== "direct") await this._switched(1000);
@@ -76,10 +95,10 @@ export class KernelLink {
     });
   }
 
-  /** Ask the kernel over shell; resolves with the reply's content. */
-  request(msgType, content, timeoutMs = 10000) {
+  /** Ask the kernel (over shell, or `channel`); resolves with the reply's content. */
+  request(msgType, content, timeoutMs = 10000, channel = "shell") {
     return new Promise((resolve, reject) => {
-      const id = this.socket.send("shell", msgType, content);
+      const id = this.socket.send(channel, msgType, content);
       const timer = setTimeout(() => {
         this._requests.delete(id);
         reject(new Error(`${msgType} got no reply in ${timeoutMs} ms`));
@@ -88,12 +107,19 @@ export class KernelLink {
     });
   }
 
-  /** Does this kernel (still) have cellwire loaded, and our comm open? */
+  /** Does this kernel (still) have cellwire loaded, and our comm open? Asked on the control
+   * channel, which kernels answer even while a cell runs. Also picks the subshell for a new
+   * hello: the one named by an output of the running kernel process (null: main shell). */
   async _inspect() {
-    const reply = await this.request("comm_info_request", { target_name: "cellwire" }, 60000);
+    const reply = await this.request("comm_info_request", { target_name: "cellwire" }, 60000, "control");
     const comms = Object.keys(reply.comms || {});
+    const beacons = comms.filter((id) => id.startsWith("cellwire-beacon-")).map((id) => id.slice(16));
+    if (!this.welcome) {
+      const spec = [...this.views.values()].map((view) => view.spec).find((s) => beacons.includes(s.instance));
+      this.subshellId = spec?.subshell || null;
+    }
     return {
-      hasCellwire: comms.some((id) => id.startsWith("cellwire-beacon-")),
+      hasCellwire: beacons.length > 0,
       hasOurComm: this.commId !== null && comms.includes(this.commId),
     };
   }
@@ -114,7 +140,7 @@ export class KernelLink {
       }
       return;
     }
-    if (msg.channel === "shell") {
+    if (msg.channel === "shell" || msg.channel === "control") {
       if (type === "comm_msg" && msg.content.comm_id === this.commId) {
         const data = msg.content.data || {};
         if (data.op === "direct-probe") this._commMsg({ op: "direct-ok" }, []);
@@ -122,6 +148,7 @@ export class KernelLink {
         else this._held.push([data, msg.buffers]);
         return;
       }
+      if (msg.content?.ename === "UnknownSubshellError") this._subshellUnknown(msg.parent_header.msg_id);
       const waiter = this._requests.get(msg.parent_header.msg_id);
       if (waiter) {
         this._requests.delete(msg.parent_header.msg_id);
@@ -149,6 +176,10 @@ export class KernelLink {
           if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
         }
         return;
+      case "call":
+        return this.views.get(data.view)?.calls._call(data, buffers);
+      case "reply":
+        return this.views.get(data.view)?.calls._reply(data, buffers);
       case "closed":
         for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
         return;
@@ -211,6 +242,7 @@ export class KernelLink {
     if (this.state === "restarted") return;
     this.welcome = null;
     this.commId = null;
+    this.subshellId = null; // the new kernel process has its own, named by its outputs
     this._setState("restarted", "the kernel restarted: run the cell again");
     this._refuseQueue("the kernel restarted before it was delivered");
   }
@@ -260,16 +292,21 @@ export class KernelLink {
 
   /** Send a view's message, chunking large buffers; queued while reconnecting. */
   send(view, data, buffers = []) {
+    this.sendOp(view, { op: "msg", view: view.id, data }, buffers);
+  }
+
+  /** Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers. */
+  sendOp(view, message, buffers = []) {
     if (this.state !== "live" || !this.socket.isOpen) {
       if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
-        this._queue.push([view, data, buffers]);
+        this._queue.push([view, message, buffers]);
         return;
       }
       throw new Error(`not delivered: ${this.detail || "the kernel is not connected"}`);
     }
     const total = buffers.reduce((n, b) => n + b.byteLength, 0);
     if (total <= MAX_INLINE_BYTES) {
-      this._commMsg({ op: "msg", view: view.id, data }, buffers);
+      this._commMsg(message, buffers);
       return;
     }
     const id = this.runtime.boot.uuid();
@@ -282,17 +319,17 @@ export class KernelLink {
       }
     }
     const sizes = buffers.map((b) => b.byteLength);
-    this._commMsg({ op: "msg", view: view.id, data, upload: { id, chunks: index, sizes } }, []);
+    this._commMsg({ ...message, upload: { id, chunks: index, sizes } }, []);
   }
 
   _commMsg(data, buffers) {
     this._trace(data, buffers.length);
-    this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers });
+    this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers, ...this._subshell() });
   }
 
   _flushQueue() {
-    for (const [view, data, buffers] of this._queue.splice(0)) {
-      if (this.views.has(view.id)) this.send(view, data, buffers);
+    for (const [view, message, buffers] of this._queue.splice(0)) {
+      if (this.views.has(view.id)) this.sendOp(view, message, buffers);
     }
   }
 
@@ -316,7 +353,7 @@ export class KernelLink {
 
   close() {
     if (this.commId && this.socket.isOpen) {
-      try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }); } catch (err) { /* closing anyway */ }
+      try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }, this._subshell()); } catch (err) { /* closing anyway */ }
     }
     this.state = "closed";
     this.socket.close();

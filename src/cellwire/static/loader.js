@@ -40,12 +40,12 @@
         : Date.now().toString(16) + Math.random().toString(16).slice(2);
     }
 
-    function kernelMessage(session, msgType, content) {
-      return {
-        header: { msg_id: uuid(), username: "", session: session, msg_type: msgType,
-                  version: "5.3", date: new Date().toISOString() },
-        parent_header: {}, metadata: {}, content: content, buffers: [],
-      };
+    // `subshell`: the kernel's cellwire subshell (from the spec), so a busy kernel still answers.
+    function kernelMessage(session, msgType, content, subshell) {
+      var header = { msg_id: uuid(), username: "", session: session, msg_type: msgType,
+                     version: "5.3", date: new Date().toISOString() };
+      if (subshell) header.subshell_id = subshell;
+      return { header: header, parent_header: {}, metadata: {}, content: content, buffers: [] };
     }
 
     // A short-lived socket in the legacy JSON format (no framing code needed here), used only to
@@ -63,8 +63,8 @@
           try { ws.close(); } catch (e) { /* already closed */ }
           if (err) reject(err); else resolve(value);
         }
-        function send(channel, msgType, content) {
-          var msg = kernelMessage(session, msgType, content);
+        function send(channel, msgType, content, subshell) {
+          var msg = kernelMessage(session, msgType, content, subshell);
           msg.channel = channel;
           ws.send(JSON.stringify(msg));
           return msg.header.msg_id;
@@ -141,14 +141,21 @@
     // rewriting each `"./name.js"` import to the blob of that module.
     function fetchRuntime(kernelId, spec) {
       var commId = uuid();
-      return withSocket(kernelId, 30000, function (send) {
+      var subshell = spec.subshell;
+      function hello(send) {
         send("shell", "comm_open", {
           comm_id: commId, target_name: "cellwire",
           data: { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId },
-        });
-      }, function (msg, send) {
+        }, subshell);
+      }
+      return withSocket(kernelId, 30000, hello, function (msg, send) {
+        // The subshell is gone (the kernel restarted since this output was made): use the main shell.
+        if (subshell && msg.content && msg.content.ename === "UnknownSubshellError") {
+          subshell = null;
+          return hello(send);
+        }
         if (msg.header.msg_type !== "comm_msg" || msg.content.comm_id !== commId) return;
-        send("shell", "comm_close", { comm_id: commId, data: {} });
+        send("shell", "comm_close", { comm_id: commId, data: {} }, subshell);
         var data = msg.content.data || {};
         return data.op === "runtime" ? data : new Error(data.message || "the kernel sent no runtime");
       }).then(function (payload) {

@@ -58,7 +58,7 @@ class Runtime {
   async _linkFor(spec) {
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);
-    if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id));
+    if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id, spec.subshell || null));
     return this.links.get(id);
   }
 

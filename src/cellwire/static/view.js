@@ -2,6 +2,8 @@
 // until the live view has rendered, runs the target's ES module (`render({channel, el})`), and
 // shows the link's state in a status line so nothing ever fails silently.
 
+import { ViewCalls } from "./rpc.js";
+
 const STATUS_TEXT = {
   connecting: "connecting to the kernel…",
   reconnecting: "connection lost, reconnecting…",
@@ -38,6 +40,18 @@ export class ChannelHandle {
     link.send(this._view, data === undefined ? null : data, buffers);
   }
 
+  /** Call a Python function exposed with `@obj.expose`; resolves with its return value, rejects
+   * with an Error carrying the Python exception's message. `args` is an array of positional
+   * arguments; options: `kwargs`, `timeout` (ms, default none), `signal` (an AbortSignal). */
+  invoke(name, args = [], options = {}) {
+    return this._view.calls.invoke(name, args, options);
+  }
+
+  /** Make functions callable from Python (`obj.call("name", ...)`). Returns a function removing them. */
+  expose(functions) {
+    return this._view.calls.expose(functions);
+  }
+
   /** Listen to "message" (data, buffers), "status" (state, detail), "resync" (init, buffers),
    * "close" (). Returns a function that stops listening. */
   on(event, callback) {
@@ -71,7 +85,11 @@ export class OutputView {
     this.link = null;
     this.state = "connecting";
     this.channel = new ChannelHandle(this);
+    this.calls = new ViewCalls(this);
     this.rendered = false;
+    // Calls from Python wait for render() to have run (they may use what it exposes).
+    this.whenRendered = new Promise((resolve, reject) => { this._renderDone = { resolve, reject }; });
+    this.whenRendered.catch(() => {});
     this._cleanup = null;
     this._problem = null; // a sticky error shown in the status line
     this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
@@ -86,6 +104,7 @@ export class OutputView {
   }
 
   _linkState(state, detail) {
+    if (["restarted", "gone", "forbidden", "failed", "closed"].includes(state)) this.calls.fail(STATUS_TEXT[state] || state);
     if (this.state === "stale" || this.state === "target-closed") return;
     this.state = state;
     this._render(detail);
@@ -110,7 +129,9 @@ export class OutputView {
       if (this.snapshot) this.snapshot.hidden = true;
       const cleanup = await render({ channel: this.channel, el: this.liveEl });
       if (typeof cleanup === "function") this._cleanup = cleanup;
+      this._renderDone.resolve();
     } catch (err) {
+      this._renderDone.reject(err);
       this._showError(`the view's JavaScript failed: ${err.message}`, err);
     }
     this._render();
@@ -126,6 +147,7 @@ export class OutputView {
   }
 
   _targetClosed() {
+    this.calls.fail("the object was closed in the kernel");
     this.state = "target-closed";
     this._problem = "closed in the kernel";
     this._render();
@@ -151,6 +173,7 @@ export class OutputView {
 
   /** Stop being live (element removed from the page); the DOM is left as it is. */
   dispose() {
+    this.calls.fail("the output was removed from the page");
     if (this._cleanup) {
       try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
       this._cleanup = null;

@@ -91,10 +91,29 @@ class NotebookPage:
 
     def run(self, code: str, timeout: float = 30) -> Locator:
         """Append a code cell with ``code``, execute it, wait until it finished; its output area."""
+        cell_id = self.start(code)
+        self.wait_finished(cell_id, timeout)
+        return self._output_of(cell_id)
+
+    def start(self, code: str) -> str:
+        """Like ``run`` but returns at once, while the cell runs: the cell's id for
+        ``output``/``is_finished``/``wait_finished``."""
         cell_id = uuid.uuid4().hex
         self.page.evaluate("([path, code, id]) => cwt.run(path, code, id)", [self.path, code, cell_id])
-        self.page.wait_for_function("id => cwt.finished(id)", arg=cell_id, timeout=timeout * 1000)
+        return cell_id
+
+    def output(self, cell_id: str) -> Locator:
         return self._output_of(cell_id)
+
+    def is_finished(self, cell_id: str) -> bool:
+        return self.page.evaluate("id => cwt.finished(id)", cell_id)
+
+    def wait_finished(self, cell_id: str, timeout: float = 30) -> None:
+        self.page.wait_for_function("id => cwt.finished(id)", arg=cell_id, timeout=timeout * 1000)
+
+    def interrupt_kernel(self) -> None:
+        """Interrupt the kernel the way the front-ends' stop button does (the server's REST call)."""
+        self.server.api("POST", f"api/kernels/{self.kernel_id}/interrupt")
 
     def cell_output(self, index: int) -> Locator:
         """Output area of the cell at ``index`` (negative counts from the end), e.g. after ``reload``."""

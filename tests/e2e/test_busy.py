@@ -1,0 +1,230 @@
+"""While the kernel is busy (issue 6): events during a running cell, blocking waits, interrupts,
+and calls between Python and JavaScript, in a real browser against a real server."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+LAB = pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)
+LAB_AND_CLASSIC = pytest.mark.parametrize("server_config", [("lab", "/"), ("nbclassic", "/")],
+                                          indirect=True, ids=["lab", "nbclassic"])
+
+BUTTON_ESM = '''
+export function render({ channel, el }) {
+  const button = document.createElement("button");
+  button.className = "cw-test-button";
+  button.textContent = "Stop";
+  button.onclick = () => channel.send({ clicked_at: Date.now(), value: 42 });
+  el.appendChild(button);
+}
+'''
+
+
+def last_json(notebook, locator) -> dict:
+    """The JSON object a cell printed on its last output line."""
+    return json.loads(notebook.output_text(locator).splitlines()[-1])
+
+
+@LAB_AND_CLASSIC
+def test_stop_button_stops_a_busy_loop_within_200_ms(notebook):
+    """One cell shows a Stop button, then spins for up to 10 s in pure Python (holding the GIL
+    between switches); clicking the button while it runs ends the loop at once."""
+    code = f'''
+import json, threading, time
+import cellwire as cw
+stop = cw.Channel(esm={BUTTON_ESM!r})
+clicked = threading.Event()
+info = {{}}
+def on_stop(msg):
+    info["clicked_at"] = msg.data["clicked_at"] / 1000
+    clicked.set()
+stop.on_message(on_stop)
+display(stop)
+start = time.time()
+n = 0
+while time.time() - start < 10 and not clicked.is_set():
+    n += 1
+end = time.time()
+print(json.dumps({{"stopped": clicked.is_set(), "ran": end - start,
+                  "latency": end - info.get("clicked_at", end), "n": n}}))
+'''
+    cell = notebook.start(code)
+    out = notebook.output(cell)
+    out.locator("button.cw-test-button").click(timeout=20_000)
+    notebook.wait_finished(cell, timeout=20)
+    result = last_json(notebook, out)
+    print("stop latency (ms):", round(result["latency"] * 1000, 1), "loop ran (s):", round(result["ran"], 2))
+    assert result["stopped"], result
+    assert result["ran"] < 9.5, result
+    assert 0 <= result["latency"] < 0.2, result
+
+
+@LAB
+def test_wait_for_blocks_and_continues_with_the_clicked_value(notebook):
+    code = f'''
+import traitlets
+import cellwire as cw
+class Picked(traitlets.HasTraits):
+    value = traitlets.Any(None)
+picked = Picked()
+button = cw.Channel(esm={BUTTON_ESM!r})
+button.on_message(lambda msg: setattr(picked, "value", msg.data["value"]))
+display(button)
+value = cw.wait_for(picked, "value", timeout=60)
+print("continued with", value)
+'''
+    cell = notebook.start(code)
+    out = notebook.output(cell)
+    out.locator("button.cw-test-button").wait_for(timeout=20_000)
+    time.sleep(0.5)
+    assert not notebook.is_finished(cell), "the cell must be blocked until the click"
+    out.locator("button.cw-test-button").click()
+    notebook.wait_finished(cell, timeout=20)
+    assert notebook.output_text(out).splitlines()[-1] == "continued with 42"
+
+
+@LAB
+def test_interrupt_during_wait_for_raises_keyboard_interrupt_cleanly(notebook):
+    code = '''
+import traitlets
+import cellwire as cw
+class Picked(traitlets.HasTraits):
+    value = traitlets.Any(None)
+picked = Picked()
+try:
+    cw.wait_for(picked, "value")
+finally:
+    print("observers left:", sum(len(h) for by_type in picked._trait_notifiers.values() for h in by_type.values()))
+'''
+    cell = notebook.start(code)
+    time.sleep(1.5)
+    assert not notebook.is_finished(cell)
+    started = time.monotonic()
+    notebook.interrupt_kernel()
+    notebook.wait_finished(cell, timeout=10)
+    took = time.monotonic() - started
+    text = notebook.output_text(notebook.output(cell))
+    print("interrupt to finished (s):", round(took, 3))
+    assert "observers left: 0" in text
+    assert "KeyboardInterrupt" in text
+    assert took < 3
+    out = notebook.run("print('kernel still fine', picked.value)")
+    assert notebook.output_text(out) == "kernel still fine None"
+
+
+CALC_ESM = '''
+export function render({ channel, el }) {
+  el.textContent = "calculator";
+  channel.expose({
+    mul: (a, b) => a * b,
+    later: async (x) => { await new Promise((r) => setTimeout(r, 50)); return { x, bytes: new Uint8Array([1, 2, 3]) }; },
+    boom: () => { throw new TypeError("bad thing in JS"); },
+  });
+}
+'''
+
+
+@LAB
+def test_python_calls_javascript_while_its_cell_runs(notebook):
+    """Display, then call into the view from the same cell: the view attaches and answers while
+    the cell is still running. Values, binary results, JS errors and eval_js."""
+    code = f'''
+import cellwire as cw
+calc = cw.Channel(esm={CALC_ESM!r})
+display(calc)
+print("mul", calc.call("mul", 6, 7))
+res = calc.call("later", "x")
+print("later", res["x"], bytes(res["bytes"]).hex())
+try:
+    calc.call("boom")
+except cw.JSError as err:
+    print("JSError", err.name, "|", err.js_message, "|", "boom" in err.stack)
+try:
+    calc.call("missing")
+except cw.JSError as err:
+    print("missing", err.name)
+print("eval", calc.eval_js("el.textContent + ' ' + (args.n * 2)", {{"n": 21}}))
+print("body", calc.eval_js("const r = el.getBoundingClientRect(); return r.width > 0"))
+try:
+    cw.Channel().call("x", timeout=0.3)
+except cw.NoViewError as err:
+    print("noview", "Display it" in str(err))
+'''
+    out = notebook.run(code, timeout=60)
+    lines = notebook.output_text(out).splitlines()
+    assert "mul 42" in lines
+    assert "later x 010203" in lines
+    assert "JSError TypeError | bad thing in JS | True" in lines
+    assert "missing ReferenceError" in lines
+    assert "eval calculator 42" in lines
+    assert "body True" in lines
+    assert "noview True" in lines
+
+
+INVOKE_ESM = '''
+export function render({ channel, el }) {
+  el.textContent = "invoker";
+}
+'''
+
+
+@LAB
+def test_javascript_invokes_python_with_values_and_errors(notebook):
+    out = notebook.run(f'''
+import cellwire as cw
+ch = cw.Channel(esm={INVOKE_ESM!r})
+@ch.expose
+def add(a, b):
+    return a + b
+@ch.expose("echo_bytes")
+def echo(data, *, times=1):
+    return {{"n": len(data), "data": bytes(data) * times}}
+@ch.expose
+def fail(message):
+    raise ValueError(message)
+ch
+''')
+    el = out.locator(".cellwire-output")
+    el.locator(".cellwire-live").wait_for(timeout=20_000)
+    result = el.evaluate('''async (el) => {
+        const ch = el.__cellwire.channel;
+        const sum = await ch.invoke("add", [2, 3]);
+        const echoed = await ch.invoke("echo_bytes", [new Uint8Array([7, 8])], { kwargs: { times: 2 } });
+        let error = null;
+        try { await ch.invoke("fail", ["no good"]); } catch (err) { error = { message: err.message, type: err.pythonType, tb: err.pythonTraceback.includes("ValueError") }; }
+        let missing = null;
+        try { await ch.invoke("nope"); } catch (err) { missing = err.message; }
+        return { sum, n: echoed.n, bytes: Array.from(new Uint8Array(echoed.data.buffer, echoed.data.byteOffset, echoed.data.byteLength)), error, missing };
+    }''')
+    assert result["sum"] == 5
+    assert result["n"] == 2 and result["bytes"] == [7, 8, 7, 8]
+    assert result["error"] == {"message": "ValueError: no good", "type": "ValueError", "tb": True}
+    assert "no Python function 'nope'" in result["missing"]
+
+
+@LAB
+def test_javascript_invokes_python_while_a_cell_runs(notebook):
+    out = notebook.run(f'''
+import cellwire as cw
+ch = cw.Channel(esm={INVOKE_ESM!r})
+ch.expose(lambda: "answered", name="ping")
+ch
+''')
+    el = out.locator(".cellwire-output")
+    el.locator(".cellwire-live").wait_for(timeout=20_000)
+    cell = notebook.start("import time\ntime.sleep(6)")
+    time.sleep(0.5)
+    took = el.evaluate('''async (el) => {
+        const start = performance.now();
+        const value = await el.__cellwire.channel.invoke("ping");
+        return [value, performance.now() - start];
+    }''')
+    assert took[0] == "answered"
+    assert took[1] < 1000, took
+    assert not notebook.is_finished(cell)
+    notebook.wait_finished(cell, timeout=20)
