@@ -5,7 +5,9 @@ their own connection to the kernel from the page, with no front-end extension in
 """
 
 from ._version import PROTOCOL, __version__
+from . import dom
 from .channel import Channel, Message
+from .dom import DOMEvent, Element
 from .link import get_link
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
 from .wait import WouldDeadlock, changes, wait_for
@@ -13,6 +15,6 @@ from .wait import WouldDeadlock, changes, wait_for
 get_link()
 
 __all__ = [
-    "CallError", "CallTimeout", "Channel", "JSError", "Message", "NoViewError", "PROTOCOL",
-    "ViewGoneError", "WouldDeadlock", "__version__", "changes", "wait_for",
+    "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError", "Message", "NoViewError", "PROTOCOL",
+    "ViewGoneError", "WouldDeadlock", "__version__", "changes", "dom", "wait_for",
 ]

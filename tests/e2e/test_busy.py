@@ -228,3 +228,41 @@ ch
     assert took[1] < 1000, took
     assert not notebook.is_finished(cell)
     notebook.wait_finished(cell, timeout=20)
+
+
+@LAB
+def test_dom_element_driven_from_python_with_events_back(notebook):
+    out = notebook.run('''
+import cellwire as cw
+box = cw.Element("<button class='go'>Go</button> <span class='n'>0</span> <input class='name'>")
+clicks, names = [], []
+def on_click(event):
+    clicks.append(event.target["tag"])
+    box.set_text(len(clicks), selector=".n")
+box.on("click", on_click, selector=".go")
+box.on("input", lambda event: names.append(event.value), selector=".name")
+box
+''')
+    live = out.locator(".cellwire-live")
+    live.locator("button.go").click(timeout=20_000)
+    live.locator("button.go").click()
+    live.locator("span.n", has_text="2").wait_for(timeout=5_000)
+    live.locator("input.name").press_sequentially("ab")
+    notebook.page.wait_for_function("el => el.querySelector('input.name').value === 'ab'", arg=live.element_handle())
+    deadline = time.monotonic() + 5
+    while notebook.kernel_eval("names") != "['a', 'ab']" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert notebook.kernel_eval("names") == "['a', 'ab']"
+    assert notebook.kernel_eval("clicks") == "['button', 'button']"
+
+    notebook.run("box.append(\"<p class='more'>more</p>\"); box.set_attr('disabled', '', selector='.go')")
+    live.locator("p.more").wait_for(timeout=5_000)
+    assert live.locator("button.go").is_disabled()
+
+    # A second output of the same element shows the same content and listens too.
+    second = notebook.run("box").locator(".cellwire-live")
+    second.locator("p.more").wait_for(timeout=20_000)
+    assert second.locator("span.n").inner_text() == "2"
+    notebook.run("box.set_attr('disabled', None, selector='.go')")
+    second.locator("button.go:not([disabled])").click(timeout=5_000)
+    live.locator("span.n", has_text="3").wait_for(timeout=5_000)
