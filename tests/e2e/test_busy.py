@@ -266,3 +266,44 @@ box
     notebook.run("box.set_attr('disabled', None, selector='.go')")
     second.locator("button.go:not([disabled])").click(timeout=5_000)
     live.locator("span.n", has_text="3").wait_for(timeout=5_000)
+
+
+@LAB
+def test_without_subshells_events_wait_for_the_cell_and_waits_refuse_clearly(notebook):
+    """A kernel without subshells (simulated: cellwire's subshell switched off before any output):
+    the page uses the main shell, a click during a running cell is handled after it, and
+    wait_for says why it cannot work instead of hanging."""
+    notebook.run("import cellwire as cw\ncw.link.get_link().subshell_id = None")
+    button_out = notebook.run(f'''
+import time, traitlets
+clicked_at = []
+button = cw.Channel(esm={BUTTON_ESM!r})
+button.on_message(lambda msg: clicked_at.append(time.time()))
+button
+''')
+    button_out.locator("button.cw-test-button").wait_for(timeout=20_000)
+    cell = notebook.start('''
+class Picked(traitlets.HasTraits):
+    value = traitlets.Any(None)
+try:
+    cw.wait_for(Picked(), "value")
+except cw.WouldDeadlock as err:
+    print("refused:", "no subshells" in str(err))
+time.sleep(3)
+ended_at = time.time()
+''')
+    time.sleep(0.5)
+    button_out.locator("button.cw-test-button").click()
+    assert not notebook.is_finished(cell)
+    out = notebook.output(cell)
+    notebook.wait_finished(cell, timeout=20)
+    assert "refused: True" in notebook.output_text(out)
+    deadline = time.monotonic() + 5
+    while notebook.kernel_eval("len(clicked_at)") != "1" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert notebook.kernel_eval("clicked_at[0] >= ended_at") == "True"
+    button_out.locator("button.cw-test-button").click()
+    deadline = time.monotonic() + 5
+    while notebook.kernel_eval("len(clicked_at)") != "2" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert notebook.kernel_eval("len(clicked_at)") == "2"
