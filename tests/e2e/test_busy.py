@@ -307,3 +307,11 @@ ended_at = time.time()
     while notebook.kernel_eval("len(clicked_at)") != "2" and time.monotonic() < deadline:
         time.sleep(0.1)
     assert notebook.kernel_eval("len(clicked_at)") == "2"
+
+
+@LAB
+def test_after_a_kernel_restart_the_page_uses_the_new_kernels_subshell(notebook):
+    out = notebook.run(f"import cellwire as cw\ncw.Channel(esm={BUTTON_ESM!r})")
+    out.locator("button.cw-test-button").wait_for(timeout=20_000)
+    notebook.restart_kernel()
+    test_stop_button_stops_a_busy_loop_within_200_ms(notebook)
