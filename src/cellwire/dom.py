@@ -2,9 +2,11 @@
 
     box = cw.Element("<button>Stop</button> <span class='n'>0</span>")
     box.on("click", lambda event: stop.set(), selector="button")
-    box                                  # display it
+    box                                       # display it
     for i in range(1000):
         box.set_text(str(i), selector=".n")   # works while the cell runs
+
+    point = image.wait("click")               # or block a running cell until the user clicks
 
 Every change is sent to the views that show the element and remembered, so a view that attaches
 later (another tab, a reloaded page) shows the same content. Event callbacks run on cellwire's
@@ -13,6 +15,7 @@ thread, also while a cell runs (docs/busy.md).
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from . import assets
 from .channel import Channel, Message
 from .output import escape
 from .target import Module, View
+from .wait import check_can_block, wait_event
 
 _MODULE: Module | None = None
 
@@ -139,6 +143,29 @@ class Element(Channel):
             self._listen_ops[listener.id] = message
         self.send(message)
         return listener
+
+    def wait(self, event: str, selector: str | None = None, *, timeout: float | None = None) -> DOMEvent:
+        """Block until ``event`` happens (on ``selector`` inside the element) and return it.
+
+        For "pick a point, then continue" inside a running cell: ``ev = img.wait("click")``.
+        Interrupt the kernel to stop waiting; TimeoutError after ``timeout`` seconds.
+        """
+        check_can_block("Element.wait")
+        happened: list[DOMEvent] = []
+        done = threading.Event()
+
+        def catch(ev: DOMEvent) -> None:
+            if not happened:
+                happened.append(ev)
+                done.set()
+
+        listener = self.on(event, catch, selector)
+        try:
+            if not wait_event(done, timeout):
+                raise TimeoutError(f"no {event!r} event on {self!r} within {timeout} s")
+            return happened[0]
+        finally:
+            self.off(listener)
 
     def off(self, listener: Listener) -> None:
         """Stop a listener returned by ``on``."""

@@ -315,3 +315,18 @@ def test_after_a_kernel_restart_the_page_uses_the_new_kernels_subshell(notebook)
     out.locator("button.cw-test-button").wait_for(timeout=20_000)
     notebook.restart_kernel()
     test_stop_button_stops_a_busy_loop_within_200_ms(notebook)
+
+
+@LAB
+def test_a_cell_waits_for_a_click_on_an_element_and_gets_its_position(notebook):
+    cell = notebook.start('''
+import cellwire as cw
+area = cw.Element("<div class='area' style='width:200px;height:100px;background:#ddd'></div>")
+display(area)
+event = area.wait("click", ".area", timeout=60)
+print("picked", round(event.x), round(event.y), event.target["classes"])
+''')
+    out = notebook.output(cell)
+    out.locator(".cellwire-live .area").click(position={"x": 30, "y": 40}, timeout=20_000)
+    notebook.wait_finished(cell, timeout=20)
+    assert notebook.output_text(out).splitlines()[-1] == "picked 30 40 ['area']"
