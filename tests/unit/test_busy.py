@@ -13,6 +13,7 @@ import cellwire.link as link_module
 from cellwire import Channel, identity, rpc, wait
 from cellwire.link import KernelLink
 from cellwire.wait import Changes, WouldDeadlock, changes, wait_for
+from cellwire.wire import check_browser_message
 
 from test_link import FakeComm, hello
 
@@ -312,3 +313,39 @@ def test_split_and_join_binary_round_trip():
     assert bytes(rpc.join_binary(None, [[]], [memoryview(b"r")])) == b"r"
     with pytest.raises(ValueError, match="does not exist"):
         rpc.join_binary({}, [["x", 1]], [memoryview(b"")])
+
+
+def test_new_messages_match_the_json_schemas(link):
+    import json
+    from importlib import resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+
+    def schema(name):
+        return json.loads(resources.files("cellwire").joinpath(f"schema/{name}.json").read_text())
+
+    to_page, to_kernel = schema("kernel-to-browser"), schema("browser-to-kernel")
+    ch = Channel()
+    ch.expose(lambda x: x, name="echo")
+    comm = open_page(link)
+    attach(comm, ch)
+    comm.deliver({"op": "call", "view": "v1", "id": "a", "name": "echo", "args": [None], "buffer_paths": [["args", 0]]}, [b"x"])
+    comm.deliver({"op": "call", "view": "v1", "id": "b", "name": "nope"})
+    stop = answer_calls(comm, lambda data, bufs: ({"value": 1}, []))
+    try:
+        ch.call("f", b"bin", timeout=5)
+        ch.eval_js("1", timeout=5)
+    finally:
+        stop.set()
+    sent = [data for data, _ in comm.sent]
+    assert {"welcome", "attached", "reply", "call"} <= {m["op"] for m in sent}
+    assert sent[0]["subshell"] == "sub-1"
+    for message in sent:
+        jsonschema.validate(message, to_page)
+    for sample in [
+        {"op": "call", "view": "v", "id": "1", "name": "f", "args": [None], "kwargs": {}, "buffer_paths": [["args", 0]]},
+        {"op": "reply", "view": "v", "id": "1", "value": {"a": None}, "buffer_paths": [["value", "a"]]},
+        {"op": "reply", "view": "v", "id": "1", "error": {"name": "TypeError", "message": "m", "stack": ""}},
+    ]:
+        jsonschema.validate(sample, to_kernel)
+        check_browser_message(sample, len(sample.get("buffer_paths", [])))
