@@ -22,7 +22,7 @@ from .buffers import to_buffers
 from .connection import PageConnection
 from .delivery import Sender, direct_sender
 from .log import logger
-from .subshell import create_subshell
+from .subshell import create_subshell, silence_status
 from .target import View, find_target
 from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message
 
@@ -55,6 +55,8 @@ class KernelLink:
                       target_name=TARGET_NAME, show_warning=False)
         self.comm_manager.register_comm(beacon)
         self.subshell_id = create_subshell(self.kernel)
+        if self.subshell_id is not None:
+            silence_status(self.kernel, self.subshell_id)
 
     @property
     def receives_while_busy(self) -> bool:

@@ -58,6 +58,23 @@ def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:
     return str(result[0])
 
 
-def current_subshell_thread_name(subshell_id: str) -> str:
-    """The name ipykernel gives the thread of ``subshell_id`` (to recognise it)."""
-    return f"subshell-{subshell_id}"
+def silence_status(kernel: Any, subshell_id: str) -> bool:
+    """Publish no busy/idle status for the messages handled on cellwire's subshell.
+
+    A kernel announces ``busy`` and ``idle`` on iopub around every shell message, to every client.
+    For cellwire's messages, handled while a cell runs, that ``idle`` is false: JupyterLab's status
+    indicator and jupyter_server's kernel ``execution_state`` (which idle-culling trusts) would say
+    idle while the cell is still running, and every click would flicker the indicator. No client
+    waits for these statuses: cellwire's messages are comms, which have no reply to track.
+    """
+    publish = getattr(kernel, "_publish_status", None)
+    if publish is None:
+        return False
+    name = f"subshell-{subshell_id}"  # ipykernel's name for the subshell's thread
+
+    def publish_status(status: str, channel: str, parent: Any = None) -> None:
+        if threading.current_thread().name != name:
+            publish(status, channel, parent)
+
+    kernel._publish_status = publish_status
+    return True

@@ -330,3 +330,29 @@ print("picked", round(event.x), round(event.y), event.target["classes"])
     out.locator(".cellwire-live .area").click(position={"x": 30, "y": 40}, timeout=20_000)
     notebook.wait_finished(cell, timeout=20)
     assert notebook.output_text(out).splitlines()[-1] == "picked 30 40 ['area']"
+
+
+@LAB
+def test_events_during_a_cell_keep_the_kernel_shown_busy(notebook):
+    """cellwire's subshell publishes no busy/idle: an event during a cell must not make Lab's
+    indicator, or the server's execution_state (which idle-culling trusts), say idle."""
+    cell = notebook.start(f'''
+import time
+import cellwire as cw
+button = cw.Channel(esm={BUTTON_ESM!r})
+button.on_message(lambda msg: None)
+display(button)
+time.sleep(6)
+''')
+    out = notebook.output(cell)
+    for _ in range(3):
+        out.locator("button.cw-test-button").click(timeout=20_000)
+    time.sleep(0.5)
+    lab_status = notebook.page.evaluate("""path => {
+        for (const w of window.jupyterapp.shell.widgets('main'))
+            if (w.context && w.context.path === path) return w.sessionContext.session.kernel.status;
+    }""", notebook.path)
+    server_state = notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["execution_state"]
+    assert not notebook.is_finished(cell)
+    assert (lab_status, server_state) == ("busy", "busy")
+    notebook.wait_finished(cell, timeout=20)
