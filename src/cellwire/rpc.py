@@ -230,7 +230,8 @@ class Calls:
              all_views: bool = False) -> Any:
         """Call ``name(*args)``, a function the view registered with ``channel.expose({name})``.
 
-        Returns its (awaited) result; with ``all_views=True`` a list, one per view. Raises
+        The most recently attached view answers (``view=`` picks one); with ``all_views=True``
+        every view does, and a list comes back. Returns the (awaited) result. Raises
         ``JSError`` if it threw, ``NoViewError`` if nothing is displayed, ``CallTimeout``.
         """
         return self._call({"name": name, "args": list(args)}, f"call({name!r})", timeout, view, all_views)
@@ -255,7 +256,7 @@ class Calls:
                 f"{what}: no view of this object on any open page within {timeout} s. Display it "
                 "(and keep its output on a page open) first, or pass a longer timeout=")
         if not all_views:
-            views = views[:1]
+            views = views[-1:]  # the newest: after a reload, the old page's views may linger
         started = [_start(v, fields) for v in views]
         results = []
         try:

@@ -392,3 +392,17 @@ ran = time.time() - start
     while notebook.kernel_eval("clicked.is_set()") != "True" and time.monotonic() < deadline:
         time.sleep(0.1)
     assert float(notebook.kernel_eval("ran")) < time.monotonic() - started + 5
+
+
+@LAB
+def test_python_calls_reach_the_reloaded_page_not_the_old_one(notebook):
+    """The old page says goodbye on pagehide, but the server may drop that message with the
+    closing socket; either way the newest view answers, without waiting for the old one."""
+    out = notebook.run(f"import cellwire as cw\ncalc = cw.Channel(esm={CALC_ESM!r})\ncalc")
+    out.locator(".cellwire-live").wait_for(timeout=20_000)
+    notebook.save()
+    notebook.reload()
+    notebook.cell_output(-1).locator(".cellwire-live").wait_for(timeout=30_000)
+    started = time.monotonic()
+    assert notebook.kernel_eval("calc.call('mul', 2, 3, timeout=5)") == "6"
+    assert time.monotonic() - started < 2

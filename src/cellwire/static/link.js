@@ -83,7 +83,7 @@ export class KernelLink {
     this._setState("live");
     if (this._helloWaiter) this._helloWaiter.resolve(data);
     this._helloWaiter = null;
-    for (const view of this.views.values()) this._sendAttach(view);
+    for (const view of this.views.values()) this._sendAttachIfCurrent(view);
     this._flushQueue();
   }
 
@@ -110,15 +110,16 @@ export class KernelLink {
   /** Does this kernel (still) have cellwire loaded, and our comm open? Asked on the control
    * channel, which kernels answer even while a cell runs. Also picks the subshell for a new
    * hello: the one named by an output of the running kernel process (null: main shell). */
-  async _inspect() {
-    const reply = await this.request("comm_info_request", { target_name: "cellwire" }, 60000, "control");
+  async _inspect(timeoutMs = 60000) {
+    const reply = await this.request("comm_info_request", { target_name: "cellwire" }, timeoutMs, "control");
     const comms = Object.keys(reply.comms || {});
     const beacons = comms.filter((id) => id.startsWith("cellwire-beacon-")).map((id) => id.slice(16));
-    if (!this.welcome) {
+    if (!this.welcome || !beacons.includes(this.welcome.instance)) {  // a new kernel process
       const spec = [...this.views.values()].map((view) => view.spec).find((s) => beacons.includes(s.instance));
       this.subshellId = spec?.subshell || null;
     }
     return {
+      beacons,
       hasCellwire: beacons.length > 0,
       hasOurComm: this.commId !== null && comms.includes(this.commId),
     };
@@ -131,7 +132,14 @@ export class KernelLink {
       if (type === "status") {
         const state = msg.content.execution_state;
         if ((state === "restarting" || state === "starting") && this.welcome) this._kernelRestarted();
-        else if (state === "idle" && this.state === "restarted") this._probeAfterRestart();
+        // (not after our own probes: that would probe forever while cellwire is not imported)
+        else if (state === "idle" && this.state === "restarted" && msg.parent_header?.session !== this.socket.sessionId) this._probeAfterRestart();
+        return;
+      }
+      // A restart requested over REST does not always reach this socket as a status message
+      // (the new kernel's "starting" can precede the server's reconnection): its goodbye does.
+      if (type === "shutdown_reply" && this.welcome) {
+        this._kernelRestarted();
         return;
       }
       if ((type === "comm_msg" || type === "comm_close") && msg.content.comm_id === this.commId) {
@@ -148,7 +156,9 @@ export class KernelLink {
         else this._held.push([data, msg.buffers]);
         return;
       }
-      if (msg.content?.ename === "UnknownSubshellError") this._subshellUnknown(msg.parent_header.msg_id);
+      if (msg.content?.ename === "UnknownSubshellError" && msg.parent_header.subshell_id === this.subshellId) {
+        this._subshellUnknown(msg.parent_header.msg_id);
+      }
       const waiter = this._requests.get(msg.parent_header.msg_id);
       if (waiter) {
         this._requests.delete(msg.parent_header.msg_id);
@@ -249,11 +259,21 @@ export class KernelLink {
 
   /** After a restart, open a new comm once a cell has imported cellwire again. */
   _probeAfterRestart() {
-    if (this._probing || !this.socket.isOpen) return;
-    this._probing = this._inspect()
+    if (!this.socket.isOpen) return;
+    if (this._probing) {
+      // An answer already on its way may predate the cell that imports cellwire: ask again after.
+      this._probeAgain = true;
+      return;
+    }
+    this._probeAgain = false;
+    // A short timeout: a request that reached the kernel process being replaced is never answered.
+    this._probing = this._inspect(3000)
       .then(({ hasCellwire }) => (hasCellwire && this.state === "restarted" ? this._hello() : null))
       .catch(() => {})
-      .finally(() => { this._probing = null; });
+      .finally(() => {
+        this._probing = null;
+        if (this._probeAgain && this.state === "restarted") this._probeAfterRestart();
+      });
   }
 
   _kernelClosedComm() {
@@ -272,8 +292,27 @@ export class KernelLink {
   attach(view) {
     this.views.set(view.id, view);
     view._linkState(this.state, this.detail);
-    if (this.state === "live") this._sendAttach(view);
+    if (this.state === "live") this._sendAttachIfCurrent(view);
     else if (this.state === "restarted") this._probeAfterRestart();
+  }
+
+  /** An output of another kernel process than ours is either stale (an earlier process) or proof
+   * of a restart this socket did not hear about (a newer one): the kernel's beacon tells which. */
+  async _sendAttachIfCurrent(view) {
+    if (!this.welcome || view.spec.instance === this.welcome.instance) {
+      this._sendAttach(view);
+      return;
+    }
+    let beacons = [];
+    try {
+      ({ beacons } = await this._inspect());
+    } catch (err) { /* treat as stale */ }
+    if (this.welcome && beacons.includes(view.spec.instance) && !beacons.includes(this.welcome.instance)) {
+      this._kernelRestarted();
+      this._probeAfterRestart();
+    } else if (this.views.has(view.id)) {
+      view._error({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
+    }
   }
 
   _sendAttach(view) {
@@ -351,11 +390,18 @@ export class KernelLink {
     return this.views.size === 0;
   }
 
-  close() {
+  /** Close our comm (the kernel releases this page's views), keeping the socket. */
+  goodbye() {
     if (this.commId && this.socket.isOpen) {
       try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }, this._subshell()); } catch (err) { /* closing anyway */ }
     }
+    this.commId = null;
+  }
+
+  close() {
+    this.goodbye();
     this.state = "closed";
-    this.socket.close();
+    // Give the comm_close a moment to leave: the server drops what is in flight on a closing socket.
+    setTimeout(() => this.socket.close(), 500);
   }
 }

@@ -30,6 +30,11 @@ class Runtime {
     this._idleSince = new Map(); // kernel id -> time it ran out of views
     this._modules = new Map(); // hash -> Promise<module>
     this._sweeper = setInterval(() => this._sweep(), 1000);
+    // Say goodbye when the page goes (reload, tab closed): the kernel then drops this page's views
+    // at once instead of keeping them (and sending calls to them). The socket is left for the
+    // browser to close: jupyter_server drops a message still in flight when its socket closes.
+    this._onPageHide = () => { for (const link of this.links.values()) link.goodbye(); };
+    addEventListener("pagehide", this._onPageHide);
     if (!document.getElementById("cellwire-style")) {
       const style = document.createElement("style");
       style.id = "cellwire-style";
@@ -119,6 +124,7 @@ class Runtime {
   /** Stop everything; returns what was mounted so a newer runtime can take over. */
   dispose() {
     clearInterval(this._sweeper);
+    removeEventListener("pagehide", this._onPageHide);
     const mounted = [];
     for (const view of this.views) {
       view.dispose();
