@@ -148,10 +148,12 @@ def test_origin_checks_stay_on(notebook):
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in notebook.page.context.cookies())
     url = f"ws://127.0.0.1:{notebook.server.port}{notebook.server.base_url}api/kernels/{notebook.kernel_id}/channels"
     with pytest.raises(InvalidStatus) as refused:
-        connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None).close()
+        with connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None):
+            pass
     assert refused.value.response.status_code == 403
-    same_origin = f"http://127.0.0.1:{notebook.server.port}"
-    connect(url, origin=same_origin, additional_headers={"Cookie": cookie}, proxy=None).close()
+    with connect(url, origin=f"http://127.0.0.1:{notebook.server.port}", additional_headers={"Cookie": cookie},
+                 proxy=None) as same_origin:
+        assert same_origin.protocol is not None
 
 
 # -- bad input ----------------------------------------------------------------------------------
