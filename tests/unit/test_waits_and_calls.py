@@ -15,7 +15,7 @@ from cellwire.link import KernelLink
 from cellwire.wait import Changes, WouldDeadlock, changes, wait_for
 from cellwire.wire import check_browser_message
 
-from test_link import FakeComm, hello
+from test_link_dispatch import FakeComm, hello
 
 
 class Picked(traitlets.HasTraits):
