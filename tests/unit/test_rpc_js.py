@@ -50,6 +50,7 @@ def test_python_calls_an_exposed_function_and_eval_code():
       await calls._call({ id: "5", code: "el.textContent + args.x", args: [{ x: "!" }] }, []);
       await calls._call({ id: "6", code: "const n = 2; return n * args.k", args: [{ k: 4 }] }, []);
       await calls._call({ id: "7", code: "document.body", args: [{}] }, []);
+      await calls._call({ id: "9", code: "  el.textContent;  ", args: [{}] }, []);
       await calls._call({ id: "8", name: "size", args: [null], buffer_paths: [["args", 0]] }, [new DataView(new ArrayBuffer(5))]);
       console.log(JSON.stringify(sent));""")
     replies = {m["message"]["id"]: m for m in out}
@@ -61,6 +62,7 @@ def test_python_calls_an_exposed_function_and_eval_code():
     assert replies["6"]["message"]["value"] == 8
     assert replies["7"]["message"]["error"]["name"] == "ReferenceError"  # no document in Node
     assert replies["8"]["message"]["value"] == 5
+    assert replies["9"]["message"]["value"] == "hello"  # a trailing ';' still reads as an expression
     assert "(exposed: mul, size, bytes, boom)" in replies["4"]["message"]["error"]["message"]
 
 

@@ -56,7 +56,8 @@ export function describeError(err) {
 /** `code` as an expression (`el.offsetWidth`) if it parses as one, else as a function body. */
 export function compile(code) {
   try {
-    return new AsyncFunction("el", "channel", "args", `return (${code}\n);`);
+    const expression = code.trim().replace(/;+$/, "");
+    return new AsyncFunction("el", "channel", "args", `return (${expression}\n);`);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
   }
