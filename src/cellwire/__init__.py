@@ -7,7 +7,11 @@ their own connection to the kernel from the page, with no front-end extension in
 from ._version import PROTOCOL, __version__
 from .channel import Channel, Message
 from .link import get_link
+from .links import jslink, link
+from .model import Model
+from .widgets import *  # noqa: F403
+from .widgets import __all__ as _widget_names
 
 get_link()
 
-__all__ = ["Channel", "Message", "PROTOCOL", "__version__"]
+__all__ = ["Channel", "Message", "Model", "PROTOCOL", "__version__", "jslink", "link", *_widget_names]

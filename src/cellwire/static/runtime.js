@@ -55,6 +55,36 @@ class Runtime {
     return view;
   }
 
+  /** Show model `targetId` inside `el`, a place in the parent view's widget (containers). */
+  mountChild(el, parent, targetId) {
+    const spec = { ...parent.spec, el: null, target: targetId };
+    const view = new OutputView(this, el, spec);
+    view.parent = parent;
+    this.views.add(view);
+    if (parent.link) {
+      view.link = parent.link;
+      parent.link.attach(view);
+    }
+    return {
+      view,
+      dispose: () => {
+        this.views.delete(view);
+        view.dispose();
+        view.el.__cellwire = undefined;
+      },
+    };
+  }
+
+  /** A widget class's CSS, added to the page once. */
+  injectCss(hash, source) {
+    if (document.querySelector(`style[data-cellwire-css="${hash}"]`)) return;
+    if (source === undefined) return;
+    const style = document.createElement("style");
+    style.dataset.cellwireCss = hash;
+    style.textContent = source;
+    document.head.appendChild(style);
+  }
+
   async _linkFor(spec) {
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);

@@ -93,6 +93,7 @@ export class OutputView {
   }
 
   async _attached(data, buffers) {
+    if (data.init && data.init.kind === "model") return this._attachedModel(data, buffers);
     this.channel.init = data.init;
     this.channel.initBuffers = buffers;
     this._problem = null;
@@ -116,6 +117,56 @@ export class OutputView {
     this._render();
   }
 
+  /** A synced model's view: `render({model, el, experimental, cellwire})`, anywidget's contract
+   * plus `cellwire.display(childRef, el)` for containers. */
+  async _attachedModel(data, buffers) {
+    this._problem = null;
+    const init = data.init;
+    if (init.css) this.runtime.injectCss(init.css.hash, init.css.source);
+    const model = this.link.modelFor(this.targetId, init, buffers);
+    this.model = model;
+    model.views.add(this);
+    if (this.rendered) {
+      this._render();
+      return;
+    }
+    this.rendered = true;
+    try {
+      if (!data.module) throw new Error("this widget has no JavaScript module");
+      const module = await this.runtime.importModule(data.module.hash, data.module.source);
+      const widget = await model.widget(module);
+      this.el.insertBefore(this.liveEl, this.statusEl);
+      if (this.snapshot) this.snapshot.hidden = true;
+      if (typeof widget.render === "function") {
+        const cleanup = await widget.render({
+          model, el: this.liveEl, experimental: model.experimental, cellwire: this._helpers(),
+        });
+        if (typeof cleanup === "function") this._cleanup = cleanup;
+      }
+    } catch (err) {
+      if (this.snapshot) this.snapshot.hidden = false;
+      this._showError(`the widget's JavaScript failed: ${err.message}`, err);
+    }
+    this._render();
+  }
+
+  /** What cellwire adds to anywidget's render arguments. */
+  _helpers() {
+    return {
+      /** Show the model `ref` ("IPY_MODEL_<id>" or an id) live inside `el`; returns {dispose()}. */
+      display: (ref, el) => this.runtime.mountChild(el, this, String(ref).replace(/^IPY_MODEL_/, "")),
+      view: this,
+    };
+  }
+
+  /** The kernel accepted this page's change: clear a message left by an earlier refusal. */
+  _modelOk() {
+    if (this._problem && this._problemFromModel) {
+      this._problem = null;
+      this._render();
+    }
+  }
+
   _receive(data, buffers) {
     this.channel._emit("message", data, buffers);
   }
@@ -134,6 +185,7 @@ export class OutputView {
 
   _showError(message, err) {
     this._problem = message;
+    this._problemFromModel = !err;
     if (err) console.error(`cellwire: ${message}`, err);
     this._render();
   }
@@ -155,7 +207,11 @@ export class OutputView {
       try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
       this._cleanup = null;
     }
-    if (this.link) this.link.detach(this);
+    if (this.link) {
+      if (this.model) this.link.releaseModel(this);
+      this.link.detach(this);
+    }
+    this.model = null;
     this.link = null;
   }
 }
