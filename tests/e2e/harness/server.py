@@ -1,0 +1,167 @@
+"""Start a real Jupyter server from the server-only venv, the way a user would run it.
+
+The server venv holds jupyterlab, notebook and nbclassic and nothing of cellwire; the kernel
+runs the test runner's own interpreter through a private kernelspec. Security settings stay
+at their defaults (token auth, same-origin WebSockets, XSRF checks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from .kernel_client import KernelClient
+
+FRONTENDS = ("lab", "notebook", "nbclassic")
+KERNEL_NAME = "cellwire-test"
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+# Where each front-end opens a notebook, relative to base_url. Lab reopens everything its
+# workspace remembers, so each visit gets a workspace of its own.
+NOTEBOOK_ROUTES = {"lab": "lab/workspaces/{workspace}/tree/", "notebook": "notebooks/",
+                   "nbclassic": "nbclassic/notebooks/"}
+
+# Lab and Notebook 7 hide their application object unless asked; the driver needs it.
+FRONTEND_FLAGS = {
+    "lab": ["--LabApp.expose_app_in_browser=True"],
+    "notebook": ["--JupyterNotebookApp.expose_app_in_browser=True"],
+    "nbclassic": [],
+}
+
+# Lab asks about news in a toast that can cover outputs; answer "no" up front.
+LAB_USER_SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false"}}
+
+# The urllib default would route 127.0.0.1 through any proxy set in the environment.
+_http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def server_venv() -> Path:
+    venv = Path(os.environ.get("CELLWIRE_SERVER_VENV", PROJECT_ROOT / ".venv-server"))
+    if not (venv / "bin" / "jupyter").exists():
+        raise RuntimeError(f"no Jupyter server venv at {venv}: run `make test` to build it "
+                           "(or point CELLWIRE_SERVER_VENV at one)")
+    return venv
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_kernelspec(jupyter_path: Path) -> None:
+    """A kernelspec that runs this interpreter, i.e. the project venv with cellwire installed."""
+    spec_dir = jupyter_path / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python (cellwire-test)", "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+
+
+class JupyterServer:
+    """One running ``jupyter {lab|notebook|nbclassic}`` process on 127.0.0.1."""
+
+    def __init__(self, frontend: str, workdir: Path, base_url: str = "/", startup_timeout: float = 90):
+        if frontend not in FRONTENDS:
+            raise ValueError(f"frontend must be one of {FRONTENDS}")
+        self.frontend = frontend
+        stripped = base_url.strip("/")
+        self.base_url = f"/{stripped}/" if stripped else "/"
+        self.token = secrets.token_hex(16)
+        self.port = _free_port()
+        self.venv = server_venv()
+        self.root_dir = workdir / "root"
+        self.log_path = workdir / "server.log"
+        self.root_dir.mkdir(parents=True)
+        jupyter_path = workdir / "jupyter-path"
+        write_kernelspec(jupyter_path)
+        for name, settings in LAB_USER_SETTINGS.items():
+            settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
+            settings_file.parent.mkdir(parents=True)
+            settings_file.write_text(json.dumps(settings))
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(jupyter_path),
+            # Keep the host's config, data and runtime dirs (and lab workspaces) out of the way.
+            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        }
+        env.pop("PYTHONPATH", None)
+        cmd = [
+            str(self.venv / "bin" / "jupyter"), frontend,
+            "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}", f"--ServerApp.base_url={self.base_url}",
+            f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
+            *FRONTEND_FLAGS[frontend],
+        ]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env, cwd=workdir,
+                                            start_new_session=True)
+        self._wait_ready(startup_timeout)
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port><base_url>``, with a trailing slash."""
+        return f"http://127.0.0.1:{self.port}{self.base_url}"
+
+    def notebook_url(self, path: str) -> str:
+        """Where this front-end opens ``path`` (no token)."""
+        route = NOTEBOOK_ROUTES[self.frontend].format(workspace=f"cwt-{secrets.token_hex(4)}")
+        return self.url + route + quote(path)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def api(self, method: str, path: str, body: dict | None = None, timeout: float = 30):
+        """Call the REST API (``path`` relative to base_url, e.g. ``api/kernels``); parsed JSON or None."""
+        request = urllib.request.Request(
+            self.url + path, method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with _http.open(request, timeout=timeout) as response:
+            data = response.read()
+        return json.loads(data) if data else None
+
+    def kernel_client(self, kernel_id: str, protocol: str = "v1", **kwargs) -> KernelClient:
+        """A side WebSocket client on ``/api/kernels/<id>/channels`` (``protocol``: v1 or legacy)."""
+        ws_url = f"ws://127.0.0.1:{self.port}{self.base_url}api/kernels/{kernel_id}/channels"
+        return KernelClient(ws_url, self.token, protocol, **kwargs)
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter {self.frontend} exited with {self.process.returncode}:\n"
+                                   + self.log_text()[-3000:])
+            try:
+                self.api("GET", "api/status", timeout=5)
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"jupyter {self.frontend} not ready after {timeout}s:\n" + self.log_text()[-3000:])
+
+    def stop(self) -> None:
+        """SIGTERM lets the server shut its kernels down; kill the process group if it lingers."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
