@@ -7,11 +7,14 @@ their own connection to the kernel from the page, with no front-end extension in
 from ._version import PROTOCOL, __version__
 from .channel import Channel, Message
 from .link import get_link
-from .links import jslink, link
+from .custom import AnyWidget, show, wrap
+from .interact import interact, interact_manual, interactive
+from .links import jsdlink, jslink, link
 from .model import Model
 from .widgets import *  # noqa: F403
 from .widgets import __all__ as _widget_names
 
 get_link()
 
-__all__ = ["Channel", "Message", "Model", "PROTOCOL", "__version__", "jslink", "link", *_widget_names]
+__all__ = ["AnyWidget", "Channel", "Message", "Model", "PROTOCOL", "__version__", "interact", "interact_manual",
+           "interactive", "jsdlink", "jslink", "link", "show", "wrap", *_widget_names]

@@ -85,6 +85,9 @@ class Model(Target, HasTraits):
         self._custom_callbacks: list[CustomCallback] = []
         HasTraits.__init__(self, **kwargs)
         self._versions = {key: 0 for key in self.keys}
+        self._start_observing()
+
+    def _start_observing(self) -> None:
         self.observe(self._on_sync_change, names=self.keys)
 
     # -- what is synced -------------------------------------------------------------------------
@@ -155,7 +158,7 @@ class Model(Target, HasTraits):
                                        f"known: {', '.join(sorted(sync_keys))}")
                         continue
                     try:
-                        setattr(self, key, self._trait_from_json(key, value))
+                        self._apply_key(key, value)
                     except traitlets.TraitError as err:
                         errors[key] = f"{key}: {err}"
                     except Exception as err:  # an observer raised; the value itself was accepted
@@ -167,6 +170,10 @@ class Model(Target, HasTraits):
                 logger.warning("refused a change from page %s: %s", view.connection.page, errors[key])
             echo = [k for k in state if k in sync_keys]
             self._flush(ack=(view, seq, echo, errors))
+
+    def _apply_key(self, key: str, value: Any) -> None:
+        """Set one synced key from its JSON value (raises TraitError when refused)."""
+        setattr(self, key, self._trait_from_json(key, value))
 
     # -- changes made in Python -----------------------------------------------------------------
     def _on_sync_change(self, change: dict[str, Any]) -> None:

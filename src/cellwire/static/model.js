@@ -89,9 +89,9 @@ export class Model {
     const changes = typeof key === "object" && key !== null ? key : { [key]: value };
     const changed = [];
     for (const [k, v] of Object.entries(changes)) {
-      this._unsaved.add(k);
-      if (!equal(this._state[k], v)) {
+      if (!equal(this._state[k], v) || !(k in this._state)) {
         this._state[k] = v;
+        this._unsaved.add(k);
         changed.push(k);
       }
     }

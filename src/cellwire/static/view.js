@@ -77,6 +77,14 @@ export class OutputView {
     this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
     this.liveEl = document.createElement("div");
     this.liveEl.className = "cellwire-live";
+    // Keys typed into a view belong to it: the notebook must not treat them as its shortcuts
+    // (JupyterLab cancels arrow keys on a focused range input, for instance).
+    // Lumino checks this attribute from the focused element upwards, in a capturing listener.
+    this.liveEl.dataset.lmSuppressShortcuts = "true";
+    this.liveEl.addEventListener("focusin", (event) => {
+      if (event.target instanceof Element) event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    this.liveEl.addEventListener("keydown", (event) => event.stopPropagation());
     this.statusEl = el.querySelector(":scope > .cellwire-status") || document.createElement("div");
     this.statusEl.className = "cellwire-status";
     this.statusEl.setAttribute("role", "status");
