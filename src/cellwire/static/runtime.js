@@ -41,6 +41,8 @@ class Runtime {
   /** Show `spec.target` live in `el` (the output's container, holding its snapshot). */
   mount(el, spec) {
     if (el.__cellwire instanceof OutputView) return el.__cellwire;
+    const moved = this._transplant(el, spec);
+    if (moved) return moved;
     const view = new OutputView(this, el, spec);
     this.views.add(view);
     this._linkFor(spec).then(
@@ -53,6 +55,33 @@ class Runtime {
       (err) => view._linkState(err.code === "no-kernel" ? "gone" : "failed", err.message),
     );
     return view;
+  }
+
+  /** The kernel refreshed an output (update_display_data with the same element id): move the
+   * live view into the new element instead of rendering it again, keeping focus and state. */
+  _transplant(el, spec) {
+    if (!spec.el) return null;
+    for (const view of this.views) {
+      if (view.spec.el !== spec.el || view.el === el || view.el.isConnected || !view.rendered) continue;
+      const focused = view._lastFocus && view.liveEl.contains(view._lastFocus) ? view._lastFocus : null;
+      const selection = focused && "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null;
+      const snapshot = el.querySelector(":scope > .cellwire-snapshot");
+      if (snapshot) snapshot.hidden = true;
+      el.querySelector(":scope > .cellwire-status")?.remove();
+      el.append(view.liveEl, view.statusEl);
+      view.el.__cellwire = undefined;
+      view.el = el;
+      view.snapshot = snapshot;
+      view.missingSince = undefined;
+      el.__cellwire = view;
+      view._render();
+      if (focused && document.activeElement === document.body) {
+        focused.focus({ preventScroll: true });
+        try { if (selection) focused.setSelectionRange(...selection); } catch (err) { /* not a text input */ }
+      }
+      return view;
+    }
+    return null;
   }
 
   /** Show model `targetId` inside `el`, a place in the parent view's widget (containers). */

@@ -85,6 +85,10 @@ export class OutputView {
       if (event.target instanceof Element) event.target.setAttribute("data-lm-suppress-shortcuts", "true");
     });
     this.liveEl.addEventListener("keydown", (event) => event.stopPropagation());
+    this.liveEl.addEventListener("focusin", (event) => { this._lastFocus = event.target; });
+    this.liveEl.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !this.liveEl.contains(event.relatedTarget)) this._lastFocus = null;
+    });
     this.statusEl = el.querySelector(":scope > .cellwire-status") || document.createElement("div");
     this.statusEl.className = "cellwire-status";
     this.statusEl.setAttribute("role", "status");

@@ -4,10 +4,11 @@
 function dropdown(model, root) {
   const select = h("select");
   root.append(descriptionLabel(model, select), select);
-  bind(model, ["_options_labels", "index"], (labels, index) => {
+  bind(model, "_options_labels", (labels) => {
     select.replaceChildren(...labels.map((text, i) => h("option", { value: i, text })));
-    select.selectedIndex = index === null ? -1 : index;
+    select.selectedIndex = model.get("index") ?? -1;
   });
+  bind(model, "index", (index) => { select.selectedIndex = index === null ? -1 : index; });
   bindDisabled(model, select);
   select.addEventListener("change", () => commit(model, "index", select.selectedIndex));
 }
@@ -20,15 +21,18 @@ function radioButtons(model, root) {
   root.style.alignItems = "flex-start";
   root.append(desc, group);
   bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; });
-  bind(model, ["_options_labels", "index", "disabled"], (labels, index, disabled) => {
-    group.replaceChildren(...labels.map((text, i) => {
+  let inputs = [];
+  bind(model, ["_options_labels", "disabled"], (labels, disabled) => {
+    inputs = labels.map((text, i) => {
       const input = h("input", { type: "radio", name, value: i, id: `${name}-${i}` });
-      input.checked = i === index;
       input.disabled = !!disabled;
       input.addEventListener("change", () => { if (input.checked) commit(model, "index", i); });
-      return h("label", { for: input.id }, input, ` ${text}`);
-    }));
+      return input;
+    });
+    group.replaceChildren(...inputs.map((input, i) => h("label", { for: input.id }, input, ` ${labels[i]}`)));
+    inputs.forEach((input, i) => { input.checked = i === model.get("index"); });
   });
+  bind(model, "index", (index) => inputs.forEach((input, i) => { input.checked = i === index; }));
 }
 
 function toggleButtons(model, root) {
@@ -36,13 +40,16 @@ function toggleButtons(model, root) {
   const desc = h("span", { class: "cw-label" });
   root.append(desc, group);
   bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; group.setAttribute("aria-label", d || ""); });
-  bind(model, ["_options_labels", "index", "disabled"], (labels, index, disabled) => {
+  bind(model, ["_options_labels", "disabled"], (labels, disabled) => {
     group.replaceChildren(...labels.map((text, i) => {
-      const b = h("button", { class: "cw-button", type: "button", "aria-pressed": i === index ? "true" : "false", text });
+      const b = h("button", { class: "cw-button", type: "button", text });
       b.disabled = !!disabled;
       b.addEventListener("click", () => commit(model, "index", i));
       return b;
     }));
+  });
+  bind(model, ["index", "_options_labels"], (index) => {
+    [...group.children].forEach((b, i) => b.setAttribute("aria-pressed", i === index ? "true" : "false"));
   });
 }
 
@@ -50,14 +57,13 @@ function selectMultiple(model, root) {
   const select = h("select", { multiple: true });
   root.style.alignItems = "flex-start";
   root.append(descriptionLabel(model, select), select);
-  bind(model, ["_options_labels", "index", "rows"], (labels, index, rows) => {
-    const chosen = new Set(index);
-    select.replaceChildren(...labels.map((text, i) => {
-      const option = h("option", { value: i, text });
-      option.selected = chosen.has(i);
-      return option;
-    }));
+  bind(model, ["_options_labels", "rows"], (labels, rows) => {
+    select.replaceChildren(...labels.map((text, i) => h("option", { value: i, text })));
     select.size = rows || 5;
+  });
+  bind(model, ["index", "_options_labels"], (index) => {
+    const chosen = new Set(index);
+    [...select.options].forEach((option, i) => { option.selected = chosen.has(i); });
   });
   bindDisabled(model, select);
   select.addEventListener("change", () => {

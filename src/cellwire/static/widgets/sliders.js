@@ -35,7 +35,14 @@ function rangeSlider(model, root) {
   const low = h("input", { type: "range", "aria-label": "lower value" });
   const high = h("input", { type: "range", "aria-label": "upper value" });
   const readout = h("output", { class: "cw-readout" });
-  root.append(descriptionLabel(model, low), low, high, readout);
+  const desc = h("span", { class: "cw-label" });
+  bind(model, "description", (d) => {
+    desc.textContent = d || "";
+    desc.hidden = !d;
+    low.setAttribute("aria-label", `${d ? `${d} ` : ""}lower value`);
+    high.setAttribute("aria-label", `${d ? `${d} ` : ""}upper value`);
+  });
+  root.append(desc, low, high, readout);
   const fmt = (v) => (isFloat ? formatNumber(v, model.get("readout_format") || ".2f") : String(v));
   bind(model, ["min", "max", "step"], (min, max, step) => {
     for (const input of [low, high]) Object.assign(input, { min, max, step });
@@ -86,7 +93,9 @@ function play(model, root) {
   const stop = h("button", { class: "cw-button", type: "button", "aria-label": "stop", title: "stop", text: "■" });
   const repeat = h("button", { class: "cw-button", type: "button", "aria-label": "repeat", title: "repeat", text: "↻" });
   const readout = h("output", { class: "cw-readout" });
-  root.append(descriptionLabel(model, button), button, stop, repeat, readout);
+  const desc = h("span", { class: "cw-label" });
+  bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; });
+  root.append(desc, button, stop, repeat, readout);
   let timer = null;
   const tick = () => {
     const value = model.get("value") + model.get("step");
