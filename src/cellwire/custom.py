@@ -150,13 +150,12 @@ def wrap(widget: Any) -> Widget:
     return bridge
 
 
-def show(widget: Any) -> Widget:
-    """Display ``widget`` live with cellwire (an anywidget from any package, or a cellwire widget)."""
+def show(widget: Any) -> None:
+    """Display ``widget`` live with cellwire (an anywidget from any package, or a cellwire widget).
+    Returns None, so ``cw.show(w)`` as a cell's last line displays it once; ``wrap(w)`` gives the model."""
     from IPython.display import display
 
-    model = wrap(widget)
-    display(model)
-    return model
+    display(wrap(widget))
 
 
 __all__ = ["AnyWidget", "Bridge", "show", "wrap"]

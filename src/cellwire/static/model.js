@@ -89,7 +89,9 @@ export class Model {
     const changes = typeof key === "object" && key !== null ? key : { [key]: value };
     const changed = [];
     for (const [k, v] of Object.entries(changes)) {
-      if (!equal(this._state[k], v) || !(k in this._state)) {
+      // Identity, not deep equality: front-ends often mutate the array they got from get() and
+      // set a fresh copy; a deep comparison would call that "no change" and never send it.
+      if (!Object.is(this._state[k], v) || !(k in this._state)) {
         this._state[k] = v;
         this._unsaved.add(k);
         changed.push(k);
