@@ -14,7 +14,9 @@ LAB_AND_NB7 = [pytest.param(("lab", "/"), id="lab"), pytest.param(("notebook", "
 def live(output: Locator, nth: int = 0) -> Locator:
     """The live view of the nth cellwire output in an output area (waits until it rendered)."""
     view = output.locator(".cellwire-output > .cellwire-live").nth(nth)
-    view.wait_for(state="visible", timeout=30_000)
+    view.wait_for(state="attached", timeout=30_000)  # (an empty Output has no size)
+    output.locator(".cellwire-output").nth(nth).and_(
+        output.locator('[data-cellwire-state="live"]')).wait_for(state="attached", timeout=30_000)
     return view
 
 
