@@ -8,6 +8,8 @@ const CW_CSS = `
   font-family: var(--jp-ui-font-family, system-ui, -apple-system, sans-serif);
   font-size: var(--jp-ui-font-size1, 13px); color: var(--jp-ui-font-color1, rgba(0,0,0,.87)); }
 .cw-widget * { box-sizing: border-box; }
+body[data-jp-theme-light="false"] .cw-widget { color-scheme: dark; }
+.cw-widget select[multiple] { min-width: 8em; }
 .cw-label { min-width: 8em; max-width: 16em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
   color: var(--jp-ui-font-color1, rgba(0,0,0,.87)); }
 .cw-widget input[type=text], .cw-widget input[type=number], .cw-widget input[type=date], .cw-widget textarea,
