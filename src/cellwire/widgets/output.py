@@ -182,13 +182,24 @@ class Output(Widget):
                              f'{esc(chr(10).join(item["traceback"]))}</pre>')
             else:
                 data = item.get("data", {})
-                if "text/html" in data:
+                model = _model_of(data)
+                if model is not None:
+                    parts.append(model._snapshot_block())
+                elif "text/html" in data:
                     parts.append(f"<div>{_unwrap_snapshot(data['text/html'])}</div>")
                 elif "image/png" in data:
                     parts.append(f'<img src="data:image/png;base64,{esc(data["image/png"])}">')
                 elif "text/plain" in data:
                     parts.append(f'<pre style="margin:0">{esc(data["text/plain"])}</pre>')
         return "<div>" + "".join(parts) + "</div>"
+
+
+def _model_of(data: dict[str, Any]) -> Widget | None:
+    from ..target import find_target
+
+    ref = data.get("application/vnd.cellwire.model+json")
+    found = find_target(ref.get("id", "")) if isinstance(ref, dict) else None
+    return found if isinstance(found, Widget) else None
 
 
 def _unwrap_snapshot(markup: str) -> str:
