@@ -175,3 +175,26 @@ def test_split_and_join_buffers_round_trip():
     assert [bytes(b) for b in buffers] == [b"1", b"\x00\x01\x02"]
     back = join_buffers(json_state, paths, buffers)
     assert back == {"a": b"1", "b": {"c": [b"\x00\x01\x02", 2]}, "d": "text"}
+
+
+def test_model_messages_follow_the_json_schema(link):
+    import json
+    from pathlib import Path
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).resolve().parents[2] / "src/cellwire/schema/model.json").read_text())
+    defs = schema["$defs"]
+
+    def check(instance, name):
+        jsonschema.validate(instance, {"$defs": defs, "$ref": f"#/$defs/{name}"})
+
+    page = Page(link, "p1")
+    thing = Thing(blob=b"1")
+    thing._css_source = ".x{}"
+    check(page.attach(thing)["init"], "init")
+    page.update({"n": "bad", "nope": 1})
+    thing.send({"a": 1})
+    thing.n = 3
+    for data, _ in page.comm.model_msgs(thing.target_id):
+        check(data, "kernel-update" if data["method"] == "update" else "custom")
+    check({"method": "update", "seq": 1, "state": {"n": 1}, "buffer_paths": []}, "page-update")
