@@ -92,3 +92,23 @@ def test_wrong_type_from_the_page_snaps_back_with_a_message(notebook):
         model.set('no_such_trait', 1); model.save_changes();
     }""")
     expect(status).to_contain_text("no synced trait 'no_such_trait'")
+
+
+def test_jslink_acts_in_the_page_while_the_kernel_is_busy(notebook):
+    out = notebook.run("import cellwire as cw\na = cw.IntSlider(1, description='a')\n"
+                       "b = cw.IntSlider(1, description='b')\ncw.jslink((a, 'value'), (b, 'value'))\n"
+                       "k1 = cw.IntSlider(1, description='k1')\nk2 = cw.IntSlider(1, description='k2')\n"
+                       "cw.link((k1, 'value'), (k2, 'value'))\ncw.VBox([a, b, k1, k2])")
+    view = live(out)
+    # the kernel is busy for a while: only a browser-side link can act now
+    notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(4)', 'busy-cell')", notebook.path)
+    notebook.page.wait_for_timeout(300)
+    view.get_by_label("a", exact=True).focus()
+    notebook.page.keyboard.press("End")
+    expect(view.get_by_label("b", exact=True)).to_have_value("100", timeout=2000)
+    view.get_by_label("k1").focus()
+    notebook.page.keyboard.press("End")
+    notebook.page.wait_for_timeout(1000)
+    expect(view.get_by_label("k2")).to_have_value("1")  # kernel-side link: waits for the kernel
+    expect(view.get_by_label("k2")).to_have_value("100", timeout=15_000)
+    wait_kernel(notebook, "(a.value, b.value, k1.value, k2.value)", "(100, 100, 100, 100)")
