@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .buffers import split_by_sizes
@@ -14,8 +14,8 @@ from .wire import ProtocolError
 class Uploads:
     """Reassembles messages the page split into chunks to stay under the 10 MiB frame limit."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: Callable[[], int]):
+        self.max_bytes = max_bytes  # read at each chunk, so a changed limit applies at once
         self._parts: dict[str, list[memoryview]] = {}
         self._sizes: dict[str, int] = {}
 
@@ -25,11 +25,12 @@ class Uploads:
             self.discard(upload_id)
             raise ProtocolError("bad-upload", f"upload {upload_id!r}: chunk {index} arrived, expected {len(parts)}")
         size = self._sizes.get(upload_id, 0) + len(chunk)
-        if size > self.max_bytes:
+        limit = self.max_bytes()
+        if size > limit:
             self.discard(upload_id)
             raise ProtocolError(
                 "too-large",
-                f"upload {upload_id!r} exceeds cellwire.link.max_upload_bytes={self.max_bytes}; "
+                f"upload {upload_id!r} exceeds cellwire.link.max_upload_bytes={limit}; "
                 "raise it in the kernel if this is intended",
             )
         self._sizes[upload_id] = size
@@ -67,7 +68,7 @@ class PageConnection:
     """
 
     def __init__(self, comm: Any, hello: dict[str, Any], identity: bytes, direct: Sender | None,
-                 max_upload_bytes: int):
+                 max_upload_bytes: Callable[[], int]):
         self.comm = comm
         self.id: str = comm.comm_id
         self.page: str = hello["page"]

@@ -63,7 +63,7 @@ class KernelLink:
             comm.send({"op": "runtime", "version": __version__, **assets.runtime_payload()})
             return
         session = msg["header"].get("session", "")
-        conn = PageConnection(comm, hello, session.encode(), self._direct, self.max_upload_bytes)
+        conn = PageConnection(comm, hello, session.encode(), self._direct, lambda: self.max_upload_bytes)
         old = self.connections.pop(hello.get("replaces", ""), None)
         if old is not None:
             self._drop(old)

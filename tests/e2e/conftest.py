@@ -52,9 +52,23 @@ def _save_artifacts(request, page, console: ConsoleLog, suffix: str = "",
         page.screenshot(path=f"{stem}.png", full_page=True)
     except Exception as error:  # a crashed page must not hide the test's own failure
         console.errors.append(f"screenshot failed: {error}")
-    Path(f"{stem}.console.txt").write_text(f"url: {page.url}\n\n{console.dump()}\n")
+    Path(f"{stem}.console.txt").write_text(f"url: {page.url}\n\n{console.dump()}\n\n{_cellwire_state(page)}\n")
     if server is not None:
         Path(f"{stem}.server.log").write_text(server.log_text())
+
+
+def _cellwire_state(page) -> str:
+    """The page runtime's links, views and message trace (tests may set ``__cellwire_trace``)."""
+    try:
+        return "cellwire: " + page.evaluate("""() => JSON.stringify({
+            links: Array.from(window.__cellwire?.links?.values() || []).map(l => ({kernel: l.kernelId,
+                state: l.state, detail: l.detail, route: l.route, comm: l.commId, views: l.views.size})),
+            views: Array.from(window.__cellwire?.views || []).map(v => ({id: v.id, target: v.targetId,
+                state: v.state, rendered: v.rendered, problem: v._problem})),
+            trace: (window.__cellwire_trace || []).slice(-200).map(t => t.dir + " " + JSON.stringify(t.data).slice(0, 300)),
+        }, null, 1)""")
+    except Exception as error:  # the page may be gone
+        return f"cellwire: state unavailable ({error})"
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,7 @@ def test_split_by_sizes():
 
 
 def test_uploads_reassemble_in_order():
-    uploads = Uploads(max_bytes=100)
+    uploads = Uploads(max_bytes=lambda: 100)
     uploads.add_chunk("u", 0, memoryview(b"hello "))
     uploads.add_chunk("u", 1, memoryview(b"world!"))
     out = uploads.complete({"id": "u", "chunks": 2, "sizes": [5, 7]})
@@ -44,7 +44,7 @@ def test_uploads_reassemble_in_order():
 
 
 def test_uploads_refuse_gaps_excess_and_miscounts():
-    uploads = Uploads(max_bytes=10)
+    uploads = Uploads(max_bytes=lambda: 10)
     with pytest.raises(ProtocolError, match="chunk 1 arrived, expected 0"):
         uploads.add_chunk("u", 1, memoryview(b"x"))
     uploads.add_chunk("v", 0, memoryview(b"123456"))

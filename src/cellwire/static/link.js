@@ -10,6 +10,8 @@ export const PROTOCOL = 1;
  * on frames over 10 MiB). */
 export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
 export const CHUNK_BYTES = 8 * 1024 * 1024;
+/** How often a connected link checks over REST that its kernel still exists. */
+const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
 const MAX_QUEUED = 1000;
 
@@ -36,6 +38,8 @@ export class KernelLink {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
     });
+    // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
+    this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
     this.ready = this.socket.connect().then(() => this._hello());
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
   }
@@ -215,6 +219,16 @@ export class KernelLink {
     }
   }
 
+  async _checkKernel() {
+    if (!this.socket.isOpen || document.hidden) return;
+    const problem = await this.socket._diagnose();
+    if (problem && this.state !== "closed") {
+      this.close();
+      this._setState(problem.state, problem.message);
+      this._refuseQueue(problem.message);
+    }
+  }
+
   _kernelRestarted() {
     if (this.state === "restarted") return;
     this.welcome = null;
@@ -353,6 +367,7 @@ export class KernelLink {
       try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }); } catch (err) { /* closing anyway */ }
     }
     this.state = "closed";
+    clearInterval(this._watchdog);
     this.socket.close();
   }
 }

@@ -110,7 +110,18 @@
       return searchKernels(spec);
     }
 
+    // One search per kernel process at a time, however many of its outputs ask.
+    var searches = {};
     function searchKernels(spec) {
+      if (!searches[spec.instance]) {
+        searches[spec.instance] = doSearch(spec);
+        searches[spec.instance].then(forget, forget);
+      }
+      function forget() { setTimeout(function () { delete searches[spec.instance]; }, 5000); }
+      return searches[spec.instance];
+    }
+
+    function doSearch(spec) {
       return api("api/kernels").then(function (r) {
         if (!r.ok) throw new Error("could not list kernels (HTTP " + r.status + ")");
         return r.json();

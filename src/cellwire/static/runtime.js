@@ -115,10 +115,31 @@ class Runtime {
   }
 
   async _linkFor(spec) {
+    for (const [key, link] of this.links) {
+      // A link that gave up (kernel gone, access refused) is asked afresh by the next output.
+      if (["gone", "forbidden", "failed", "closed"].includes(link.state)) this.links.delete(key);
+    }
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);
     if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id));
     return this.links.get(id);
+  }
+
+  /** Move a view whose kernel answered that another process made it, to the kernel that did.
+   * Resolves true when moved. */
+  async relocate(view) {
+    const from = view.link;
+    let id;
+    try {
+      id = await this.boot.findKernel({ ...view.spec, kernel_id: null });
+    } catch (err) {
+      return false;
+    }
+    if (!from || id === from.kernelId || !this.views.has(view)) return false;
+    from.detach(view);
+    view.link = await this._linkFor({ ...view.spec, kernel_id: id });
+    view.link.attach(view);
+    return true;
   }
 
   /** Import an ES module sent by the kernel, once per page per content hash. */

@@ -184,8 +184,21 @@ export class OutputView {
   }
 
   _error(data) {
-    if (data.code === "stale-output" || data.code === "unknown-target") this.state = "stale";
+    if (data.code === "stale-output") {
+      // Made by another kernel process: maybe one still running under another id (the id this
+      // output carried was wrong or is unknown); else this output is stale.
+      this.runtime.relocate(this).then((moved) => {
+        if (!moved) this._stale(data.message);
+      });
+      return;
+    }
+    if (data.code === "unknown-target") return this._stale(data.message);
     this._showError(data.message);
+  }
+
+  _stale(message) {
+    this.state = "stale";
+    this._showError(message);
   }
 
   _targetClosed() {
@@ -206,8 +219,11 @@ export class OutputView {
   _render(detail) {
     this.el.dataset.cellwireState = this.state;
     let text = this._problem || "";
-    if (!text && this.state !== "live") text = STATUS_TEXT[this.state] || detail || "";
-    if (!text && this.state === "live" && !this.rendered) text = "";
+    if (!text && this.state !== "live") {
+      // Failures carry the reason (e.g. the server's answer); passing states speak for themselves.
+      const failure = ["failed", "forbidden", "gone"].includes(this.state);
+      text = (failure && detail) || STATUS_TEXT[this.state] || detail || "";
+    }
     this.statusEl.textContent = text ? `cellwire: ${text}` : "";
     this.statusEl.hidden = !text;
     this.el.classList.toggle("cellwire-degraded", this.state !== "live");
