@@ -149,27 +149,30 @@ class Model(Target, HasTraits):
             raise ModelError(str(err)) from None
         errors: dict[str, str] = {}
         sync_keys = set(self.keys)
+        # Held (so the changes and the ack go out as one update) but not locked: observers may run
+        # long (interact), and other threads must be able to flush other changes meanwhile.
         with self._sync_lock:
             self._hold += 1
-            try:
-                for key, value in state.items():
-                    if key not in sync_keys:
-                        errors[key] = (f"{type(self).__name__} has no synced trait {key!r}; "
-                                       f"known: {', '.join(sorted(sync_keys))}")
-                        continue
-                    try:
-                        self._apply_key(key, value)
-                    except traitlets.TraitError as err:
-                        errors[key] = f"{key}: {err}"
-                    except Exception as err:  # an observer raised; the value itself was accepted
-                        errors[key] = f"{key}: a callback failed: {type(err).__name__}: {err}"
-                        logger.exception("an observer of %s.%s failed", type(self).__name__, key)
-            finally:
+        try:
+            for key, value in state.items():
+                if key not in sync_keys:
+                    errors[key] = (f"{type(self).__name__} has no synced trait {key!r}; "
+                                   f"known: {', '.join(sorted(sync_keys))}")
+                    continue
+                try:
+                    self._apply_key(key, value)
+                except traitlets.TraitError as err:
+                    errors[key] = f"{key}: {err}"
+                except Exception as err:  # an observer raised; the value itself was accepted
+                    errors[key] = f"{key}: a callback failed: {type(err).__name__}: {err}"
+                    logger.exception("an observer of %s.%s failed", type(self).__name__, key)
+        finally:
+            with self._sync_lock:
                 self._hold -= 1
-            for key in errors:
-                logger.warning("refused a change from page %s: %s", view.connection.page, errors[key])
-            echo = [k for k in state if k in sync_keys]
-            self._flush(ack=(view, seq, echo, errors))
+        for key in errors:
+            logger.warning("refused a change from page %s: %s", view.connection.page, errors[key])
+        echo = [k for k in state if k in sync_keys]
+        self._flush(ack=(view, seq, echo, errors))
 
     def _apply_key(self, key: str, value: Any) -> None:
         """Set one synced key from its JSON value (raises TraitError when refused)."""
