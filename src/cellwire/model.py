@@ -83,6 +83,14 @@ class Model(Target, HasTraits):
         self._last_flush = 0.0
         self._flush_pending = False
         self._custom_callbacks: list[CustomCallback] = []
+        unknown = sorted(set(kwargs) - set(self.trait_names()))
+        if unknown:
+            import difflib
+
+            hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
+                name, self.trait_names(), 1)) else repr(name) for name in unknown]
+            raise TypeError(f"{type(self).__name__} has no trait {', '.join(hints)}; "
+                            f"its synced traits are: {', '.join(self.keys)}")
         HasTraits.__init__(self, **kwargs)
         self._versions = {key: 0 for key in self.keys}
         self._start_observing()

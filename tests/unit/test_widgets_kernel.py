@@ -195,3 +195,8 @@ def test_bridge_mirrors_a_real_anywidget(link):
     w.send({"to": "page"})
     assert page.comm.model_msgs(model.target_id)[-1][0] == {"method": "custom", "content": {"to": "page"}}
     assert "Slider2D" in model._snapshot_html()
+
+
+def test_unknown_keyword_is_an_error_with_a_hint():
+    with pytest.raises(TypeError, match=r"no trait 'valeu' \(did you mean 'value'\?\)"):
+        cw.IntSlider(valeu=3)
