@@ -6,16 +6,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from traitlets import Instance, Int, List, Tuple, TraitError, Unicode, validate
+from traitlets import Instance, Int, List, TraitError, Unicode, validate
 
 from .base import Widget, esc
+
+
+class Children(List):  # type: ignore[type-arg]
+    """A list of widgets; anywidget instances (from any package) are wrapped (``cellwire.wrap``)."""
+
+    def __init__(self) -> None:
+        super().__init__(Instance(Widget))
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            from ..custom import wrap
+
+            value = [v if isinstance(v, Widget) or not hasattr(v, "_esm") else wrap(v) for v in value]
+        return super().validate(obj, value)
 
 
 class Box(Widget):
     """Lays out ``children`` in a flex box; VBox and HBox fix the direction."""
 
     _family = "layout"
-    children = List(Instance(Widget)).tag(sync=True)
+    children = Children().tag(sync=True)
     gap = Unicode("6px").tag(sync=True)
 
     def __init__(self, children: Iterable[Widget] = (), **kwargs: Any) -> None:
