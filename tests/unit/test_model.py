@@ -198,3 +198,21 @@ def test_model_messages_follow_the_json_schema(link):
     for data, _ in page.comm.model_msgs(thing.target_id):
         check(data, "kernel-update" if data["method"] == "update" else "custom")
     check({"method": "update", "seq": 1, "state": {"n": 1}, "buffer_paths": []}, "page-update")
+
+
+def test_many_models_in_a_loop_stay_under_the_iopub_rate_limit(link):
+    page = Page(link, "p1")
+    things = [Thing() for _ in range(40)]
+    for thing in things:
+        page.attach(thing, view=thing.target_id)
+    before = len(page.comm.sent)
+    start = time.monotonic()
+    while time.monotonic() - start < 0.5:
+        for i, thing in enumerate(things):
+            thing.n += 1
+    time.sleep(0.3)
+    elapsed = time.monotonic() - start
+    sent = len(page.comm.sent) - before
+    assert sent / elapsed < 500, f"{sent} messages in {elapsed:.2f} s"
+    for thing in things:  # every model still ends with its exact final value
+        assert updates(page, thing)[-1]["state"]["n"] == thing.n
