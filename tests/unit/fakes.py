@@ -63,3 +63,17 @@ def make_link() -> KernelLink:
     link = KernelLink(kernel=object(), comm_manager=None)
     link.kernel_id = "k-1"
     return link
+
+
+def settle(page: Page, quiet: float = 0.1, timeout: float = 3.0) -> None:
+    """Wait until no message reached the page for ``quiet`` seconds (deferred flushes are done)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    count, since = len(page.comm.sent), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        if len(page.comm.sent) != count:
+            count, since = len(page.comm.sent), time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return

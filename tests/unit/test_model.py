@@ -8,7 +8,7 @@ from traitlets import Bytes, Int, List, Unicode
 from cellwire import IntSlider, Model
 from cellwire.serialize import join_buffers, split_buffers
 
-from fakes import Page, make_link
+from fakes import Page, make_link, settle
 
 
 class Thing(Model):
@@ -116,7 +116,7 @@ def test_python_bursts_are_coalesced_and_the_final_value_is_exact(link):
     for i in range(20001):
         thing.n = i
     elapsed = time.monotonic() - start
-    time.sleep(thing.flush_interval * 3)
+    settle(page)
     sent = updates(page, thing)[before:]
     assert sent[-1]["state"]["n"] == 20000 and sent[-1]["versions"]["n"] == 20000
     # at most one flush per interval, plus the first and the deferred last one
@@ -128,12 +128,12 @@ def test_hold_sync_sends_one_update(link):
     page = Page(link, "p1")
     thing = Thing()
     page.attach(thing)
-    time.sleep(thing.flush_interval * 2)
+    settle(page)
     before = len(updates(page, thing))
     with thing.hold_sync():
         thing.n = 1
         thing.name = "x"
-    time.sleep(thing.flush_interval * 3)
+    settle(page)
     sent = updates(page, thing)[before:]
     assert len(sent) == 1 and sent[0]["state"] == {"n": 1, "name": "x"}
 
@@ -210,7 +210,7 @@ def test_many_models_in_a_loop_stay_under_the_iopub_rate_limit(link):
     while time.monotonic() - start < 0.5:
         for i, thing in enumerate(things):
             thing.n += 1
-    time.sleep(0.3)
+    settle(page)
     elapsed = time.monotonic() - start
     sent = len(page.comm.sent) - before
     assert sent / elapsed < 500, f"{sent} messages in {elapsed:.2f} s"

@@ -30,7 +30,7 @@ const out = {};
 
 def run(script: str) -> dict:
     code = PRELUDE % json.dumps(MODEL.as_uri()) + script + "\nconsole.log(JSON.stringify(out));"
-    res = subprocess.run([NODE, "--input-type=module", "-e", code], capture_output=True, text=True, timeout=30)
+    res = subprocess.run([NODE, "--input-type=module", "-e", code], capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 

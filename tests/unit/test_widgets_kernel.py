@@ -12,7 +12,7 @@ import cellwire as cw
 from cellwire.interact import fixed, widget_for
 from cellwire.widgets.text import markdown_to_html
 
-from fakes import Page, make_link
+from fakes import Page, make_link, settle
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_image_bytes_travel_as_a_buffer(link):
     page.attach(img)
     assert page.comm.sent[-1][1] == [b"\x89PNG fake"]
     img.value = b"\x89PNG new"
-    time.sleep(img.flush_interval * 3)
+    settle(page)
     data, buffers = page.comm.model_msgs(img.target_id)[-1]
     assert data["buffer_paths"] == [["value"]] and buffers == [b"\x89PNG new"]
 
@@ -186,7 +186,7 @@ def test_bridge_mirrors_a_real_anywidget(link):
     page.update({"x": "far"})
     assert w.x == 0.75 and "x" in last_update(page, model)["errors"]
     w.y = -0.5
-    time.sleep(model.flush_interval * 3)  # within one flush interval of the last update: deferred
+    settle(page)  # within one flush interval of the last update: deferred
     assert last_update(page, model)["state"] == {"y": -0.5}
     got = []
     w.on_msg(lambda widget, content, buffers: got.append(content))
