@@ -155,7 +155,7 @@ class interactive(VBox):  # noqa: N801 (ipywidgets' name)
             for control in widgets:
                 if control.has_trait("value"):
                     control.observe(lambda _change: self.update(), names="value")
-        self.update()
+            self.update()  # (with a Run button, nothing runs until it is clicked)
 
     def current_kwargs(self) -> dict[str, Any]:
         return {name: (c.value if isinstance(c, fixed) else getattr(c, "value", c)) for name, c in self.controls.items()}

@@ -200,3 +200,13 @@ def test_bridge_mirrors_a_real_anywidget(link):
 def test_unknown_keyword_is_an_error_with_a_hint():
     with pytest.raises(TypeError, match=r"no trait 'valeu' \(did you mean 'value'\?\)"):
         cw.IntSlider(valeu=3)
+
+
+def test_interact_manual_runs_only_on_click():
+    calls = []
+    w = cw.interactive(lambda n=3: calls.append(n), manual=True)
+    assert calls == [] and isinstance(w.children[-2], cw.Button)
+    w.controls["n"].value = 4
+    assert calls == []
+    w.manual_button.click()
+    assert calls == [4]
