@@ -61,6 +61,9 @@ def test_drawdata_scatter_widget_draws_points_into_the_kernel(notebook):
     page.mouse.up()
     wait_kernel(notebook, "len(sw.data) > 0", "True")
     assert "'x'" in notebook.kernel_eval("sw.data[0]")
+    assert view.locator("circle.drawn").count() > 0
+    notebook.run("sw.data = [{'x': 100, 'y': 100, 'color': '#1f77b4', 'label': 'a', 'batch': 0}]")
+    expect(view.locator("circle.drawn")).to_have_count(1)  # kernel -> page: it redraws from data
     assert out.locator(".cellwire-output").count() == 1  # cw.show() displays once
     assert errors(notebook) == []
 
