@@ -112,3 +112,21 @@ def test_jslink_acts_in_the_page_while_the_kernel_is_busy(notebook):
     expect(view.get_by_label("k2")).to_have_value("1")  # kernel-side link: waits for the kernel
     expect(view.get_by_label("k2")).to_have_value("100", timeout=15_000)
     wait_kernel(notebook, "(a.value, b.value, k1.value, k2.value)", "(100, 100, 100, 100)")
+
+
+def test_fast_drag_while_the_kernel_is_busy_sends_the_latest_value_not_a_queue(notebook):
+    out = notebook.run("import cellwire as cw\nseen = []\ns = cw.IntSlider(0, max=100, description='fast')\n"
+                       "s.observe(lambda c: seen.append(c['new']), names='value')\ns")
+    view = live(out)
+    notebook.page.evaluate("window.__cellwire_trace = []")
+    notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(3)', 'busy-cell')", notebook.path)
+    notebook.page.wait_for_timeout(300)
+    view.get_by_label("fast").focus()
+    for _ in range(60):
+        notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "60", timeout=30)
+    sent = notebook.page.evaluate("""window.__cellwire_trace.filter(
+        (t) => t.dir === 'out' && t.data.data && t.data.data.method === 'update').length""")
+    assert sent <= 3, f"{sent} updates sent for 60 key presses during a busy cell"
+    assert notebook.kernel_eval("seen[-1], len(seen) <= 3") == "(60, True)"
+    expect(view.get_by_label("fast")).to_have_value("60")
