@@ -10,11 +10,17 @@ from .channel import Channel, Message
 from .dom import DOMEvent, Element
 from .link import get_link
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
+from .custom import AnyWidget, show, wrap
+from .interact import interact, interact_manual, interactive
+from .links import jsdlink, jslink, link
+from .model import Model
 from .wait import WouldDeadlock, changes, wait_for
+from .widgets import *  # noqa: F403
+from .widgets import __all__ as _widget_names
 
 get_link()
 
-__all__ = [
-    "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError", "Message", "NoViewError", "PROTOCOL",
-    "ViewGoneError", "WouldDeadlock", "__version__", "changes", "dom", "wait_for",
-]
+__all__ = ["AnyWidget", "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError", "Message",
+           "Model", "NoViewError", "PROTOCOL", "ViewGoneError", "WouldDeadlock", "__version__", "changes", "dom",
+           "interact", "interact_manual", "interactive", "jsdlink", "jslink", "link", "show", "wait_for", "wrap",
+           *_widget_names]

@@ -41,9 +41,17 @@ def script_json(value: Any) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def bundle(target_id: str, snapshot_html: str, text: str) -> dict[str, str]:
-    """The mimebundle for one display of a live object."""
-    element_id = "cellwire-" + uuid.uuid4().hex
+def new_element_id() -> str:
+    return "cellwire-" + uuid.uuid4().hex
+
+
+def bundle(target_id: str, snapshot_html: str, text: str, element_id: str | None = None) -> dict[str, str]:
+    """The mimebundle for one display of a live object.
+
+    Passing the ``element_id`` of an earlier display (with ``update_display_data``) lets the page
+    move that display's live view into the refreshed output instead of rendering it again.
+    """
+    element_id = element_id or new_element_id()
     loader = assets.loader_source().replace("__CELLWIRE_SPEC__", script_json(loader_spec(target_id, element_id)))
     markup = (
         f'<div id="{element_id}" class="cellwire-output">'

@@ -5,30 +5,7 @@ import pytest
 from cellwire import Channel, identity
 from cellwire._version import PROTOCOL
 from cellwire.link import KernelLink
-
-
-class FakeComm:
-    def __init__(self, comm_id="c1"):
-        self.comm_id = comm_id
-        self.sent = []
-        self.msg_cb = self.close_cb = None
-
-    def send(self, data, buffers=None):
-        self.sent.append((data, [bytes(b) for b in buffers or []]))
-
-    def on_msg(self, cb):
-        self.msg_cb = cb
-
-    def on_close(self, cb):
-        self.close_cb = cb
-
-    def deliver(self, data, buffers=()):
-        self.msg_cb({"content": {"comm_id": self.comm_id, "data": data}, "buffers": list(buffers),
-                     "header": {"session": "s"}})
-
-    @property
-    def last(self):
-        return self.sent[-1][0]
+from fakes import FakeComm
 
 
 def hello(**extra):

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import _thread
+import importlib
 import threading
 import time
 
 import pytest
 import traitlets
 
-import cellwire.link as link_module
 from cellwire import Channel, identity, rpc, wait
 from cellwire.link import KernelLink
 from cellwire.wait import Changes, WouldDeadlock, changes, wait_for
 from cellwire.wire import check_browser_message
 
-from test_link_dispatch import FakeComm, hello
+from fakes import FakeComm
+from test_link_dispatch import hello
+
+# ``cellwire.link`` the attribute is the traitlets-style link() function; the module is this one.
+link_module = importlib.import_module("cellwire.link")
 
 
 class Picked(traitlets.HasTraits):

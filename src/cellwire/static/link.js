@@ -2,6 +2,7 @@
 // the handshake, routing of messages to the output views of this page, and the reconnect and
 // restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
 
+import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
 
 export const PROTOCOL = 1;
@@ -22,6 +23,7 @@ export class KernelLink {
     // Every cellwire shell message carries it, so the kernel handles them while a cell runs.
     this.subshellId = subshellId;
     this.views = new Map(); // view id -> OutputView
+    this.models = new Map(); // target id -> Model (one per synced object on this page)
     this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
     this.detail = "";
     this.commId = null;
@@ -184,17 +186,23 @@ export class KernelLink {
         return;
       case "attached":
         return this.views.get(data.view)?._attached(data, buffers);
-      case "msg":
+      case "msg": {
+        // A synced model gets each message once, however many outputs show it on this page.
+        const model = this.models.get(data.target);
+        if (model) return model._receive(data.data, buffers);
         if (data.view) return this.views.get(data.view)?._receive(data.data, buffers);
         for (const view of this.views.values()) {
           if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
         }
         return;
+      }
       case "call":
         return this.views.get(data.view)?.calls._call(data, buffers);
       case "reply":
         return this.views.get(data.view)?.calls._reply(data, buffers);
       case "closed":
+        this.models.get(data.target)?._close();
+        this.models.delete(data.target);
         for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
         return;
       case "pong": {
@@ -300,6 +308,32 @@ export class KernelLink {
     this.state = state;
     this.detail = detail;
     for (const view of this.views.values()) view._linkState(state, detail);
+  }
+
+  // -- models ----------------------------------------------------------------------------------
+  /** The page's model of `targetId`: created from the first view's `init`, else updated by it.
+   * Without `init`, resolves to an existing model or rejects. */
+  modelFor(targetId, init, buffers = []) {
+    let model = this.models.get(targetId);
+    if (!init) return model ? Promise.resolve(model) : Promise.reject(new Error(`no model ${targetId} on this page`));
+    if (!model) {
+      model = new Model(this, targetId, init, buffers);
+      this.models.set(targetId, model);
+    } else {
+      model._resync(init, buffers);
+    }
+    return model;
+  }
+
+  /** A view of a model went away; the model goes with its last view. */
+  releaseModel(view) {
+    const model = this.models.get(view.targetId);
+    if (!model) return;
+    model.views.delete(view);
+    if (!model.views.size) {
+      this.models.delete(view.targetId);
+      model._close();
+    }
   }
 
   // -- views -----------------------------------------------------------------------------------

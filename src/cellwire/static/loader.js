@@ -221,7 +221,15 @@
       status.setAttribute("role", "status");
     }
 
+    // A page served by Jupyter says where its server is; an exported HTML file (nbconvert),
+    // nbviewer or an editor's preview does not: there the snapshot is all there is, quietly.
+    function isJupyterPage() {
+      return !!(document.getElementById("jupyter-config-data") ||
+                (document.body && document.body.dataset && document.body.dataset.baseUrl));
+    }
+
     function mount(spec, script, attempt) {
+      if (!isJupyterPage()) return;
       var el = locate(spec, script);
       if (!el) {
         // Not in the document yet (rendered off-screen first): try again shortly.

@@ -46,6 +46,8 @@ class Runtime {
   /** Show `spec.target` live in `el` (the output's container, holding its snapshot). */
   mount(el, spec) {
     if (el.__cellwire instanceof OutputView) return el.__cellwire;
+    const moved = this._transplant(el, spec);
+    if (moved) return moved;
     const view = new OutputView(this, el, spec);
     this.views.add(view);
     this._linkFor(spec).then(
@@ -58,6 +60,63 @@ class Runtime {
       (err) => view._linkState(err.code === "no-kernel" ? "gone" : "failed", err.message),
     );
     return view;
+  }
+
+  /** The kernel refreshed an output (update_display_data with the same element id): move the
+   * live view into the new element instead of rendering it again, keeping focus and state. */
+  _transplant(el, spec) {
+    if (!spec.el) return null;
+    for (const view of this.views) {
+      if (view.spec.el !== spec.el || view.el === el || view.el.isConnected || !view.rendered) continue;
+      const focused = view._lastFocus && view.liveEl.contains(view._lastFocus) ? view._lastFocus : null;
+      const selection = focused && "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null;
+      const snapshot = el.querySelector(":scope > .cellwire-snapshot");
+      if (snapshot) snapshot.hidden = true;
+      el.querySelector(":scope > .cellwire-status")?.remove();
+      el.append(view.liveEl, view.statusEl);
+      view.el.__cellwire = undefined;
+      view.el = el;
+      view.snapshot = snapshot;
+      view.missingSince = undefined;
+      el.__cellwire = view;
+      view._render();
+      if (focused && document.activeElement === document.body) {
+        focused.focus({ preventScroll: true });
+        try { if (selection) focused.setSelectionRange(...selection); } catch (err) { /* not a text input */ }
+      }
+      return view;
+    }
+    return null;
+  }
+
+  /** Show model `targetId` inside `el`, a place in the parent view's widget (containers). */
+  mountChild(el, parent, targetId) {
+    const spec = { ...parent.spec, el: null, target: targetId };
+    const view = new OutputView(this, el, spec);
+    view.parent = parent;
+    this.views.add(view);
+    if (parent.link) {
+      view.link = parent.link;
+      parent.link.attach(view);
+    }
+    return {
+      view,
+      dispose: () => {
+        this.views.delete(view);
+        view.dispose();
+        view.el.__cellwire = undefined;
+      },
+    };
+  }
+
+  /** A widget class's CSS, added to the page once. */
+  injectCss(hash, source) {
+    if (document.querySelector(`style[data-cellwire-css="${hash}"]`)) return;
+    if (source === undefined) return;
+    const style = document.createElement("style");
+    style.dataset.cellwireCss = hash;
+    style.textContent = source;
+    document.head.appendChild(style);
   }
 
   async _linkFor(spec) {

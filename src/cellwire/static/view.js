@@ -95,6 +95,18 @@ export class OutputView {
     this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
     this.liveEl = document.createElement("div");
     this.liveEl.className = "cellwire-live";
+    // Keys typed into a view belong to it: the notebook must not treat them as its shortcuts
+    // (JupyterLab cancels arrow keys on a focused range input, for instance).
+    // Lumino checks this attribute from the focused element upwards, in a capturing listener.
+    this.liveEl.dataset.lmSuppressShortcuts = "true";
+    this.liveEl.addEventListener("focusin", (event) => {
+      if (event.target instanceof Element) event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
+    this.liveEl.addEventListener("keydown", (event) => event.stopPropagation());
+    this.liveEl.addEventListener("focusin", (event) => { this._lastFocus = event.target; });
+    this.liveEl.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !this.liveEl.contains(event.relatedTarget)) this._lastFocus = null;
+    });
     this.statusEl = el.querySelector(":scope > .cellwire-status") || document.createElement("div");
     this.statusEl.className = "cellwire-status";
     this.statusEl.setAttribute("role", "status");
@@ -112,6 +124,7 @@ export class OutputView {
   }
 
   async _attached(data, buffers) {
+    if (data.init && data.init.kind === "model") return this._attachedModel(data, buffers);
     this.channel.init = data.init;
     this.channel.initBuffers = buffers;
     this._problem = null;
@@ -135,6 +148,62 @@ export class OutputView {
       this._showError(`the view's JavaScript failed: ${err.message}`, err);
     }
     this._render();
+  }
+
+  /** A synced model's view: `render({model, el, experimental, cellwire})`, anywidget's contract
+   * plus `cellwire.display(childRef, el)` for containers. */
+  async _attachedModel(data, buffers) {
+    this._problem = null;
+    const init = data.init;
+    if (init.css) this.runtime.injectCss(init.css.hash, init.css.source);
+    const model = this.link.modelFor(this.targetId, init, buffers);
+    this.model = model;
+    model.views.add(this);
+    if (this.rendered) {
+      this._render();
+      return;
+    }
+    this.rendered = true;
+    try {
+      if (!data.module) throw new Error("this widget has no JavaScript module");
+      const module = await this.runtime.importModule(data.module.hash, data.module.source);
+      const widget = await model.widget(module);
+      this.el.insertBefore(this.liveEl, this.statusEl);
+      if (this.snapshot) this.snapshot.hidden = true;
+      if (typeof widget.render === "function") {
+        const cleanup = await widget.render({
+          model, el: this.liveEl, experimental: model.experimental, cellwire: this._helpers(),
+        });
+        if (typeof cleanup === "function") this._cleanup = cleanup;
+      }
+      this._renderDone.resolve();
+    } catch (err) {
+      this._renderDone.reject(err);
+      if (this.snapshot) this.snapshot.hidden = false;
+      this._showError(`the widget's JavaScript failed: ${err.message}`, err);
+    }
+    this._render();
+  }
+
+  /** What cellwire adds to anywidget's render arguments. */
+  _helpers() {
+    return {
+      /** Show the model `ref` ("IPY_MODEL_<id>" or an id) live inside `el`; returns {dispose()}. */
+      display: (ref, el) => this.runtime.mountChild(el, this, String(ref).replace(/^IPY_MODEL_/, "")),
+      view: this,
+      /** Functions Python may call on this view (`widget.call("name", ...)`); returns a remover. */
+      expose: (functions) => this.calls.expose(functions),
+      /** Call a Python function exposed with `@widget.expose` (as `model.invoke`, from this view). */
+      invoke: (name, args, options) => this.calls.invoke(name, args, options),
+    };
+  }
+
+  /** The kernel accepted this page's change: clear a message left by an earlier refusal. */
+  _modelOk() {
+    if (this._problem && this._problemFromModel) {
+      this._problem = null;
+      this._render();
+    }
   }
 
   _receive(data, buffers) {
@@ -169,6 +238,7 @@ export class OutputView {
 
   _showError(message, err) {
     this._problem = message;
+    this._problemFromModel = !err;
     if (err) console.error(`cellwire: ${message}`, err);
     this._render();
   }
@@ -194,7 +264,11 @@ export class OutputView {
       try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
       this._cleanup = null;
     }
-    if (this.link) this.link.detach(this);
+    if (this.link) {
+      if (this.model) this.link.releaseModel(this);
+      this.link.detach(this);
+    }
+    this.model = null;
     this.link = null;
   }
 }

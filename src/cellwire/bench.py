@@ -1,0 +1,58 @@
+"""Helpers for the benchmark script (benchmarks/ is owned separately): build N widgets of one kind,
+with cellwire or ipywidgets, and read the kernel's memory, so both toolkits are measured alike.
+
+In a kernel::
+
+    from cellwire import bench
+    box = bench.make_widgets(200)                      # a cellwire VBox of 200 IntSliders
+    box = bench.make_widgets(200, toolkit="ipywidgets")  # the same with ipywidgets
+    bench.kernel_memory()                              # RSS in bytes
+
+Time to interactive, browser side: the page is interactive for a cellwire output when
+``document.querySelectorAll('.cellwire-output[data-cellwire-state="live"] input').length`` reaches N
+(for ipywidgets: ``.widget-slider input`` / ``.jupyter-widgets`` elements).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+KINDS = ("IntSlider", "FloatSlider", "Checkbox", "Text", "Dropdown", "Button", "Progress")
+
+
+def make_widgets(n: int, kind: str = "IntSlider", toolkit: str = "cellwire") -> Any:
+    """A VBox of ``n`` widgets of ``kind`` (one of KINDS) from ``toolkit`` ("cellwire" or "ipywidgets")."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    if toolkit == "cellwire":
+        import cellwire as mod
+    elif toolkit == "ipywidgets":
+        import ipywidgets as mod  # type: ignore[no-redef]
+    else:
+        raise ValueError("toolkit must be 'cellwire' or 'ipywidgets'")
+    cls = getattr(mod, "IntProgress" if kind == "Progress" else kind)
+    make = {
+        "IntSlider": lambda i: cls(value=i % 100, description=f"w{i}"),
+        "FloatSlider": lambda i: cls(value=(i % 10) / 2, description=f"w{i}"),
+        "Checkbox": lambda i: cls(value=bool(i % 2), description=f"w{i}"),
+        "Text": lambda i: cls(value=f"text {i}", description=f"w{i}"),
+        "Dropdown": lambda i: cls(options=["a", "b", "c"], description=f"w{i}"),
+        "Button": lambda i: cls(description=f"w{i}"),
+        "Progress": lambda i: cls(value=i % 100, max=100, description=f"w{i}"),
+    }[kind]
+    return mod.VBox([make(i) for i in range(n)])
+
+
+def kernel_memory() -> int:
+    """Resident memory of this process in bytes (Linux /proc; psutil elsewhere)."""
+    try:
+        with open(f"/proc/{os.getpid()}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import psutil
+
+    return int(psutil.Process().memory_info().rss)

@@ -1,0 +1,58 @@
+"""Keeping saved outputs' snapshots current.
+
+A widget's output holds a static HTML snapshot of its values, so a notebook reopened without a
+kernel (untrusted, nbconvert, GitHub) shows them. After each executed cell, every displayed widget
+whose state changed since its snapshot gets ``update_display_data`` with a fresh snapshot; the
+page moves the live view into the refreshed output (same element id), so nothing re-renders.
+Changes made in the browser are therefore saved once the next cell has run (or ``refresh()``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from .log import logger
+
+if TYPE_CHECKING:
+    from .widgets.base import Widget
+
+_tracked: weakref.WeakSet[Widget] = weakref.WeakSet()
+_hooked = False
+
+
+def track(widget: Widget) -> None:
+    """Refresh this widget's displays after cells that changed it."""
+    global _hooked
+    _tracked.add(widget)
+    if not _hooked:
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except Exception:
+            shell = None
+        if shell is not None:
+            shell.events.register("post_run_cell", lambda *_: refresh())
+            _hooked = True
+
+
+def refresh(force: bool = False) -> int:
+    """Send fresh snapshots for changed widgets now; returns how many displays were updated."""
+    from IPython.display import publish_display_data
+
+    count = 0
+    for widget in list(_tracked):
+        if widget.closed or not widget._displays:
+            continue
+        mark = widget._state_mark()
+        if not force and mark == widget._snapshot_mark:
+            continue
+        widget._snapshot_mark = mark
+        try:
+            for display_id, element_id in widget._displays:
+                publish_display_data(widget._bundle(element_id), transient={"display_id": display_id}, update=True)
+                count += 1
+        except Exception:
+            logger.exception("could not refresh the snapshot of %r", widget)
+    return count

@@ -1,0 +1,51 @@
+// View of Output: renders captured outputs itself (streams, errors, HTML, images, JSON, and other
+// cellwire widgets live), so it does not depend on the notebook front-end's output area.
+
+const MODEL_MIME = "application/vnd.cellwire.model+json";
+
+function renderItem(item, cellwire, nested) {
+  if (item.output_type === "stream") {
+    return h("pre", { class: item.name === "stderr" ? "cw-stderr" : "cw-stdout", text: item.text });
+  }
+  if (item.output_type === "error") {
+    return h("pre", { class: "cw-error", text: (item.traceback || []).join("\n") || `${item.ename}: ${item.evalue}` });
+  }
+  const data = item.data || {};
+  if (data[MODEL_MIME]) {
+    const el = h("div");
+    nested.push(cellwire.display(data[MODEL_MIME].id, el));
+    return el;
+  }
+  if (data["text/html"] !== undefined) {
+    const div = h("div", { class: "cw-html" });
+    div.innerHTML = data["text/html"];
+    return div;
+  }
+  for (const type of ["image/png", "image/jpeg"]) {
+    if (data[type]) return h("img", { src: `data:${type};base64,${String(data[type]).replace(/\n/g, "")}` });
+  }
+  if (data["image/svg+xml"]) {
+    const div = h("div");
+    div.innerHTML = data["image/svg+xml"];
+    return div;
+  }
+  if (data["application/json"] !== undefined) return h("pre", { text: JSON.stringify(data["application/json"], null, 2) });
+  if (data["text/markdown"] !== undefined) return h("pre", { text: data["text/markdown"] });
+  return h("pre", { text: data["text/plain"] ?? "" });
+}
+
+function output(model, root, cellwire) {
+  root.classList.add("cw-output");
+  root.style.display = "block";
+  let nested = [];
+  bind(model, "outputs", (outputs) => {
+    for (const child of nested) child.dispose();
+    nested = [];
+    root.replaceChildren(...outputs.map((item) => renderItem(item, cellwire, nested)));
+  });
+  return () => { for (const child of nested) child.dispose(); };
+}
+
+export function render(args) {
+  return renderView({ Output: output }, args);
+}

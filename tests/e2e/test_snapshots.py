@@ -1,0 +1,88 @@
+"""Saved notebooks show the widgets' last values: reopened untrusted, reopened without a kernel,
+and converted by nbconvert. On a trusted page with the kernel alive the live view replaces them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from harness import NotebookPage
+from playwright.sync_api import expect
+from widget_helpers import LAB_AND_NB7, live, wait_kernel
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
+
+CODE = (
+    "import cellwire as cw\n"
+    "s = cw.IntSlider(10, max=100, description='speed')\n"
+    "lab = cw.Label('plain <b>text</b> & more')\n"
+    "t = cw.Text('typed', description='name')\n"
+    "cw.VBox([s, lab, t])")
+
+
+def reopen(notebook: NotebookPage, browser) -> NotebookPage:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = NotebookPage(context.new_page(), notebook.server)
+    page.path = notebook.path
+    page.page.goto(f"{notebook.server.notebook_url(notebook.path)}?token={notebook.server.token}")
+    page.page.wait_for_function("path => window.cwt && window.cwt.kernelId && true", arg=notebook.path)
+    page.page.locator(".cellwire-output").first.wait_for(state="attached")
+    return page
+
+
+def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook, browser):
+    view = live(notebook.run(CODE))
+    view.get_by_label("speed").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    notebook.page.keyboard.press("ArrowRight")
+    view.get_by_label("name").fill("typed in the browser")
+    wait_kernel(notebook, "(s.value, t.value)", "(12, 'typed in the browser')")
+    notebook.run("s.value += 1")  # the next executed cell refreshes the saved snapshots
+    expect(view.get_by_label("speed")).to_have_value("13")  # the live view survived the refresh
+    expect(view.get_by_label("name")).to_have_value("typed in the browser")
+    notebook.save()
+    notebook.shutdown_kernel()
+
+    # make the file untrusted: edited outside Jupyter, so its signature no longer matches
+    path = notebook.server.root_dir / notebook.path
+    nb = json.loads(path.read_text())
+    saved_html = "".join(nb["cells"][-2]["outputs"][0]["data"]["text/html"])
+    assert "typed in the browser" in saved_html and "<b>13</b>" in saved_html
+    assert "plain &lt;b&gt;text&lt;/b&gt; &amp; more" in saved_html
+    for cell in nb["cells"]:
+        cell["metadata"].pop("trusted", None)
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "edited elsewhere", "id": "edited"})
+    path.write_text(json.dumps(nb))
+
+    other = reopen(notebook, browser)
+    try:
+        snapshot = other.page.locator(".cellwire-snapshot").first
+        expect(snapshot).to_be_visible()
+        expect(snapshot).to_contain_text("speed")
+        expect(snapshot).to_contain_text("13")
+        expect(snapshot).to_contain_text("plain <b>text</b> & more")  # text stays text
+        expect(snapshot.locator("input[value='typed in the browser']")).to_have_count(1)
+        assert other.page.locator(".cellwire-live").count() == 0  # no script ran
+    finally:
+        other.page.context.close()
+
+    html = subprocess.run(
+        [str(notebook.server.venv / "bin" / "jupyter"), "nbconvert", "--to", "html", "--stdout", str(path)],
+        capture_output=True, text=True, check=True).stdout
+    assert "<b>13</b>" in html and "typed in the browser" in html and "plain &lt;b&gt;text" in html
+
+
+def test_trusted_notebook_without_its_kernel_keeps_the_snapshot_and_says_why(notebook, browser):
+    live(notebook.run(CODE))
+    notebook.save()
+    notebook.shutdown_kernel()
+    other = reopen(notebook, browser)
+    try:
+        output = other.page.locator(".cellwire-output").first
+        expect(output.locator(".cellwire-status")).to_contain_text("not running", timeout=45_000)
+        expect(output.locator(".cellwire-snapshot")).to_contain_text("speed")
+        expect(output.locator(".cellwire-snapshot")).to_be_visible()
+    finally:
+        other.page.context.close()

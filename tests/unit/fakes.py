@@ -1,0 +1,79 @@
+"""A kernel link driven by fake comms: pages without a browser."""
+
+from __future__ import annotations
+
+from cellwire import identity
+from cellwire._version import PROTOCOL
+from cellwire.link import KernelLink
+
+
+class FakeComm:
+    def __init__(self, comm_id: str = "c1"):
+        self.comm_id = comm_id
+        self.sent: list[tuple[dict, list[bytes]]] = []
+        self.msg_cb = self.close_cb = None
+
+    def send(self, data, buffers=None):
+        self.sent.append((data, [bytes(b) for b in buffers or []]))
+
+    def on_msg(self, cb):
+        self.msg_cb = cb
+
+    def on_close(self, cb):
+        self.close_cb = cb
+
+    def deliver(self, data, buffers=()):
+        self.msg_cb({"content": {"comm_id": self.comm_id, "data": data}, "buffers": list(buffers),
+                     "header": {"session": "s"}})
+
+    @property
+    def last(self):
+        return self.sent[-1][0]
+
+    def model_msgs(self, target_id=None):
+        """The model-layer payloads (msg.data) sent to this page, with their buffers."""
+        return [(d["data"], b) for d, b in self.sent
+                if d.get("op") == "msg" and (target_id is None or d["target"] == target_id)]
+
+
+class Page:
+    """One browser page: a comm plus helpers to attach views and send model updates."""
+
+    def __init__(self, link: KernelLink, comm_id: str):
+        self.comm = FakeComm(comm_id)
+        link._on_open(self.comm, {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": comm_id,
+                                                        "runtime": "0.1.0"}}, "header": {"session": comm_id}})
+        self.seq = 0
+
+    def attach(self, target, view="v1"):
+        self.comm.deliver({"op": "attach", "view": view, "target": target.target_id, "instance": identity.INSTANCE_ID})
+        return self.comm.last
+
+    def update(self, state, view="v1", buffers=(), buffer_paths=()):
+        self.seq += 1
+        self.comm.deliver({"op": "msg", "view": view, "data": {"method": "update", "seq": self.seq, "state": state,
+                                                               "buffer_paths": list(buffer_paths)}}, buffers)
+        return self.seq
+
+    def custom(self, content, view="v1", buffers=()):
+        self.comm.deliver({"op": "msg", "view": view, "data": {"method": "custom", "content": content}}, buffers)
+
+
+def make_link() -> KernelLink:
+    link = KernelLink(kernel=object(), comm_manager=None)
+    link.kernel_id = "k-1"
+    return link
+
+
+def settle(page: Page, quiet: float = 0.1, timeout: float = 3.0) -> None:
+    """Wait until no message reached the page for ``quiet`` seconds (deferred flushes are done)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    count, since = len(page.comm.sent), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        if len(page.comm.sent) != count:
+            count, since = len(page.comm.sent), time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
