@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from widget_helpers import live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)]
 
@@ -17,22 +18,46 @@ def recipes() -> list[str]:
 
 
 def test_the_recipes_of_busy_md_work(notebook):
-    stop, steer, pick, py_to_js, js_to_py = recipes()
+    (stop, stop_widget, steer_widgets, steer, wait_click, wait_for, pick, py_to_js, js_to_py) = recipes()
 
     cell = notebook.start(stop)
-    live = notebook.output(cell).locator(".cellwire-live")
-    live.locator("b.i", has_text=re.compile(r"[1-9]")).wait_for(timeout=20_000)  # the loop is running
-    live.locator("button").click()
+    view = notebook.output(cell).locator(".cellwire-live")
+    view.locator("b.i", has_text=re.compile(r"[1-9]")).wait_for(timeout=20_000)  # the loop is running
+    view.locator("button").click()
     notebook.wait_finished(cell, timeout=20)
     assert "stopped at step" in notebook.output_text(notebook.output(cell))
 
-    cell = notebook.start(steer)
-    live = notebook.output(cell).locator(".cellwire-live")
-    live.locator("input").fill("90", timeout=20_000)  # fires 'input'
+    cell = notebook.start(stop_widget)
+    live(notebook.output(cell)).get_by_role("button", name="Stop").click()
+    notebook.wait_finished(cell, timeout=20)
+
+    cell = notebook.start(steer_widgets)
+    view = live(notebook.output(cell))
+    view.get_by_label("speed").focus()
+    notebook.page.keyboard.press("End")
     notebook.page.wait_for_timeout(300)
-    live.locator("button").click()
+    view.get_by_role("button", name="Stop").click()
+    notebook.wait_finished(cell, timeout=20)
+    assert notebook.kernel_eval("speed.value") == "100"
+
+    cell = notebook.start(steer)
+    view = notebook.output(cell).locator(".cellwire-live")
+    view.locator("input").fill("90", timeout=20_000)  # fires 'input'
+    notebook.page.wait_for_timeout(300)
+    view.locator("button").click()
     notebook.wait_finished(cell, timeout=20)
     assert notebook.kernel_eval("speed") == "{'value': 90}"
+
+    cell = notebook.start(wait_click)
+    live(notebook.output(cell)).get_by_role("button", name="Continue").click()
+    notebook.wait_finished(cell, timeout=20)
+    assert "continuing with small" in notebook.output_text(notebook.output(cell))
+
+    cell = notebook.start(wait_for)
+    live(notebook.output(cell)).get_by_label("level").focus()
+    notebook.page.keyboard.press("End")
+    notebook.wait_finished(cell, timeout=20)
+    assert notebook.kernel_eval("value") == "10"
 
     cell = notebook.start(pick)
     notebook.output(cell).locator(".cellwire-live div").click(position={"x": 10, "y": 20}, timeout=20_000)

@@ -2,8 +2,8 @@
 //   JS -> Python: `await channel.invoke("name", [args], {kwargs})` runs a function the Python object
 //                 exposed with `@obj.expose`; a Python exception rejects with its message.
 //   Python -> JS: `obj.call("name", ...)` runs a function this view registered with
-//                 `channel.expose({name})`; `obj.eval_js(code)` evaluates code with `el`, `channel`
-//                 and `args` in scope. What the function returns (or throws) goes back to Python.
+//                 `channel.expose({name})` (a widget's render: `cellwire.expose`); `obj.eval_js(code)`
+//                 evaluates code with `el`, `channel`, `args` and (for widgets) `model` in scope. What the function returns (or throws) goes back to Python.
 // Binary values anywhere in arguments and results (ArrayBuffer, typed arrays, DataView) travel as
 // message buffers; `buffer_paths` says where each one belongs.
 
@@ -57,11 +57,11 @@ export function describeError(err) {
 export function compile(code) {
   try {
     const expression = code.trim().replace(/;+$/, "");
-    return new AsyncFunction("el", "channel", "args", `return (${expression}\n);`);
+    return new AsyncFunction("el", "channel", "args", "model", `return (${expression}\n);`);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
   }
-  return new AsyncFunction("el", "channel", "args", code);
+  return new AsyncFunction("el", "channel", "args", "model", code);
 }
 
 /** One view's calls: its exposed functions, and its invocations of Python waiting for replies. */
@@ -142,7 +142,7 @@ export class ViewCalls {
       const args = joinBinary({ args: data.args }, data.buffer_paths, buffers).args;
       let result;
       if (data.code !== undefined) {
-        result = await compile(data.code)(this.view.liveEl, this.view.channel, args[0] ?? {});
+        result = await compile(data.code)(this.view.liveEl, this.view.channel, args[0] ?? {}, this.view.model);
       } else {
         const fn = this.exposed.get(data.name);
         if (!fn) {
