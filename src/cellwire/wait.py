@@ -114,12 +114,13 @@ class Changes(Iterator[Any]):
 
     def __init__(self, obj: Any, name: str, timeout: float | None):
         self.obj, self.name, self.timeout = obj, name, timeout
-        self._items: queue.Queue = queue.Queue()
+        items: queue.Queue = queue.Queue()
+        self._items = items
         self._open = True
+        # The observer must not reference this iterator: then a loop that breaks out of it drops
+        # the last reference, and __del__ stops observing.
+        self._on_change = lambda change: items.put(change["new"])
         obj.observe(self._on_change, names=name)
-
-    def _on_change(self, change: dict[str, Any]) -> None:
-        self._items.put(change["new"])
 
     def __next__(self) -> Any:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout

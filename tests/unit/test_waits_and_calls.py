@@ -107,6 +107,14 @@ def test_changes_keeps_changes_made_before_iterating_and_in_between(link):
     assert observers(picked) == 0
 
 
+def test_breaking_out_of_changes_stops_observing(link):
+    picked = Picked()
+    later(0.05, lambda: setattr(picked, "value", 1))
+    for value in changes(picked, "value", timeout=2):
+        break
+    assert value == 1 and observers(picked) == 0
+
+
 def test_changes_ends_when_the_object_closes(link):
     picked = Picked()
     later(0.1, lambda: setattr(picked, "closed", True))
