@@ -46,7 +46,11 @@ class KernelLink:
         self._local = threading.local()
 
     def install(self) -> None:
-        """Register the comm target and the beacon that ``comm_info_request`` reveals."""
+        """Create cellwire's subshell, then register the comm target and the beacon that
+        ``comm_info_request`` reveals (a page that sees the beacon may rely on the subshell)."""
+        self.subshell_id = create_subshell(self.kernel)
+        if self.subshell_id is not None:
+            silence_status(self.kernel, self.subshell_id)
         self.comm_manager.register_target(TARGET_NAME, self._on_open)
         from ipykernel.comm import Comm
 
@@ -54,9 +58,6 @@ class KernelLink:
         beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False,
                       target_name=TARGET_NAME, show_warning=False)
         self.comm_manager.register_comm(beacon)
-        self.subshell_id = create_subshell(self.kernel)
-        if self.subshell_id is not None:
-            silence_status(self.kernel, self.subshell_id)
 
     @property
     def receives_while_busy(self) -> bool:
