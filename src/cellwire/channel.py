@@ -135,7 +135,7 @@ class Channel(Calls, Target):
         snapshot = self._snapshot if self._snapshot is not None else (
             '<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>'
         )
-        return output.bundle(self.target_id, snapshot, repr(self))
+        return output.bundle(self, snapshot, repr(self))
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"{len(self.views)} view(s)"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .buffers import split_by_sizes
 from .delivery import Sender
-from .wire import ProtocolError
+from .wire import ProtocolError, clip
 
 
 class Uploads:
@@ -67,11 +68,16 @@ class PageConnection:
     nothing sent earlier on iopub is overtaken.
     """
 
+    #: Error answers per second to one page; more are only logged. A flood of bad messages would
+    #: otherwise flood iopub (before the direct route) and trip the server's rate limit, which
+    #: drops the notebook's own output.
+    max_errors_per_second = 20
+
     def __init__(self, comm: Any, hello: dict[str, Any], identity: bytes, direct: Sender | None,
                  max_upload_bytes: Callable[[], int]):
         self.comm = comm
         self.id: str = comm.comm_id
-        self.page: str = hello["page"]
+        self.page: str = clip(hello["page"], 100)
         self.identity = identity
         self.uploads = Uploads(max_upload_bytes)
         self.sent_modules: set[str] = set()
@@ -79,6 +85,9 @@ class PageConnection:
         self._direct = direct
         self._route = "iopub"
         self._lock = threading.Lock()
+        self._error_window = 0.0  # when the current second of error answers began
+        self._errors_sent = 0
+        self._errors_unsent = 0
 
     @property
     def route(self) -> str:
@@ -97,6 +106,22 @@ class PageConnection:
                 self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
             else:
                 self.comm.send(data, buffers=list(buffers))
+
+    def report(self, error: dict[str, Any]) -> None:
+        """Send an ``error`` answer unless this page had ``max_errors_per_second`` already; the
+        next one sent says how many were only logged."""
+        now = time.monotonic()
+        if now - self._error_window >= 1:
+            self._error_window, self._errors_sent = now, 0
+        if self._errors_sent >= self.max_errors_per_second:
+            self._errors_unsent += 1
+            return
+        self._errors_sent += 1
+        if self._errors_unsent:
+            error = {**error, "message": f"{error['message']} ({self._errors_unsent} earlier errors "
+                                        "were only written to the server log)"}
+            self._errors_unsent = 0
+        self.send(error)
 
     def probe_direct(self) -> None:
         if self._direct is not None:

@@ -16,7 +16,7 @@ import threading
 import traceback
 from typing import Any
 
-from . import assets, identity, rpc
+from . import assets, identity, rpc, target
 from ._version import PROTOCOL, __version__
 from .buffers import to_buffers
 from .connection import PageConnection
@@ -24,7 +24,7 @@ from .delivery import Sender, direct_sender
 from .log import logger
 from .subshell import create_subshell, silence_status
 from .target import View, find_target
-from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message
+from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 
 
 class KernelLink:
@@ -32,6 +32,9 @@ class KernelLink:
 
     #: Largest message a page may upload (reassembled from chunks); protects kernel memory.
     max_upload_bytes: int = 2 * 1024**3
+    #: Offer pages the direct route (protocol.md §3). Set False before outputs connect to keep
+    #: every connection on iopub: a debugging switch, and how the tests exercise that route.
+    direct_route: bool = True
 
     def __init__(self, kernel: Any, comm_manager: Any):
         self.kernel = kernel
@@ -95,7 +98,8 @@ class KernelLink:
             comm.send({"op": "runtime", "version": __version__, **assets.runtime_payload()})
             return
         session = msg["header"].get("session", "")
-        conn = PageConnection(comm, hello, session.encode(), self._direct, lambda: self.max_upload_bytes)
+        direct = self._direct if self.direct_route else None
+        conn = PageConnection(comm, hello, session.encode(), direct, lambda: self.max_upload_bytes)
         old = self.connections.pop(hello.get("replaces", ""), None)
         if old is not None:
             self._drop(old)
@@ -151,6 +155,9 @@ class KernelLink:
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "direct-ok":
             conn.go_direct()
+        elif op == "release":
+            released = target.release(data["outputs"])
+            logger.debug("page %s released %d of %d outputs", conn.page, released, len(data["outputs"]))
         elif op == "hello":
             raise ProtocolError("malformed", "'hello' is only valid as the comm_open message")
 
@@ -164,8 +171,8 @@ class KernelLink:
             )
         target = find_target(data["target"])
         if target is None or target.closed:
-            raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel "
-                                "(it was closed or deleted); run the cell again")
+            raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel (it was "
+                                "closed, or every output showing it was cleared); run the cell again")
         view = View(conn, view_id, target)
         init, init_buffers = target._on_attach(view)
         module = target._module
@@ -189,16 +196,23 @@ class KernelLink:
 
     # -- errors and cleanup ---------------------------------------------------------------------
     def _refuse(self, comm: Any, err: ProtocolError) -> None:
-        logger.warning("refused a page connection: %s (%s)", err, err.code)
-        comm.send({"op": "error", "code": err.code, "message": str(err), "fatal": True})
+        """Answer a refused ``hello`` and forget its comm (nothing is sent: the page stops using it)."""
+        message = clip(str(err))
+        logger.warning("refused a page connection: %s (%s)", message, err.code)
+        comm.send({"op": "error", "code": err.code, "message": message, "fatal": True})
+        try:
+            self.comm_manager.unregister_comm(comm)
+        except Exception:  # not registered (a test's fake comm manager)
+            pass
 
     def _report(self, conn: PageConnection, code: str, message: str, data: Any, detail: str = "") -> None:
         ref = data.get("view") if isinstance(data, dict) else None
+        message = clip(message)
         logger.warning("page %s: %s (%s)%s", conn.page, message, code, "\n" + detail if detail else "")
         reply = {"op": "error", "code": code, "message": message}
-        if isinstance(ref, str):
+        if isinstance(ref, str) and len(ref) <= 100:
             reply["view"] = ref
-        conn.send(reply)
+        conn.report(reply)
 
     def _drop(self, conn: PageConnection) -> None:
         """The page closed its comm (or replaced it after a reconnect): release its views."""

@@ -32,6 +32,7 @@ from .rpc import Calls
 from .scheduler import scheduler
 from .serialize import MODEL_PREFIX, join_buffers, split_buffers
 from .target import Module, Target, View, find_target
+from .wire import clip
 
 CustomCallback = Callable[[Any, Any, list[memoryview]], Any]
 
@@ -182,15 +183,15 @@ class Model(Calls, Target, HasTraits):
         try:
             for key, value in state.items():
                 if key not in sync_keys:
-                    errors[key] = (f"{type(self).__name__} has no synced trait {key!r}; "
-                                   f"known: {', '.join(sorted(sync_keys))}")
+                    errors[key] = clip(f"{type(self).__name__} has no synced trait {key!r}; "
+                                       f"known: {', '.join(sorted(sync_keys))}")
                     continue
                 try:
                     self._apply_key(key, value)
                 except traitlets.TraitError as err:
-                    errors[key] = f"{key}: {err}"
+                    errors[key] = clip(f"{key}: {err}")
                 except Exception as err:  # an observer raised; the value itself was accepted
-                    errors[key] = f"{key}: a callback failed: {type(err).__name__}: {err}"
+                    errors[key] = clip(f"{key}: a callback failed: {type(err).__name__}: {err}")
                     logger.exception("an observer of %s.%s failed", type(self).__name__, key)
         finally:
             with self._sync_lock:

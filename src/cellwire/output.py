@@ -10,10 +10,14 @@ from __future__ import annotations
 import html
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import assets, identity
 from ._version import PROTOCOL, __version__
+from .target import pin
+
+if TYPE_CHECKING:
+    from .target import Target
 
 MIME_HTML = "text/html"
 MIME_TEXT = "text/plain"
@@ -45,14 +49,23 @@ def new_element_id() -> str:
     return "cellwire-" + uuid.uuid4().hex
 
 
-def bundle(target_id: str, snapshot_html: str, text: str, element_id: str | None = None) -> dict[str, str]:
-    """The mimebundle for one display of a live object.
+def new_display(target: Target) -> str:
+    """The element id of a new output of ``target``, which pins the target until it is released."""
+    element_id = new_element_id()
+    pin(element_id, target)
+    return element_id
+
+
+def bundle(target: Target, snapshot_html: str, text: str, element_id: str | None = None) -> dict[str, str]:
+    """The mimebundle for one display of a live object (a new display, pinned, unless
+    ``element_id`` is given).
 
     Passing the ``element_id`` of an earlier display (with ``update_display_data``) lets the page
     move that display's live view into the refreshed output instead of rendering it again.
     """
-    element_id = element_id or new_element_id()
-    loader = assets.loader_source().replace("__CELLWIRE_SPEC__", script_json(loader_spec(target_id, element_id)))
+    element_id = element_id or new_display(target)
+    spec = loader_spec(target.target_id, element_id)
+    loader = assets.loader_source().replace("__CELLWIRE_SPEC__", script_json(spec))
     markup = (
         f'<div id="{element_id}" class="cellwire-output">'
         f'<div class="cellwire-snapshot">{snapshot_html}</div>'

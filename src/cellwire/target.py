@@ -3,6 +3,13 @@
 A target lives in the kernel and is addressed by id; every output element that displays it, on any
 page or tab, is a view attached through that page's connection. Subclasses (``Channel``, widget
 models) override the three ``_on_*`` hooks; everything about connections stays in ``link``.
+
+What keeps a target alive (docs/widgets.md, "Lifetime"): the registry holds targets weakly, so a
+target lives while Python code references it, a view is attached to it, or an output in a notebook
+shows it. The last is a **pin**: each display makes an output element id (``output.py``) that pins
+its target until a page reports that element gone for good (``release``: the output was cleared,
+its cell deleted or its notebook closed). A reloaded or closed browser tab releases nothing: the
+notebook still holds those outputs, and reopening it shows them live again.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ import hashlib
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
@@ -19,12 +27,29 @@ from .buffers import BufferLike, to_buffers
 if TYPE_CHECKING:
     from .connection import PageConnection
 
-_registry: dict[str, Target] = {}
+_registry: weakref.WeakValueDictionary[str, Target] = weakref.WeakValueDictionary()
+_pins: dict[str, Target] = {}  # output element id -> the target that output shows
 _registry_lock = threading.Lock()
 
 
 def find_target(target_id: str) -> Target | None:
     return _registry.get(target_id)
+
+
+def pin(element_id: str, target: Target) -> None:
+    """Output ``element_id`` shows ``target``: keep the target alive until the output is released."""
+    with _registry_lock:
+        _pins[element_id] = target
+
+
+def release(element_ids: Iterable[str]) -> int:
+    """The outputs are gone for good (a page saw their elements collected); returns how many
+    pins were dropped. Unknown ids are ignored: another page may have released them already."""
+    with _registry_lock:
+        released = [(el, target) for el in element_ids if (target := _pins.pop(el, None)) is not None]
+    for el, target in released:
+        target._on_release(el)
+    return len(released)
 
 
 class View:
@@ -55,7 +80,7 @@ class Module:
 
 
 class Target:
-    """Base of everything cellwire displays live. Registered on creation, until ``close()``."""
+    """Base of everything cellwire displays live. Registered (weakly) on creation, until ``close()``."""
 
     #: The ES module whose ``render({..., el})`` draws a view; None for none.
     _module: Module | None = None
@@ -80,6 +105,9 @@ class Target:
 
     def _on_detach(self, view: View) -> None:
         """A view went away (output cleared, page closed)."""
+
+    def _on_release(self, element_id: str) -> None:
+        """Output ``element_id`` of this target is gone for good (see ``release``)."""
 
     # -- used by the link -----------------------------------------------------------------------
     def _add_view(self, view: View) -> None:
@@ -134,6 +162,8 @@ class Target:
         self._closed = True
         with _registry_lock:
             _registry.pop(self.target_id, None)
+            for el in [el for el, target in _pins.items() if target is self]:
+                del _pins[el]
         views = self.views
         for conn in {view.connection for view in views}:
             conn.send({"op": "closed", "target": self.target_id})

@@ -41,6 +41,7 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
               "buffer_paths": (list, False), "upload": (dict, False)},
     "direct-ok": {},
     "ping": {"id": (_ANY, True)},
+    "release": {"outputs": (list, True)},
 }
 
 
@@ -57,8 +58,8 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ProtocolError("malformed", f"a cellwire message must be a JSON object, got {_kind(data)}")
     op = data.get("op")
-    if op not in BROWSER_OPS:
-        raise ProtocolError("unknown-op", f"unknown cellwire op {op!r}; known: {sorted(BROWSER_OPS)}")
+    if not isinstance(op, str) or op not in BROWSER_OPS:
+        raise ProtocolError("unknown-op", f"unknown cellwire op {_short(op)}; known: {sorted(BROWSER_OPS)}")
     for field, (kind, required) in BROWSER_OPS[op].items():
         if field not in data:
             if required:
@@ -69,6 +70,8 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
             raise ProtocolError(
                 "malformed", f"{op!r} field {field!r} must be {kind.__name__}, got {_kind(value)}"
             )
+    if op == "release" and not all(isinstance(el, str) for el in data["outputs"]):
+        raise ProtocolError("malformed", "'release' needs 'outputs': a list of element ids (strings)")
     if op == "chunk" and nbuffers != 1:
         raise ProtocolError("malformed", f"a 'chunk' carries exactly one buffer, got {nbuffers}")
     if op == "hello" and data["protocol"] != PROTOCOL:
@@ -104,3 +107,12 @@ def _check_buffer_paths(paths: list[Any], nbuffers: int, uploaded: bool) -> None
 
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def clip(text: str, limit: int = 400) -> str:
+    """``text`` cut short: a page's oversized value must not make an oversized error or log line."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def _short(value: Any) -> str:
+    return clip(repr(value), 60)

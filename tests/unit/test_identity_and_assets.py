@@ -3,7 +3,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from cellwire import __version__, assets, identity, output
+from cellwire import Channel, __version__, assets, identity, output
 from cellwire.identity import kernel_id_from_connection_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def test_runtime_modules_come_in_dependency_order():
 
 
 def test_bundle_has_snapshot_loader_and_no_credentials():
-    bundle = output.bundle("t" * 32, "<b>snap</b>", "plain")
+    bundle = output.bundle(Channel(), "<b>snap</b>", "plain")
     html = bundle["text/html"]
     assert bundle["text/plain"] == "plain"
     assert '<div class="cellwire-snapshot"><b>snap</b></div>' in html

@@ -31,6 +31,7 @@ export class KernelLink {
     this.route = "iopub";
     this._held = []; // direct messages that arrived before the "switch" marker
     this._queue = []; // view messages waiting for the link to be live
+    this._released = new Set(); // ids of outputs gone for good, to tell the kernel once live
     this._requests = new Map(); // msg_id -> resolve, for shell and control replies
     this._helloMsgId = null;
     this._pings = new Map();
@@ -219,6 +220,7 @@ export class KernelLink {
 
   _onError(data) {
     if (data.fatal) {
+      this.commId = null; // the kernel has forgotten it: nothing to close
       this._setState("failed", data.message);
       if (this._helloWaiter) this._helloWaiter.reject(new Error(data.message));
       this._helloWaiter = null;
@@ -275,6 +277,7 @@ export class KernelLink {
     this.welcome = null;
     this.commId = null;
     this.subshellId = null; // the new kernel process has its own, named by its outputs
+    this._released.clear(); // the old process's pins are gone with it
     this._setState("restarted", "the kernel restarted: run the cell again");
     this._refuseQueue("the kernel restarted before it was delivered");
   }
@@ -384,6 +387,9 @@ export class KernelLink {
 
   /** Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers. */
   sendOp(view, message, buffers = []) {
+    if (view.state === "stale" || view.state === "target-closed") {
+      throw new Error(`not delivered: ${view._problem || "this output is no longer live"}`);
+    }
     if (this.state !== "live" || !this.socket.isOpen) {
       if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
         this._queue.push([view, message, buffers]);
@@ -418,6 +424,16 @@ export class KernelLink {
     for (const [view, message, buffers] of this._queue.splice(0)) {
       if (this.views.has(view.id)) this.sendOp(view, message, buffers);
     }
+    this.release([]);
+  }
+
+  /** These outputs are gone for good: the kernel may free what only they kept alive. Sent at
+   * once when live, else when the link is live again. */
+  release(outputs) {
+    for (const id of outputs) this._released.add(id);
+    if (!this._released.size || this.state !== "live" || !this.socket.isOpen) return;
+    this._commMsg({ op: "release", outputs: [...this._released] }, []);
+    this._released.clear();
   }
 
   _refuseQueue(reason) {
@@ -435,7 +451,7 @@ export class KernelLink {
   }
 
   get isEmpty() {
-    return this.views.size === 0;
+    return this.views.size === 0 && this._released.size === 0;
   }
 
   /** Close our comm (the kernel releases this page's views), keeping the socket. */

@@ -1,6 +1,10 @@
 // The page's cellwire runtime: one per page (a versioned global, `globalThis.__cellwire`), shared by
 // every cellwire output of every notebook on the page. It keeps one link per kernel, mounts output
 // elements as views, and notices outputs leaving the page (cleared, cell deleted, notebook closed).
+//
+// An output element merely detached (a windowed notebook, a cell being moved) may come back; one
+// that was garbage collected never will: only then does the kernel hear that the output is gone
+// for good (`release`) and stop keeping its object alive for it (docs/widgets.md, "Lifetime").
 
 import { KernelLink } from "./link.js";
 import { OutputView } from "./view.js";
@@ -26,7 +30,7 @@ class Runtime {
     this.pageId = boot.uuid();
     this.links = new Map(); // kernel id -> KernelLink
     this.views = new Set();
-    this._suspended = new Set(); // { ref: WeakRef<element>, spec }
+    this._suspended = new Set(); // { ref: WeakRef<element>, spec, kernelId }: detached views' elements
     this._idleSince = new Map(); // kernel id -> time it ran out of views
     this._modules = new Map(); // hash -> Promise<module>
     this._sweeper = setInterval(() => this._sweep(), 1000);
@@ -159,7 +163,8 @@ class Runtime {
     return this._modules.get(hash);
   }
 
-  /** Detach views whose element left the page; re-attach ones that came back; close idle links. */
+  /** Detach views whose element left the page; re-attach ones that came back; release the outputs
+   * whose element was collected; close idle links. */
   _sweep() {
     const now = Date.now();
     for (const view of this.views) {
@@ -169,21 +174,29 @@ class Runtime {
         view.missingSince = now;
       } else if (now - view.missingSince > DETACH_AFTER_MS) {
         this.views.delete(view);
+        const kernelId = view.link?.kernelId;
         view.dispose();
         view.el.__cellwire = undefined;
-        this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec });
+        this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec, kernelId });
       }
     }
+    const gone = [];
     for (const entry of this._suspended) {
       const el = entry.ref.deref();
-      if (!el) this._suspended.delete(entry);
-      else if (el.isConnected) {
+      if (!el) {
+        this._suspended.delete(entry);
+        gone.push(entry);
+      } else if (el.isConnected) {
         this._suspended.delete(entry);
         this.mount(el, entry.spec);
       }
     }
+    for (const { spec, kernelId } of gone) {
+      if (spec.el && !this._shows(spec.el)) this.links.get(kernelId)?.release([spec.el]);
+    }
     for (const [id, link] of this.links) {
-      if (!link.isEmpty) continue;
+      // (a detached element may come back, and a collected one is still to be released)
+      if (!link.isEmpty || [...this._suspended].some((entry) => entry.kernelId === id)) continue;
       const since = this._idleSince.get(id) ?? now;
       this._idleSince.set(id, since);
       if (now - since > CLOSE_IDLE_LINK_AFTER_MS) {
@@ -192,6 +205,13 @@ class Runtime {
         this._idleSince.delete(id);
       }
     }
+  }
+
+  /** Is output `elementId` still on this page: mounted, detached but alive, or in the document? */
+  _shows(elementId) {
+    for (const view of this.views) if (view.spec.el === elementId) return true;
+    for (const entry of this._suspended) if (entry.spec.el === elementId && entry.ref.deref()) return true;
+    return document.getElementById(elementId) !== null;
   }
 
   /** Round-trip time to a kernel in ms. */

@@ -73,8 +73,10 @@ class Widget(Model):
 
     # -- display --------------------------------------------------------------------------------
     def _bundle(self, element_id: str | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = output.bundle(self.target_id, self._snapshot_block(), repr(self), element_id)
-        data[MODEL_MIME] = {"id": self.target_id, "version": 1}
+        """A display's mimebundle: a new (pinned) one, or a refresh of output ``element_id``."""
+        element_id = element_id or output.new_display(self)
+        data: dict[str, Any] = output.bundle(self, self._snapshot_block(), repr(self), element_id)
+        data[MODEL_MIME] = {"id": self.target_id, "version": 1, "el": element_id}
         return data
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -86,11 +88,16 @@ class Widget(Model):
 
         from .. import snapshot
 
-        display_id, element_id = "cellwire-" + uuid.uuid4().hex, output.new_element_id()
-        publish_display_data(self._bundle(element_id), transient={"display_id": display_id})
-        self._displays.append((display_id, element_id))
+        display_id = "cellwire-" + uuid.uuid4().hex
+        data = self._bundle()
+        self._displays.append((display_id, data[MODEL_MIME]["el"]))
+        publish_display_data(data, transient={"display_id": display_id})
         self._snapshot_mark = self._state_mark()
         snapshot.track(self)
+
+    def _on_release(self, element_id: str) -> None:
+        """That output is gone: stop refreshing its snapshot."""
+        self._displays = [d for d in self._displays if d[1] != element_id]
 
     def _state_mark(self) -> int:
         """Changes whenever any synced value (of this widget or its children) changed."""

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from traitlets import Int, List
+from traitlets import Int, List, observe
 
-from .base import Widget, esc
+from ..target import release
+from .base import MODEL_MIME, Widget, esc
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,11 +65,20 @@ class Output(Widget):
     max_outputs = Int(0).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
+        self._held: list[Widget] = []  # the widgets shown inside (see _hold_widgets)
         super().__init__(**kwargs)
         self._depth = 0
         self._owner: threading.Thread | None = None
         self._saved: list[tuple[Any, Any, Any]] = []
         self._lock = threading.RLock()
+
+    @observe("outputs")
+    def _hold_widgets(self, change: dict[str, Any]) -> None:
+        """Widgets shown inside are kept alive by this Output, as a container keeps its children,
+        not by a pin: their outputs live in this widget's state, never as elements of a page."""
+        shown = [item["data"] for item in change["new"] if isinstance(item.get("data"), dict)]
+        self._held = [widget for data in shown if (widget := _model_of(data)) is not None]
+        release(data[MODEL_MIME].get("el") for data in shown if isinstance(data.get(MODEL_MIME), dict))
 
     # -- adding outputs -------------------------------------------------------------------------
     def _append(self, item: dict[str, Any]) -> None:
@@ -197,8 +207,8 @@ class Output(Widget):
 def _model_of(data: dict[str, Any]) -> Widget | None:
     from ..target import find_target
 
-    ref = data.get("application/vnd.cellwire.model+json")
-    found = find_target(ref.get("id", "")) if isinstance(ref, dict) else None
+    ref = data.get(MODEL_MIME)
+    found = find_target(str(ref.get("id", ""))) if isinstance(ref, dict) else None
     return found if isinstance(found, Widget) else None
 
 
