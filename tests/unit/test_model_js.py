@@ -109,3 +109,19 @@ a.set("v", 9); a.save_changes();
 out.w = b.get("w"); out.sentTo = sent.map((s) => Object.keys(s.data.state)[0]);
 """)
     assert out == {"w": 9, "sentTo": ["w", "v"]}
+
+
+def test_a_value_lost_with_the_socket_is_resent_on_resync_even_after_the_ack_timeout():
+    out = run("""
+const m = make("a", { x: 0 });
+m.set("x", 7); m.save_changes();                       // seq 1, lost with the old socket
+m._acked(1);                                            // the 10 s ack timeout passed meanwhile
+const before = sent.length;
+m._resync({ state: { x: 0 }, versions: { x: 0 }, buffer_paths: [] }, []);   // re-attached
+out.resent = sent.slice(before).map((s) => s.data.state);
+out.x = m.get("x");
+m._receive({ method: "update", state: { x: 7 }, versions: { x: 1 }, ack: 2 }, []);
+m._receive({ method: "update", state: { x: 8 }, versions: { x: 2 } }, []);  // another tab, later
+out.after = m.get("x");
+""")
+    assert out == {"resent": [{"x": 7}], "x": 7, "after": 8}

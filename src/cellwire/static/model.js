@@ -233,11 +233,12 @@ export class Model {
     if (ack !== undefined) this._acked(ack);
   }
 
-  /** A view re-attached (reconnect): take the kernel's state, then resend what is still ours. */
+  /** A view re-attached (reconnect): take the kernel's state, then resend every value of ours
+   * not acknowledged yet (it may have been lost with the old socket; resending is harmless). */
   _resync(init, buffers) {
     this._update({ state: init.state, versions: init.versions, buffer_paths: init.buffer_paths }, buffers);
-    if (this._inflight !== null) {
-      for (const [key, seq] of this._pending) if (seq !== Infinity) this._outbox.add(key);
+    for (const [key, seq] of this._pending) if (seq !== Infinity) this._outbox.add(key);
+    if (this._outbox.size) {
       this._inflight = null;
       this._sendOutbox();
     }
