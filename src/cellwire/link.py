@@ -16,14 +16,14 @@ import threading
 import traceback
 from typing import Any
 
-from . import assets, identity, rpc, target
+from . import assets, identity, rpc
 from ._version import PROTOCOL, __version__
 from .buffers import to_buffers
 from .connection import PageConnection
 from .delivery import Sender, direct_sender
 from .log import logger
 from .subshell import create_subshell, silence_status
-from .target import View, find_target
+from .target import View, find_target, pin, release
 from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 
 
@@ -156,7 +156,7 @@ class KernelLink:
         elif op == "direct-ok":
             conn.go_direct()
         elif op == "release":
-            released = target.release(data["outputs"])
+            released = release(data["outputs"])
             logger.debug("page %s released %d of %d outputs", conn.page, released, len(data["outputs"]))
         elif op == "hello":
             raise ProtocolError("malformed", "'hello' is only valid as the comm_open message")
@@ -173,6 +173,8 @@ class KernelLink:
         if target is None or target.closed:
             raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel (it was "
                                 "closed, or every output showing it was cleared); run the cell again")
+        if "output" in data:  # the page shows that output: it pins the target again if released
+            pin(data["output"], target)
         view = View(conn, view_id, target)
         init, init_buffers = target._on_attach(view)
         module = target._module

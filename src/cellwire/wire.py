@@ -31,7 +31,7 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
         "kernel_id": (_STR, False),
         "replaces": (_STR, False),
     },
-    "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True)},
+    "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True), "output": (_STR, False)},
     "detach": {"view": (_STR, True)},
     "msg": {"view": (_STR, True), "data": (_ANY, False), "upload": (dict, False)},
     "chunk": {"upload": (_STR, True), "index": (_INT, True)},

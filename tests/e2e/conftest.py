@@ -125,16 +125,17 @@ def page(browser, request):
 
 @pytest.fixture
 def notebook_factory(browser, request):
-    """``open(server, name=None) -> NotebookPage``: a new notebook in its own browser context.
+    """``open(server, name=None, port=None) -> NotebookPage``: a new notebook in its own browser
+    context (reaching the server through ``port`` if given, e.g. a proxy).
 
     At teardown it saves failure artifacts, closes the page and shuts the kernel down.
     """
     opened: list[NotebookPage] = []
 
-    def open_notebook(server: JupyterServer, name: str | None = None) -> NotebookPage:
+    def open_notebook(server: JupyterServer, name: str | None = None, port: int | None = None) -> NotebookPage:
         notebook = NotebookPage(_new_context(browser).new_page(), server)
         opened.append(notebook)
-        return notebook.open(name or f"{_slug(request)}-{uuid.uuid4().hex[:6]}.ipynb")
+        return notebook.open(name or f"{_slug(request)}-{uuid.uuid4().hex[:6]}.ipynb", port=port)
 
     yield open_notebook
     for i, notebook in enumerate(opened):

@@ -126,3 +126,15 @@ def test_a_refused_hello_forgets_its_comm():
     link._on_open(comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}},
                          "header": {}})
     assert comm.last["fatal"] and Manager.unregistered == ["refused"]
+
+
+def test_attaching_an_output_pins_it_again():
+    from cellwire import identity
+
+    page = Page(make_link(), "c1")
+    slider = cw.IntSlider(6)
+    el = displayed(slider)
+    target.release([el])
+    page.comm.deliver({"op": "attach", "view": "v1", "target": slider.target_id,
+                       "instance": identity.INSTANCE_ID, "output": el})
+    assert page.comm.last["op"] == "attached" and target._pins[el] is slider

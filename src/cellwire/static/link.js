@@ -367,7 +367,9 @@ export class KernelLink {
   }
 
   _sendAttach(view) {
-    this._commMsg({ op: "attach", view: view.id, target: view.targetId, instance: view.spec.instance }, []);
+    const attach = { op: "attach", view: view.id, target: view.targetId, instance: view.spec.instance };
+    if (view.spec.el) attach.output = view.spec.el; // (pins the target again, if it was released)
+    this._commMsg(attach, []);
   }
 
   detach(view) {

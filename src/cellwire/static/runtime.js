@@ -3,8 +3,10 @@
 // elements as views, and notices outputs leaving the page (cleared, cell deleted, notebook closed).
 //
 // An output element merely detached (a windowed notebook, a cell being moved) may come back; one
-// that was garbage collected never will: only then does the kernel hear that the output is gone
-// for good (`release`) and stop keeping its object alive for it (docs/widgets.md, "Lifetime").
+// that was garbage collected never will: then the kernel hears that the output is gone for good
+// (`release`) and stops keeping its object alive for it (docs/widgets.md, "Lifetime"). The
+// front-ends keep a deleted cell's elements (for undo), so an element detached for
+// RELEASE_DETACHED_AFTER_MS counts as gone too; if it comes back, attaching it pins it again.
 
 import { KernelLink } from "./link.js";
 import { OutputView } from "./view.js";
@@ -13,6 +15,8 @@ import { OutputView } from "./view.js";
 const DETACH_AFTER_MS = 5000;
 /** A link with no views this long closes its socket (so it never outlives the page's outputs). */
 const CLOSE_IDLE_LINK_AFTER_MS = 10000;
+/** An output element detached this long is released (see above). */
+const RELEASE_DETACHED_AFTER_MS = 5 * 60 * 1000;
 
 const STYLE = `
 .cellwire-status { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-ui-font-color2, #666); margin-top: 2px; }
@@ -30,7 +34,8 @@ class Runtime {
     this.pageId = boot.uuid();
     this.links = new Map(); // kernel id -> KernelLink
     this.views = new Set();
-    this._suspended = new Set(); // { ref: WeakRef<element>, spec, kernelId }: detached views' elements
+    this._suspended = new Set(); // { ref: WeakRef<element>, spec, kernelId, since, released }
+    this.releaseDetachedAfterMs = RELEASE_DETACHED_AFTER_MS; // (tests shorten it)
     this._idleSince = new Map(); // kernel id -> time it ran out of views
     this._modules = new Map(); // hash -> Promise<module>
     this._sweeper = setInterval(() => this._sweep(), 1000);
@@ -177,26 +182,24 @@ class Runtime {
         const kernelId = view.link?.kernelId;
         view.dispose();
         view.el.__cellwire = undefined;
-        this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec, kernelId });
+        this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec, kernelId, since: view.missingSince });
       }
     }
-    const gone = [];
     for (const entry of this._suspended) {
       const el = entry.ref.deref();
-      if (!el) {
-        this._suspended.delete(entry);
-        gone.push(entry);
-      } else if (el.isConnected) {
+      if (el?.isConnected) {
         this._suspended.delete(entry);
         this.mount(el, entry.spec);
+        continue;
+      }
+      if (!el) this._suspended.delete(entry);
+      if (!entry.released && (!el || now - entry.since > this.releaseDetachedAfterMs)) {
+        entry.released = true;
+        this._release(entry);
       }
     }
-    for (const { spec, kernelId } of gone) {
-      if (spec.el && !this._shows(spec.el)) this.links.get(kernelId)?.release([spec.el]);
-    }
     for (const [id, link] of this.links) {
-      // (a detached element may come back, and a collected one is still to be released)
-      if (!link.isEmpty || [...this._suspended].some((entry) => entry.kernelId === id)) continue;
+      if (!link.isEmpty) continue;
       const since = this._idleSince.get(id) ?? now;
       this._idleSince.set(id, since);
       if (now - since > CLOSE_IDLE_LINK_AFTER_MS) {
@@ -207,11 +210,19 @@ class Runtime {
     }
   }
 
-  /** Is output `elementId` still on this page: mounted, detached but alive, or in the document? */
-  _shows(elementId) {
-    for (const view of this.views) if (view.spec.el === elementId) return true;
-    for (const entry of this._suspended) if (entry.spec.el === elementId && entry.ref.deref()) return true;
-    return document.getElementById(elementId) !== null;
+  /** Tell the kernel that a detached output is gone for good, unless this page shows it
+   * elsewhere; through a new link if the idle one was closed meanwhile. */
+  _release(entry) {
+    const id = entry.spec.el;
+    if (!id || !entry.kernelId || document.getElementById(id)) return;
+    for (const view of this.views) if (view.spec.el === id) return;
+    for (const other of this._suspended) if (other !== entry && other.spec.el === id && !other.released) return;
+    let link = this.links.get(entry.kernelId);
+    if (!link || ["gone", "forbidden", "failed", "closed"].includes(link.state)) {
+      link = new KernelLink(this, entry.kernelId, entry.spec.subshell || null);
+      this.links.set(entry.kernelId, link);
+    }
+    link.release([id]);
   }
 
   /** Round-trip time to a kernel in ms. */

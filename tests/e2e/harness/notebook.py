@@ -70,13 +70,14 @@ class NotebookPage:
         known = KNOWN_CONSOLE_ERRORS[self.server.frontend]
         return [e for e in self.console.errors if not any(p.search(e) for p in known)]
 
-    def open(self, name: str, timeout: float = 90) -> NotebookPage:
-        """Create ``name`` (a new, empty notebook using the cellwire-test kernel) and open it."""
+    def open(self, name: str, timeout: float = 90, port: int | None = None) -> NotebookPage:
+        """Create ``name`` (a new, empty notebook using the cellwire-test kernel) and open it
+        (through ``port``, e.g. a proxy's, instead of the server's own)."""
         self.server.api("PUT", f"api/contents/{name}",
                         {"type": "notebook", "format": "json", "content": empty_notebook()})
         self.path = name
         # ?token= logs the browser in; the server answers with a login cookie.
-        self.page.goto(f"{self.server.notebook_url(name)}?token={self.server.token}")
+        self.page.goto(f"{self.server.notebook_url(name, port)}?token={self.server.token}")
         self.wait_ready(timeout)
         self._output_selector = self.page.evaluate("cwt.outputSelector")
         return self
@@ -159,6 +160,22 @@ class NotebookPage:
 
     def clear_all_outputs(self) -> None:
         self.page.evaluate("path => cwt.clearAllOutputs(path)", self.path)
+
+    def delete_cell(self, index: int) -> None:
+        """Delete the cell at ``index`` (negative counts from the end)."""
+        self.page.evaluate("([path, index]) => cwt.deleteCell(path, index)", [self.path, index])
+
+    def close_notebook(self) -> None:
+        """Close the notebook's tab inside JupyterLab (the kernel keeps running). Lab only."""
+        self.page.evaluate("path => cwt.closeNotebook(path)", self.path)
+
+    def collect_garbage(self) -> None:
+        """A full garbage collection in the page (Chromium's DevTools protocol)."""
+        cdp = self.page.context.new_cdp_session(self.page)
+        try:
+            cdp.send("HeapProfiler.collectGarbage")
+        finally:
+            cdp.detach()
 
     def kernel_client(self, protocol: str = "v1", **kwargs) -> KernelClient:
         """A side WebSocket client on this notebook's kernel (see ``KernelClient``)."""

@@ -119,10 +119,12 @@ class JupyterServer:
         """``http://127.0.0.1:<port><base_url>``, with a trailing slash."""
         return f"http://127.0.0.1:{self.port}{self.base_url}"
 
-    def notebook_url(self, path: str) -> str:
-        """Where this front-end opens ``path`` (no token)."""
+    def notebook_url(self, path: str, port: int | None = None) -> str:
+        """Where this front-end opens ``path`` (no token); ``port``: reach the server through
+        another port (a proxy in front of it)."""
         route = NOTEBOOK_ROUTES[self.frontend].format(workspace=f"cwt-{secrets.token_hex(4)}")
-        return self.url + route + quote(path)
+        base = self.url if port is None else f"http://127.0.0.1:{port}{self.base_url}"
+        return base + route + quote(path)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")

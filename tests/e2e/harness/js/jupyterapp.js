@@ -86,5 +86,16 @@ window.cwt = (() => {
       activate(path);
       await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
     },
+
+    deleteCell(path, index) {
+      const nb = panel(path).content;
+      const count = nb.model.cells.length;
+      nb.model.sharedModel.deleteCell(index < 0 ? count + index : index);
+    },
+
+    // Closes the notebook's tab in the app (the kernel keeps running), without a save dialog.
+    closeNotebook(path) {
+      panel(path).dispose();
+    },
   };
 })();

@@ -72,5 +72,10 @@ window.cwt = (() => {
     async clearAllOutputs(path) {
       notebook(path).clear_all_output();
     },
+
+    deleteCell(path, index) {
+      const nb = notebook(path);
+      nb.delete_cell(index < 0 ? nb.ncells() + index : index);
+    },
   };
 })();

@@ -1,0 +1,135 @@
+"""Scenario 5: outputs gone for good free the kernel's objects; a reload frees nothing.
+
+The page reports an output as gone when its element was garbage collected (docs/widgets.md,
+"Lifetime"). Tests force that collection with the DevTools protocol instead of waiting for it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+from widget_helpers import LAB_AND_NB7, live, wait_kernel
+
+pytestmark = pytest.mark.e2e
+
+ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
+
+SETUP = """
+import ctypes, gc
+import cellwire as cw
+from cellwire import bench, target
+
+def objects():
+    '''(live cellwire objects, pinned outputs) after a full collection'''
+    gc.collect()
+    return len(target._registry), len(target._pins)
+
+def rss_mib():
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)  # hand freed heap back, so RSS shows what is in use
+    return bench.kernel_memory() / 2**20
+"""
+
+LIVE_COUNT = "document.querySelectorAll('.cellwire-output[data-cellwire-state=\"live\"]').length"
+
+
+def wait_objects(notebook, expected: str, timeout: float = 60, kernel_id: str | None = None) -> None:
+    """Collect garbage in the page until the kernel's ``objects()`` is ``expected``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        notebook.collect_garbage()
+        if kernel_id is None:
+            got = notebook.kernel_eval("objects()")
+        else:
+            with notebook.server.kernel_client(kernel_id) as client:
+                got = client.eval("objects()")
+        if got == expected:
+            return
+        assert time.monotonic() < deadline, f"kernel objects {got}, expected {expected}"
+        time.sleep(1)
+
+
+def show_1000_sliders(notebook) -> float:
+    """1,000 sliders, each its own output, all live; the kernel's RSS then. 50 outputs per cell:
+    Lab and Notebook 7 render at most 50 outputs of a cell by default, and an output that is
+    never rendered is never seen by a page (so never released)."""
+    for _ in range(20):
+        notebook.run("for i in range(50): display(cw.IntSlider(i))", timeout=120)
+    notebook.page.wait_for_function(f"{LIVE_COUNT} >= 1000", timeout=180_000)
+    assert notebook.kernel_eval("objects()") == "(1000, 1000)"
+    return float(notebook.kernel_eval("rss_mib()"))
+
+
+def clear_all(notebook) -> float:
+    """Clear every output, wait until the kernel freed everything; its RSS then."""
+    notebook.clear_all_outputs()
+    wait_objects(notebook, "(0, 0)")
+    return float(notebook.kernel_eval("rss_mib()"))
+
+
+@pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)
+def test_cleared_outputs_free_kernel_memory_and_the_idle_socket_closes(notebook):
+    notebook.run(SETUP)
+    before = float(notebook.kernel_eval("rss_mib()"))
+    first = show_1000_sliders(notebook)  # the warm-up round
+    warm = clear_all(notebook)
+    second = show_1000_sliders(notebook)
+    after = clear_all(notebook)
+    print(f"\nkernel RSS MiB: before {before:.1f}; 1,000 sliders {first:.1f}, cleared {warm:.1f}; "
+          f"again {second:.1f}, cleared {after:.1f}")
+    cost = first - before  # what the first 1,000 sliders took (pools grow, and stay)
+    assert cost > 4, cost
+    # Flat: the second round reuses what the first one freed, and frees it again. Had the first
+    # round's objects stayed, the second would have added about `cost` again.
+    assert second - warm < cost / 3, (before, first, warm, second, after)
+    assert after - warm < cost / 4, (before, first, warm, second, after)
+
+    # No output of the kernel is left on the page: its socket closes (JupyterLab's own remains).
+    notebook.page.wait_for_function("window.__cellwire.links.size === 0", timeout=30_000)
+    deadline = time.monotonic() + 5
+    while server_connections(notebook) != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server_connections(notebook) == 1
+
+
+def server_connections(notebook) -> int:
+    return notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["connections"]
+
+
+@pytest.mark.parametrize("server_config", ALL, indirect=True)
+def test_a_deleted_cell_releases_its_outputs_and_a_reload_releases_nothing(notebook):
+    notebook.run(SETUP)
+    live(notebook.run("display(cw.IntSlider(1, description='deleted'))"))
+    live(notebook.run("display(cw.IntSlider(2, description='anonymous'))"))
+    live(notebook.run("kept = cw.IntSlider(3, description='kept')\ndisplay(kept)"))
+    assert notebook.kernel_eval("objects()") == "(3, 3)"
+    # The front-ends keep a deleted cell's elements (for undo): it is released after being
+    # detached for a while (5 minutes; 3 s here), not when collected.
+    notebook.page.evaluate("window.__cellwire.releaseDetachedAfterMs = 3000")
+    notebook.delete_cell(-3)
+    wait_objects(notebook, "(2, 2)")
+    notebook.save()
+    notebook.reload()
+    notebook.collect_garbage()
+    time.sleep(7)  # the old page's elements are gone with it; nothing is released for them
+    assert notebook.kernel_eval("objects()") == "(2, 2)"
+    view = live(notebook.page.locator("body"), 0)  # the widget no variable holds is live again
+    expect(view.locator("output")).to_have_text("2")
+    view.locator("input[type=range]").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "sorted(t.value for t in list(target._registry.values()))", "[3, 3]")
+
+
+@pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
+def test_closing_the_notebook_in_jupyterlab_releases_its_outputs(notebook):
+    notebook.run(SETUP)
+    live(notebook.run("display(cw.IntSlider(1))"))
+    live(notebook.run("kept = cw.IntSlider(2)\ndisplay(kept, kept)"))
+    assert notebook.kernel_eval("objects()") == "(2, 3)"
+    kernel_id = notebook.kernel_id
+    notebook.page.evaluate("window.__cellwire.releaseDetachedAfterMs = 3000")  # as for a deleted cell
+    notebook.close_notebook()
+    wait_objects(notebook, "(1, 0)", kernel_id=kernel_id)  # `kept` stays: a variable holds it
+    notebook.page.wait_for_function("window.__cellwire.links.size === 0", timeout=30_000)
