@@ -32,13 +32,16 @@ from .rpc import Calls
 from .scheduler import scheduler
 from .serialize import MODEL_PREFIX, join_buffers, split_buffers
 from .target import Module, Target, View, find_target
-from .wire import clip
+from .wire import ProtocolError, clip
 
 CustomCallback = Callable[[Any, Any, list[memoryview]], Any]
 
 
-class ModelError(ValueError):
+class ModelError(ProtocolError):
     """A page's model message that cannot be acted on (answered to the page, never raised to users)."""
+
+    def __init__(self, message: str):
+        super().__init__("malformed", message)
 
 
 def _default_to_json(value: Any, model: Model) -> Any:

@@ -104,7 +104,7 @@ def test_binary_values_from_the_view_arrive_as_bytes(link):
     page.update({"blob": None, "items": [1, None]}, buffers=[b"abc", b"de"], buffer_paths=[["blob"], ["items", 1]])
     assert thing.blob == b"abc" and thing.items == [1, b"de"]
     page.update({"blob": None}, buffers=[b"x"], buffer_paths=[["nothere", 3]])
-    assert page.comm.last["code"] == "handler-error" and "does not exist" in page.comm.last["message"]
+    assert page.comm.last["code"] == "malformed" and "does not exist" in page.comm.last["message"]
 
 
 def test_python_bursts_are_coalesced_and_the_final_value_is_exact(link):
