@@ -171,7 +171,7 @@ class Model(Calls, Target, HasTraits):
     def _apply_update(self, view: View, data: dict[str, Any], buffers: list[memoryview]) -> None:
         seq = data.get("seq")
         raw = data.get("state")
-        if not isinstance(raw, dict) or not isinstance(seq, int):
+        if not isinstance(raw, dict) or not isinstance(seq, int) or isinstance(seq, bool):
             raise ModelError("a model 'update' needs an object 'state' and an integer 'seq'")
         try:
             state = join_buffers(raw, data.get("buffer_paths") or [], buffers)

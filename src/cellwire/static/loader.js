@@ -60,7 +60,8 @@
         var timer = setTimeout(function () { finish(new Error("kernel " + kernelId + " did not answer")); }, timeoutMs);
         function finish(err, value) {
           clearTimeout(timer);
-          try { ws.close(); } catch (e) { /* already closed */ }
+          // (closing at once would make the server drop a comm_close just sent)
+          setTimeout(function () { try { ws.close(); } catch (e) { /* already closed */ } }, 500);
           if (err) reject(err); else resolve(value);
         }
         function send(channel, msgType, content, subshell) {
