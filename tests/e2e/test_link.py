@@ -124,17 +124,27 @@ def test_outputs_of_one_kernel_share_one_socket(notebook):
 
 @pytest.mark.e2e
 def test_saved_notebook_holds_no_credential(notebook):
+    """In every front-end (and under a hub prefix): a channel, widgets (a container, an Output
+    holding a widget), their snapshots refreshed after a change, saved; no file the server wrote
+    (the notebook, its checkpoint) holds the token, the login cookie or the XSRF cookie."""
     live(notebook.run(ECHO_CHANNEL))
+    live(notebook.run("import cellwire as cw\nout = cw.Output()\nwith out:\n    display(cw.Text('inner'))\n"
+                      "s = cw.IntSlider(3)\ncw.VBox([s, out])"))
+    notebook.run("s.value = 4")  # refreshes the saved snapshots (update_display_data)
     notebook.save()
-    saved = (notebook.server.root_dir / notebook.path).read_text()
-    assert "cellwire-snapshot" in saved  # the output was saved...
+    files = [p for p in notebook.server.root_dir.rglob("*") if p.is_file()]
+    saved = "\n".join(p.read_text(errors="replace") for p in files)
+    assert saved.count("cellwire-snapshot") >= 2 and "<b>4</b>" in saved  # the outputs were saved...
+    assert any(".ipynb_checkpoints" in str(p) for p in files)
     secrets = [notebook.server.token] + [c["value"] for c in notebook.page.context.cookies() if len(c["value"]) > 8]
+    assert len(secrets) >= 2
     for secret in secrets:  # ...without the token, the login cookie or the XSRF cookie
         assert secret not in saved
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("server_config", [("lab", "/"), ("nbclassic", "/user/alice/")], indirect=True)
+@pytest.mark.parametrize("server_config", [("lab", "/"), ("notebook", "/"), ("nbclassic", "/user/alice/")],
+                         indirect=True)
 def test_origin_checks_stay_on(notebook):
     """The server runs with default security and cellwire works; a page of another origin holding
     the user's login cookie is refused. (Token-authenticated sockets skip the origin check by

@@ -11,7 +11,8 @@ from harness import NotebookPage
 from playwright.sync_api import expect
 from widget_helpers import LAB_AND_NB7, live, wait_kernel
 
-pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
+pytestmark = pytest.mark.e2e
+ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 CODE = (
     "import cellwire as cw\n"
@@ -32,6 +33,7 @@ def reopen(notebook: NotebookPage, browser) -> NotebookPage:
     return page
 
 
+@pytest.mark.parametrize("server_config", ALL, indirect=True)
 def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook, browser):
     view = live(notebook.run(CODE))
     view.get_by_label("speed").focus()
@@ -64,7 +66,8 @@ def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook
         expect(snapshot).to_contain_text("13")
         expect(snapshot).to_contain_text("plain <b>text</b> & more")  # text stays text
         expect(snapshot.locator("input[value='typed in the browser']")).to_have_count(1)
-        assert other.page.locator(".cellwire-live").count() == 0  # no script ran
+        assert other.page.locator(".cellwire-live").count() == 0  # no script ran:
+        assert other.page.evaluate("typeof window.__cellwire_boot") == "undefined"  # not even the loader
     finally:
         other.page.context.close()
 
@@ -74,6 +77,7 @@ def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook
     assert "<b>13</b>" in html and "typed in the browser" in html and "plain &lt;b&gt;text" in html
 
 
+@pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)
 def test_trusted_notebook_without_its_kernel_keeps_the_snapshot_and_says_why(notebook, browser):
     live(notebook.run(CODE))
     notebook.save()
