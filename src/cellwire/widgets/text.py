@@ -64,7 +64,11 @@ class Label(Widget):
 
 
 class HTML(Widget):
-    """HTML markup, shown as is (like ipywidgets' HTML: it is trusted as the code that made it)."""
+    """HTML markup, shown as is (like ipywidgets' HTML: it is trusted as the code that made it).
+
+    The one standard widget whose ``value`` is markup: event-handler attributes in it run
+    (``<script>`` elements don't). Every other widget shows its strings as text.
+    """
 
     _family = "text"
     value = Unicode("").tag(sync=True)
@@ -78,8 +82,9 @@ class HTML(Widget):
 
 
 class Markdown(Widget):
-    """Markdown text, converted to HTML in the kernel (``markdown`` package if installed, else a
-    small built-in converter for headings, emphasis, code, links and lists). Raw HTML is escaped."""
+    """Markdown text, converted to HTML in the kernel by a small built-in converter (headings,
+    emphasis, code, links and lists). Raw HTML is escaped; links go to http(s), mailto or relative
+    URLs only."""
 
     _family = "text"
     value = Unicode("").tag(sync=True)
