@@ -14,11 +14,9 @@ import pytest
 from fuzz_messages import Fuzzer
 from harness import pack_v1
 from playwright.sync_api import expect
-from widget_helpers import LAB_AND_NB7, live, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel
 
 pytestmark = pytest.mark.e2e
-
-ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 TWO_SLIDERS = """
 import comm, cellwire as cw
@@ -188,7 +186,7 @@ cw.VBox([*widgets, out, html])
 """
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_widget_strings_are_shown_as_text_never_run_as_markup(notebook):
     view = live(notebook.run(INJECTION))
     expect(view.locator("b.really-bold")).to_have_text("markup")  # HTML widget: markup, as documented

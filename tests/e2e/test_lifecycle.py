@@ -8,11 +8,9 @@ import time
 import pytest
 from harness import CuttableProxy
 from playwright.sync_api import expect
-from widget_helpers import LAB_AND_NB7, console_errors, live, second_tab, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, console_errors, live, second_tab, wait_kernel
 
 pytestmark = pytest.mark.e2e
-
-ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 WIDGETS = """
 import cellwire as cw
@@ -32,7 +30,7 @@ def views(notebook):
     return body.locator(".cellwire-live")
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_a_reloaded_page_shows_every_widget_live_with_its_current_values(notebook):
     live(notebook.run(WIDGETS), 3)
     page = notebook.page
@@ -128,7 +126,7 @@ RESTART_CELL = ("import cellwire as cw\nlevel = cw.IntSlider(3, description='lev
                 "display(level, cw.VBox([cw.Label('inside a box')]))")
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_after_a_kernel_restart_widgets_say_so_and_work_again_once_the_cell_reruns(notebook):
     old = notebook.run(RESTART_CELL)
     live(old, 1)
@@ -163,7 +161,7 @@ def link_state(notebook) -> str:
     return notebook.page.evaluate("[...window.__cellwire.links.values()][0].state")
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_a_network_drop_reconnects_with_backoff_and_loses_no_update(notebook_factory, server):
     """The page reaches the server through a TCP proxy that the test cuts for 6 s: every socket
     of the page closes and nothing can connect, as when the network drops."""

@@ -10,11 +10,9 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import LAB_AND_NB7, live, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel
 
 pytestmark = pytest.mark.e2e
-
-ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 SETUP = """
 import ctypes, gc
@@ -98,7 +96,7 @@ def server_connections(notebook) -> int:
     return notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["connections"]
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_a_deleted_cell_releases_its_outputs_and_a_reload_releases_nothing(notebook):
     notebook.run(SETUP)
     live(notebook.run("display(cw.IntSlider(1, description='deleted'))"))

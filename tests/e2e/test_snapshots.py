@@ -9,11 +9,9 @@ import subprocess
 import pytest
 from harness import NotebookPage
 from playwright.sync_api import expect
-from widget_helpers import LAB_AND_NB7, live, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel
 
 pytestmark = pytest.mark.e2e
-ALL = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
-
 CODE = (
     "import cellwire as cw\n"
     "s = cw.IntSlider(10, max=100, description='speed')\n"
@@ -33,7 +31,7 @@ def reopen(notebook: NotebookPage, browser) -> NotebookPage:
     return page
 
 
-@pytest.mark.parametrize("server_config", ALL, indirect=True)
+@pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook, browser):
     view = live(notebook.run(CODE))
     view.get_by_label("speed").focus()

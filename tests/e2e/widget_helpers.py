@@ -9,6 +9,7 @@ from harness import NotebookPage
 from playwright.sync_api import Locator
 
 LAB_AND_NB7 = [pytest.param(("lab", "/"), id="lab"), pytest.param(("notebook", "/"), id="notebook")]
+ALL_FRONTENDS = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 
 def live(output: Locator, nth: int = 0) -> Locator:

@@ -277,7 +277,7 @@ export class KernelLink {
     this.welcome = null;
     this.commId = null;
     this.subshellId = null; // the new kernel process has its own, named by its outputs
-    this._released.clear(); // the old process's pins are gone with it
+    this._released.clear(); // the old process's pins went with it
     this._setState("restarted", "the kernel restarted: run the cell again");
     this._refuseQueue("the kernel restarted before it was delivered");
   }
@@ -310,6 +310,7 @@ export class KernelLink {
   _setState(state, detail = "") {
     this.state = state;
     this.detail = detail;
+    if (["gone", "forbidden", "failed"].includes(state)) this._released.clear(); // nobody to tell
     for (const view of this.views.values()) view._linkState(state, detail);
   }
 
