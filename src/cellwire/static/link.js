@@ -41,22 +41,28 @@ export class KernelLink {
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
-    });
+    }, runtime.sockets);
     // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
-    this.ready = this.socket.connect().then(() => this._hello());
+    /** Which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"}. */
+    this.transport = null;
+    this.ready = Promise.all([this.socket.connect(), runtime.serverPath()]).then(([, server]) => {
+      this.transport = { socket: runtime.sockets.where, server };
+      console.debug(`cellwire: kernel ${kernelId}: server ${server}, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
+      return this._hello();
+    });
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
   }
 
   // -- handshake -------------------------------------------------------------------------------
   _hello() {
     const previous = this.commId;
-    this.commId = this.runtime.boot.uuid();
+    this._setComm(this.runtime.boot.uuid());
     this.route = "iopub";
     this._held = [];
     const data = {
       op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
-      runtime: this.runtime.version, kernel_id: this.kernelId,
+      runtime: this.runtime.version, kernel_id: this.kernelId, transport: this.transport,
     };
     if (previous) data.replaces = previous;
     return new Promise((resolve, reject) => {
@@ -64,6 +70,12 @@ export class KernelLink {
       this._trace(data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
     });
+  }
+
+  /** Our comm on this kernel: the socket passes on iopub messages of this comm only. */
+  _setComm(id) {
+    this.commId = id;
+    this.socket.setComms([id]);
   }
 
   /** Header option for shell messages: our subshell, when the kernel has one. */
@@ -273,7 +285,7 @@ export class KernelLink {
   _kernelRestarted() {
     if (this.state === "restarted") return;
     this.welcome = null;
-    this.commId = null;
+    this._setComm(null);
     this.subshellId = null; // the new kernel process has its own, named by its outputs
     this._setState("restarted", "the kernel restarted: run the cell again");
     this._refuseQueue("the kernel restarted before it was delivered");
@@ -299,7 +311,7 @@ export class KernelLink {
   }
 
   _kernelClosedComm() {
-    this.commId = null;
+    this._setComm(null);
     this.welcome = null;
     this._setState("failed", "the kernel closed the connection");
   }
@@ -443,7 +455,7 @@ export class KernelLink {
     if (this.commId && this.socket.isOpen) {
       try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }, this._subshell()); } catch (err) { /* closing anyway */ }
     }
-    this.commId = null;
+    this._setComm(null);
   }
 
   close() {

@@ -3,6 +3,7 @@
 // elements as views, and notices outputs leaving the page (cleared, cell deleted, notebook closed).
 
 import { KernelLink } from "./link.js";
+import { Sockets } from "./transport.js";
 import { OutputView } from "./view.js";
 
 /** An element gone from the document this long is detached from its kernel object. */
@@ -25,6 +26,7 @@ class Runtime {
     this.version = version;
     this.pageId = boot.uuid();
     this.links = new Map(); // kernel id -> KernelLink
+    this.sockets = new Sockets(); // where the links' WebSockets run (a worker, or this thread)
     this.views = new Set();
     this._suspended = new Set(); // { ref: WeakRef<element>, spec }
     this._idleSince = new Map(); // kernel id -> time it ran out of views
@@ -192,6 +194,17 @@ class Runtime {
         this._idleSince.delete(id);
       }
     }
+  }
+
+  /** "accelerated" when the server runs cellwire's accelerator (it marks every response with a
+   * header), else "stock". Asked once per page. */
+  serverPath() {
+    if (!this._serverPath) {
+      this._serverPath = this.boot.api_request("api/status")
+        .then((response) => (response.headers.get("X-Cellwire-Accelerator") === "tcp-nodelay" ? "accelerated" : "stock"))
+        .catch(() => "stock");
+    }
+    return this._serverPath;
   }
 
   /** Round-trip time to a kernel in ms. */
