@@ -8,7 +8,7 @@ from ._version import PROTOCOL, __version__
 from . import dom
 from .channel import Channel, Message
 from .dom import DOMEvent, Element
-from .link import get_link
+from .link import connections, get_link
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
 from .custom import AnyWidget, show, wrap
 from .interact import interact, interact_manual, interactive
@@ -21,6 +21,6 @@ from .widgets import __all__ as _widget_names
 get_link()
 
 __all__ = ["AnyWidget", "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError", "Message",
-           "Model", "NoViewError", "PROTOCOL", "ViewGoneError", "WouldDeadlock", "__version__", "changes", "dom",
+           "Model", "NoViewError", "PROTOCOL", "ViewGoneError", "WouldDeadlock", "__version__", "changes", "connections", "dom",
            "interact", "interact_manual", "interactive", "jsdlink", "jslink", "link", "show", "wait_for", "wrap",
            *_widget_names]

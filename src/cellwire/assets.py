@@ -7,7 +7,8 @@ import re
 from importlib import resources
 from typing import Any
 
-_IMPORT = re.compile(r"""from\s+["']\./([\w-]+\.js)["']""")
+# Any quoted "./name.js" in a module: its imports, and the socket worker that transport.js starts.
+_IMPORT = re.compile(r"""["']\./([\w-]+\.js)["']""")
 RUNTIME_ENTRY = "runtime.js"
 LOADER = "loader.js"
 

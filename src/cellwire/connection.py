@@ -78,6 +78,8 @@ class PageConnection:
         self.comm = comm
         self.id: str = comm.comm_id
         self.page: str = clip(hello["page"], 100)
+        #: Where the page's socket runs and which server path it is on, as the page reported it.
+        self.transport: dict[str, Any] = hello.get("transport") or {}
         self.identity = identity
         self.uploads = Uploads(max_upload_bytes)
         self.sent_modules: set[str] = set()

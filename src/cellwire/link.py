@@ -231,7 +231,24 @@ class KernelLink:
         view.target._on_detach(view)
 
 
+    def describe(self) -> list[dict[str, Any]]:
+        with self._lock:
+            conns = list(self.connections.values())
+            counts = {conn.id: sum(1 for key in self.views if key[0] == conn.id) for conn in conns}
+        return [{"page": conn.page, "route": conn.route, "socket": conn.transport.get("socket", "unknown"),
+                 "server": conn.transport.get("server", "unknown"), "views": counts[conn.id]} for conn in conns]
+
+
 _link: KernelLink | None = None
+
+
+def connections() -> list[dict[str, Any]]:
+    """The pages connected to this kernel now, each with the path its messages take: ``route``
+    (``direct`` to that page alone, or the ``iopub`` broadcast), ``socket`` (in a ``worker`` or
+    on the ``main`` thread), ``server`` (``accelerated`` by cellwire's server extension, or
+    ``stock``) and ``views`` (outputs it shows). For finding out why widgets are slow or missing."""
+    link = get_link()
+    return link.describe() if link is not None else []
 
 
 def get_link() -> KernelLink | None:

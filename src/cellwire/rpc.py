@@ -26,8 +26,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .buffers import to_buffer
 from .log import logger
+from .serialize import join_binary, split_binary
 from .wait import check_can_block, wait_event
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from .target import Target, View
 
 F = TypeVar("F", bound=Callable[..., Any])
-Path = list[Any]
 
 #: Seconds a Python → JS call waits for its answer unless told otherwise.
 DEFAULT_TIMEOUT = 10.0
@@ -69,49 +68,6 @@ class CallTimeout(CallError, TimeoutError):
 
 
 # -- binary values inside JSON ------------------------------------------------------------------
-def is_binary(value: Any) -> bool:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return True
-    return type(value).__module__ == "numpy" and type(value).__name__ == "ndarray"
-
-
-def split_binary(value: Any) -> tuple[Any, list[Path], list[memoryview]]:
-    """``value`` with each binary part replaced by None, the paths of those parts, and their bytes."""
-    paths: list[Path] = []
-    buffers: list[memoryview] = []
-
-    def walk(node: Any, path: Path) -> Any:
-        if is_binary(node):
-            paths.append(path)
-            buffers.append(to_buffer(node))
-            return None
-        if isinstance(node, dict):
-            return {k: walk(v, path + [k]) for k, v in node.items()}
-        if isinstance(node, (list, tuple)):
-            return [walk(v, path + [i]) for i, v in enumerate(node)]
-        return node
-
-    return walk(value, []), paths, buffers
-
-
-def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> Any:
-    """Put ``buffers`` back at ``paths`` inside ``value`` (in place); ValueError on a bad path."""
-    if len(paths) != len(buffers):
-        raise ValueError(f"{len(paths)} buffer paths but {len(buffers)} buffers")
-    for path, buf in zip(paths, buffers):
-        if not path:
-            value = buf
-            continue
-        node = value
-        try:
-            for key in path[:-1]:
-                node = node[key]
-            node[path[-1]] = buf
-        except (KeyError, IndexError, TypeError):
-            raise ValueError(f"buffer path {list(path)!r} does not exist in the message") from None
-    return value
-
-
 def _encode(data: dict[str, Any]) -> tuple[dict[str, Any], list[memoryview]]:
     """A call/reply message ready to send: binary parts lifted out, the rest checked to be JSON."""
     plain, paths, buffers = split_binary(data)

@@ -17,43 +17,58 @@ MODEL_PREFIX = "IPY_MODEL_"
 Path = list[Any]
 
 
-def _is_binary(value: Any) -> bool:
+def is_binary(value: Any) -> bool:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return True
     return type(value).__module__ == "numpy" and type(value).__name__ == "ndarray"
 
 
-def split_buffers(state: dict[str, Any]) -> tuple[dict[str, Any], list[Path], list[memoryview]]:
-    """JSON-ready state, the paths of its binary values, and those values as flat byte views."""
+def split_binary(value: Any) -> tuple[Any, list[Path], list[memoryview]]:
+    """``value`` with each binary part replaced by None, the paths of those parts from the root,
+    and the parts as flat byte views."""
     paths: list[Path] = []
     buffers: list[memoryview] = []
 
-    def walk(value: Any, path: Path) -> Any:
-        if _is_binary(value):
+    def walk(node: Any, path: Path) -> Any:
+        if is_binary(node):
             paths.append(path)
-            buffers.append(to_buffer(value))
+            buffers.append(to_buffer(node))
             return None
-        if isinstance(value, dict):
-            return {k: walk(v, path + [k]) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [walk(v, path + [i]) for i, v in enumerate(value)]
-        return value
+        if isinstance(node, dict):
+            return {k: walk(v, path + [k]) for k, v in node.items()}
+        if isinstance(node, (list, tuple)):
+            return [walk(v, path + [i]) for i, v in enumerate(node)]
+        return node
 
-    return {k: walk(v, [k]) for k, v in state.items()}, paths, buffers
+    return walk(value, []), paths, buffers
 
 
-def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> dict[str, Any]:
-    """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
+def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[Any]) -> Any:
+    """Put ``buffers`` back at ``paths`` inside ``value`` (in place; an empty path replaces the
+    root); ValueError on a bad path."""
     if len(paths) != len(buffers):
         raise ValueError(f"{len(paths)} buffer paths but {len(buffers)} buffers")
     for path, buf in zip(paths, buffers):
         if not path:
-            raise ValueError("an empty buffer path")
-        node: Any = state
+            value = buf
+            continue
+        node = value
         try:
             for key in path[:-1]:
                 node = node[key]
-            node[path[-1]] = bytes(buf)
+            node[path[-1]] = buf
         except (KeyError, IndexError, TypeError):
-            raise ValueError(f"buffer path {list(path)!r} does not exist in the state") from None
-    return state
+            raise ValueError(f"buffer path {list(path)!r} does not exist in the message") from None
+    return value
+
+
+def split_buffers(state: dict[str, Any]) -> tuple[dict[str, Any], list[Path], list[memoryview]]:
+    """JSON-ready state, the paths of its binary values, and those values as flat byte views."""
+    return split_binary(state)
+
+
+def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> dict[str, Any]:
+    """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
+    if any(not path for path in paths):
+        raise ValueError("an empty buffer path")
+    return join_binary(state, paths, [bytes(buf) for buf in buffers])

@@ -30,6 +30,7 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
         "purpose": (_STR, False),
         "kernel_id": (_STR, False),
         "replaces": (_STR, False),
+        "transport": (dict, False),
     },
     "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True), "output": (_STR, False)},
     "detach": {"view": (_STR, True)},

@@ -28,8 +28,9 @@ def test_runtime_modules_come_in_dependency_order():
     names = [m["name"] for m in payload["modules"]]
     assert names[-1] == payload["entry"] == "runtime.js"
     for i, module in enumerate(payload["modules"]):
-        for dep in re.findall(r'from\s+"\./([\w-]+\.js)"', module["source"]):
+        for dep in re.findall(r'"\./([\w-]+\.js)"', module["source"]):
             assert names.index(dep) < i, f"{module['name']} imports {dep} before it is linked"
+    assert names.index("socket-worker.js") < names.index("transport.js")  # the worker's URL is linked too
 
 
 def test_bundle_has_snapshot_loader_and_no_credentials():

@@ -10,7 +10,7 @@ import time
 import pytest
 import traitlets
 
-from cellwire import Channel, identity, rpc, wait
+from cellwire import Channel, identity, rpc, serialize, wait
 from cellwire.link import KernelLink
 from cellwire.wait import Changes, WouldDeadlock, changes, wait_for
 from cellwire.wire import check_browser_message
@@ -317,14 +317,14 @@ def test_page_invokes_exposed_python_functions(link):
 def test_split_and_join_binary_round_trip():
     np = pytest.importorskip("numpy")
     value = {"a": [1, b"xy", {"b": np.arange(3, dtype="uint8")}], "c": memoryview(b"z")}
-    plain, paths, buffers = rpc.split_binary(value)
+    plain, paths, buffers = serialize.split_binary(value)
     assert plain == {"a": [1, None, {"b": None}], "c": None}
     assert paths == [["a", 1], ["a", 2, "b"], ["c"]]
-    back = rpc.join_binary(plain, paths, buffers)
+    back = serialize.join_binary(plain, paths, buffers)
     assert bytes(back["a"][1]) == b"xy" and bytes(back["a"][2]["b"]) == b"\x00\x01\x02"
-    assert bytes(rpc.join_binary(None, [[]], [memoryview(b"r")])) == b"r"
+    assert bytes(serialize.join_binary(None, [[]], [memoryview(b"r")])) == b"r"
     with pytest.raises(ValueError, match="does not exist"):
-        rpc.join_binary({}, [["x", 1]], [memoryview(b"")])
+        serialize.join_binary({}, [["x", 1]], [memoryview(b"")])
 
 
 def test_new_messages_match_the_json_schemas(link):

@@ -42,22 +42,28 @@ export class KernelLink {
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
-    });
+    }, runtime.sockets);
     // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
-    this.ready = this.socket.connect().then(() => this._hello());
+    /** Which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"}. */
+    this.transport = null;
+    this.ready = Promise.all([this.socket.connect(), runtime.serverPath()]).then(([, server]) => {
+      this.transport = { socket: runtime.sockets.where, server };
+      console.debug(`cellwire: kernel ${kernelId}: server ${server}, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
+      return this._hello();
+    });
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
   }
 
   // -- handshake -------------------------------------------------------------------------------
   _hello() {
     const previous = this.commId;
-    this.commId = this.runtime.boot.uuid();
+    this._setComm(this.runtime.boot.uuid());
     this.route = "iopub";
     this._held = [];
     const data = {
       op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
-      runtime: this.runtime.version, kernel_id: this.kernelId,
+      runtime: this.runtime.version, kernel_id: this.kernelId, transport: this.transport,
     };
     if (previous) data.replaces = previous;
     return new Promise((resolve, reject) => {
@@ -65,6 +71,12 @@ export class KernelLink {
       this._trace(data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
     });
+  }
+
+  /** Our comm on this kernel: the socket passes on iopub messages of this comm only. */
+  _setComm(id) {
+    this.commId = id;
+    this.socket.setComms([id]);
   }
 
   /** Header option for shell messages: our subshell, when the kernel has one. */
@@ -220,7 +232,7 @@ export class KernelLink {
 
   _onError(data) {
     if (data.fatal) {
-      this.commId = null; // the kernel has forgotten it: nothing to close
+      this._setComm(null); // the kernel has forgotten it: nothing to close
       this._setState("failed", data.message);
       if (this._helloWaiter) this._helloWaiter.reject(new Error(data.message));
       this._helloWaiter = null;
@@ -275,7 +287,7 @@ export class KernelLink {
   _kernelRestarted() {
     if (this.state === "restarted") return;
     this.welcome = null;
-    this.commId = null;
+    this._setComm(null);
     this.subshellId = null; // the new kernel process has its own, named by its outputs
     this._released.clear(); // the old process's pins went with it
     this._setState("restarted", "the kernel restarted: run the cell again");
@@ -302,7 +314,7 @@ export class KernelLink {
   }
 
   _kernelClosedComm() {
-    this.commId = null;
+    this._setComm(null);
     this.welcome = null;
     this._setState("failed", "the kernel closed the connection");
   }
@@ -462,7 +474,7 @@ export class KernelLink {
     if (this.commId && this.socket.isOpen) {
       try { this.socket.send("shell", "comm_close", { comm_id: this.commId, data: {} }, this._subshell()); } catch (err) { /* closing anyway */ }
     }
-    this.commId = null;
+    this._setComm(null);
   }
 
   close() {

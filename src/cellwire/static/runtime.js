@@ -9,6 +9,7 @@
 // RELEASE_DETACHED_AFTER_MS counts as gone too; if it comes back, attaching it pins it again.
 
 import { KernelLink } from "./link.js";
+import { Sockets } from "./transport.js";
 import { OutputView } from "./view.js";
 
 /** An element gone from the document this long is detached from its kernel object. */
@@ -33,6 +34,7 @@ class Runtime {
     this.version = version;
     this.pageId = boot.uuid();
     this.links = new Map(); // kernel id -> KernelLink
+    this.sockets = new Sockets(); // where the links' WebSockets run (a worker, or this thread)
     this.views = new Set();
     this._suspended = new Set(); // { ref: WeakRef<element>, spec, kernelId, since, released }
     this.releaseDetachedAfterMs = RELEASE_DETACHED_AFTER_MS; // (tests shorten it)
@@ -223,6 +225,17 @@ class Runtime {
       this.links.set(entry.kernelId, link);
     }
     link.release([id]);
+  }
+
+  /** "accelerated" when the server runs cellwire's accelerator (it marks every response with a
+   * header), else "stock". Asked once per page. */
+  serverPath() {
+    if (!this._serverPath) {
+      this._serverPath = this.boot.api_request("api/status")
+        .then((response) => (response.headers.get("X-Cellwire-Accelerator") === "tcp-nodelay" ? "accelerated" : "stock"))
+        .catch(() => "stock");
+    }
+    return this._serverPath;
   }
 
   /** Round-trip time to a kernel in ms. */

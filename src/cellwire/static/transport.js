@@ -1,66 +1,75 @@
-// One WebSocket to one kernel's channels, with its own random session_id (reusing the front-end's
-// would make the server close the front-end's socket). Speaks the v1 binary subprotocol when the
-// server offers it, else the legacy format; reconnects with backoff and says what state it is in.
+// One connection to one kernel's channels, with its own random session_id (reusing the front-end's
+// would make the server close the front-end's socket). It reconnects with backoff and says what
+// state it is in. The WebSocket itself is a `Wire`: in the page's socket worker where the browser
+// allows one, else on the main thread (`Sockets` decides, once per page).
 
-import { V1_PROTOCOL, decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from "./framing.js";
+import { Wire } from "./wire.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 10000];
+/** How long a new socket worker may take to say it is ready before the main thread is used. */
+const WORKER_START_MS = 3000;
 
 export class KernelSocket {
   /**
    * @param boot      the loader's helpers (page config, REST requests, ids)
    * @param kernelId  the kernel to connect to
    * @param handlers  { onMessage(msg), onState(state, detail) }
+   * @param sockets   the page's `Sockets` (where WebSockets are opened)
    * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden", "closed".
    */
-  constructor(boot, kernelId, handlers) {
+  constructor(boot, kernelId, handlers, sockets) {
     this.boot = boot;
     this.kernelId = kernelId;
     this.handlers = handlers;
+    this.sockets = sockets;
     this.sessionId = boot.uuid();
     this.state = "connecting";
     this.protocol = null;
-    this.ws = null;
+    this.wire = null;
+    this._comms = [];
     this._attempt = 0;
     this._timer = null;
   }
 
   /** Open the socket; resolves once it is open (or rejects if the server refuses it). */
-  connect() {
+  async connect() {
+    const cfg = this.boot.pageConfig();
+    let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
+    if (cfg.token) url += `&token=${encodeURIComponent(cfg.token)}`;
+    const open = await this.sockets.opener();
     return new Promise((resolve, reject) => {
-      const cfg = this.boot.pageConfig();
-      let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
-      if (cfg.token) url += `&token=${encodeURIComponent(cfg.token)}`;
-      const ws = new WebSocket(url, [V1_PROTOCOL]);
-      ws.binaryType = "arraybuffer";
-      this.ws = ws;
       let opened = false;
-      ws.onopen = () => {
-        opened = true;
-        this._attempt = 0;
-        this.protocol = ws.protocol === V1_PROTOCOL ? "v1" : "legacy";
-        this._setState("open");
-        resolve();
-      };
-      ws.onmessage = (event) => this._receive(event.data);
-      ws.onclose = (event) => {
-        if (this.ws !== ws) return;
-        this.ws = null;
-        if (this.state === "closed") return;
-        if (!opened) {
+      const wire = open(url, {
+        open: (protocol) => {
+          if (this.wire !== wire) return;
+          opened = true;
+          this._attempt = 0;
+          this.protocol = protocol;
+          this._setState("open");
+          resolve();
+        },
+        message: (msg) => { if (this.wire === wire) this.handlers.onMessage(msg); },
+        close: (code) => {
+          if (this.wire !== wire) return;
+          this.wire = null;
+          if (this.state === "closed") return;
+          if (opened) {
+            this._scheduleReconnect(`connection lost (code ${code})`);
+            return;
+          }
           this._diagnose().then((problem) => {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
             } else {
-              this._scheduleReconnect(`could not connect (code ${event.code})`);
+              this._scheduleReconnect(`could not connect (code ${code})`);
               reject(new Error(`could not connect to kernel ${this.kernelId}`));
             }
           });
-        } else {
-          this._scheduleReconnect(`connection lost (code ${event.code})`);
-        }
-      };
+        },
+      });
+      this.wire = wire;
+      wire.setComms(this._comms);
     });
   }
 
@@ -93,19 +102,14 @@ export class KernelSocket {
     this.handlers.onState(state, detail);
   }
 
-  _receive(data) {
-    let msg;
-    try {
-      msg = this.protocol === "v1" ? decodeV1(data) : decodeLegacy(data);
-    } catch (err) {
-      console.warn("cellwire: undecodable frame from the server", err);
-      return;
-    }
-    this.handlers.onMessage(msg);
+  get isOpen() {
+    return this.state === "open" && this.wire !== null && this.wire.isOpen;
   }
 
-  get isOpen() {
-    return this.state === "open" && this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  /** The comms whose iopub messages this socket passes on (everything else on iopub is dropped). */
+  setComms(ids) {
+    this._comms = ids.filter(Boolean);
+    if (this.wire) this.wire.setComms(this._comms);
   }
 
   /** Send a kernel message; returns its msg_id. Throws when the socket is not open. */
@@ -116,20 +120,125 @@ export class KernelSocket {
       version: "5.3", date: new Date().toISOString(),
     };
     if (subshellId) header.subshell_id = subshellId;
-    const msg = { header, parent_header: {}, metadata, content, buffers };
-    this.ws.send(this.protocol === "v1" ? encodeV1(channel, msg) : encodeLegacy(channel, msg));
+    this.wire.send(channel, { header, parent_header: {}, metadata, content, buffers });
     return header.msg_id;
-  }
-
-  /** Bytes queued in the browser but not yet sent (for flow control of large uploads). */
-  get bufferedAmount() {
-    return this.ws ? this.ws.bufferedAmount : 0;
   }
 
   close() {
     this._setState("closed");
     clearTimeout(this._timer);
-    if (this.ws) this.ws.close();
-    this.ws = null;
+    if (this.wire) this.wire.close();
+    this.wire = null;
+  }
+}
+
+/** Where the page's kernel WebSockets run: one socket worker per page when the browser allows it
+ * (a page whose Content-Security-Policy forbids blob: workers, or a browser without module
+ * workers, falls back to the main thread), or `localStorage["cellwire.socket"] = "main"`. */
+export class Sockets {
+  constructor() {
+    this.where = null; // "worker" | "main", once decided
+    this._worker = null;
+    this._wires = new Map(); // socket id -> WorkerWire
+    this._nextId = 0;
+    this._deciding = null;
+  }
+
+  /** Resolves to `open(url, events) -> wire`, in the worker or on the main thread. */
+  opener() {
+    if (!this._deciding) {
+      this._deciding = this._startWorker().then(
+        () => { this.where = "worker"; },
+        (err) => {
+          if (err) console.info(`cellwire: kernel sockets run on the main thread (${err.message})`);
+          this.where = "main";
+        },
+      );
+    }
+    return this._deciding.then(() => (this.where === "worker"
+      ? (url, events) => this._openInWorker(url, events)
+      : (url, events) => new Wire(url, events)));
+  }
+
+  _startWorker() {
+    let preference = null;
+    try { preference = localStorage.getItem("cellwire.socket"); } catch (err) { /* storage blocked */ }
+    if (preference === "main" || typeof Worker === "undefined") return Promise.reject(null);
+    return new Promise((resolve, reject) => {
+      let worker;
+      try {
+        worker = new Worker("./socket-worker.js", { type: "module", name: "cellwire sockets" });
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      const timer = setTimeout(() => fail(new Error("the socket worker did not start")), WORKER_START_MS);
+      const fail = (err) => {
+        clearTimeout(timer);
+        worker.terminate();
+        reject(err);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        fail(new Error(event.message || "the socket worker could not be loaded"));
+      };
+      worker.onmessage = ({ data }) => {
+        if (data.op !== "ready") return;
+        clearTimeout(timer);
+        worker.onerror = (event) => console.warn("cellwire: socket worker error", event.message);
+        worker.onmessage = ({ data: message }) => this._fromWorker(message);
+        this._worker = worker;
+        resolve();
+      };
+    });
+  }
+
+  _openInWorker(url, events) {
+    const id = ++this._nextId;
+    const wire = new WorkerWire(this._worker, id, events);
+    this._wires.set(id, wire);
+    this._worker.postMessage({ op: "open", id, url });
+    return wire;
+  }
+
+  _fromWorker({ op, id, protocol, msg, code }) {
+    const wire = this._wires.get(id);
+    if (!wire) return;
+    if (op === "open") {
+      wire.isOpen = true;
+      wire.events.open(protocol);
+    } else if (op === "message") {
+      wire.events.message(msg);
+    } else if (op === "close") {
+      wire.isOpen = false;
+      this._wires.delete(id);
+      wire.events.close(code);
+    }
+  }
+}
+
+/** The main thread's handle on a `Wire` that lives in the socket worker. */
+class WorkerWire {
+  constructor(worker, id, events) {
+    this.worker = worker;
+    this.id = id;
+    this.events = events;
+    this.isOpen = false;
+  }
+
+  /** Buffers belong to the caller, so each is copied once (exactly its bytes: posting a view
+   * would clone its whole underlying buffer) and the copy is moved to the worker. */
+  send(channel, msg) {
+    const buffers = msg.buffers.map((b) => (b instanceof ArrayBuffer ? b.slice(0)
+      : new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice().buffer));
+    this.worker.postMessage({ op: "send", id: this.id, channel, msg: { ...msg, buffers } }, buffers);
+  }
+
+  setComms(ids) {
+    this.worker.postMessage({ op: "comms", id: this.id, ids });
+  }
+
+  close() {
+    this.worker.postMessage({ op: "close", id: this.id });
   }
 }

@@ -45,11 +45,15 @@ LAB_USER_SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews"
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def server_venv() -> Path:
-    venv = Path(os.environ.get("CELLWIRE_SERVER_VENV", PROJECT_ROOT / ".venv-server"))
+def server_venv(kind: str = "server") -> Path:
+    """A Jupyter server venv built by ``make``: ``server`` (no cellwire), ``accel-server`` (cellwire
+    installed, so its accelerator is on) or ``bench-server`` (ipywidgets' and anywidget's front-ends).
+    ``CELLWIRE_<KIND>_VENV`` overrides where it is."""
+    name = kind.upper().replace("-", "_")
+    venv = Path(os.environ.get(f"CELLWIRE_{name}_VENV", PROJECT_ROOT / f".venv-{kind}"))
     if not (venv / "bin" / "jupyter").exists():
-        raise RuntimeError(f"no Jupyter server venv at {venv}: run `make test` to build it "
-                           "(or point CELLWIRE_SERVER_VENV at one)")
+        raise RuntimeError(f"no Jupyter {kind} venv at {venv}: run `make test` to build it "
+                           f"(or point CELLWIRE_{name}_VENV at one)")
     return venv
 
 
@@ -71,7 +75,8 @@ def write_kernelspec(jupyter_path: Path) -> None:
 class JupyterServer:
     """One running ``jupyter {lab|notebook|nbclassic}`` process on 127.0.0.1."""
 
-    def __init__(self, frontend: str, workdir: Path, base_url: str = "/", startup_timeout: float = 90):
+    def __init__(self, frontend: str, workdir: Path, base_url: str = "/", startup_timeout: float = 90,
+                 venv: Path | None = None, extra_args: tuple[str, ...] = ()):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
         self.frontend = frontend
@@ -79,7 +84,7 @@ class JupyterServer:
         self.base_url = f"/{stripped}/" if stripped else "/"
         self.token = secrets.token_hex(16)
         self.port = _free_port()
-        self.venv = server_venv()
+        self.venv = venv or server_venv()
         self.root_dir = workdir / "root"
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
@@ -104,7 +109,7 @@ class JupyterServer:
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}", f"--ServerApp.base_url={self.base_url}",
             f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
-            *FRONTEND_FLAGS[frontend],
+            *FRONTEND_FLAGS[frontend], *extra_args,
         ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")

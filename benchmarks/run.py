@@ -1,0 +1,390 @@
+"""cellwire next to anywidget and ipywidgets, measured in one run on this machine.
+
+    make bench                              # print the tables
+    make bench BENCH_ARGS=--write           # ... and put them into BENCHMARKS.md
+    .venv/bin/python benchmarks/run.py --quick
+
+Everything runs for real: JupyterLab from ``.venv-bench-server`` (jupyterlab, jupyterlab_widgets,
+anywidget, and cellwire so its server accelerator can be switched on), the kernel from ``.venv``,
+headless Chromium. Each JupyterLab runs twice: with jupyter_server as it ships ("stock") and with
+cellwire's accelerator enabled (TCP_NODELAY on kernel WebSockets), so every toolkit is measured on
+both. Round trips use the same ES module for anywidget and for cellwire's ``AnyWidget``: a custom
+message to the kernel, answered by the kernel with a custom message. Times are taken in the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from harness import JupyterServer, NotebookPage, launch_chromium  # noqa: E402
+from harness.server import server_venv  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+MB = 2**20
+
+# One front-end module for both toolkits (anywidget's contract): it answers the page's requests
+# for round trips and transfers and reports the time each took, measured in the page.
+BENCH_ESM = r"""
+export default { render({ model, el }) {
+  el.textContent = "bench: " + model.get("toolkit");
+  const waiting = new Map();
+  let next = 0;
+  model.on("msg:custom", (content, buffers) => {
+    const done = waiting.get(content.id);
+    if (done) { waiting.delete(content.id); done({ content, buffers }); }
+  });
+  const ask = (content, buffers = []) => new Promise((resolve) => {
+    const id = ++next;
+    waiting.set(id, resolve);
+    model.send({ ...content, id }, undefined, buffers);
+  });
+  const upload = new Map(); // size -> the bytes sent, made once, outside the timings
+  (window.__bench ||= {})[model.get("toolkit")] = {
+    async roundTrips(n) {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        await ask({ op: "echo" });
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+    async download(bytes) {
+      const start = performance.now();
+      const { buffers } = await ask({ op: "download", bytes });
+      return { ms: performance.now() - start, bytes: buffers[0].byteLength };
+    },
+    async upload(bytes) {
+      if (!upload.has(bytes)) upload.set(bytes, new Uint8Array(bytes).fill(7));
+      const start = performance.now();
+      const { content } = await ask({ op: "upload" }, [upload.get(bytes)]);
+      return { ms: performance.now() - start, bytes: content.bytes };
+    },
+  };
+} };
+"""
+
+KERNEL_SETUP = """
+import anywidget, traitlets, numpy as np, ipywidgets, cellwire as cw, time
+from cellwire import bench
+BENCH_ESM = {esm!r}
+_payloads = {{}}
+
+def _answer(widget, content, buffers):
+    op = content["op"]
+    if op == "echo":
+        widget.send(content)
+    elif op == "download":
+        data = _payloads.setdefault(content["bytes"], np.full(content["bytes"], 3, np.uint8))
+        widget.send(content, [data])
+    elif op == "upload":
+        widget.send({{**content, "bytes": sum(memoryview(b).nbytes for b in buffers)}})
+
+class AnyWidgetBench(anywidget.AnyWidget):
+    _esm = BENCH_ESM
+    toolkit = traitlets.Unicode("anywidget").tag(sync=True)
+
+class CellwireBench(cw.AnyWidget):
+    _esm = BENCH_ESM
+    toolkit = traitlets.Unicode("cellwire").tag(sync=True)
+
+benches = {{"anywidget": AnyWidgetBench(), "cellwire": CellwireBench()}}
+for _w in benches.values():
+    _w.on_msg(_answer)
+
+def stream(widget, n, rate):
+    "Set widget.value n times, paced at `rate` per second; returns the rate achieved."
+    start = time.perf_counter()
+    for i in range(1, n + 1):
+        widget.value = i
+        while time.perf_counter() < start + i / rate:
+            pass
+    return n / (time.perf_counter() - start)
+""".format(esm=BENCH_ESM)
+
+TOOLKITS = ("anywidget", "cellwire")
+# What makes a slider interactive, per toolkit.
+LIVE_SLIDERS = {
+    "cellwire": "document.querySelectorAll('.cellwire-output[data-cellwire-state=\"live\"] .cellwire-live input[type=range]').length",
+    "ipywidgets": "document.querySelectorAll('.widget-slider .noUi-handle').length",
+}
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+class Lab:
+    """One JupyterLab (stock or accelerated), one browser page, one notebook with the bench kernel."""
+
+    def __init__(self, browser, accelerated: bool, socket: str = "worker"):
+        self.accelerated = accelerated
+        switch = f"cellwire_accelerator={accelerated}"
+        self.server = JupyterServer("lab", Path(tempfile.mkdtemp(prefix="cellwire-bench-")),
+                                    venv=server_venv("bench-server"),
+                                    extra_args=(f"--ServerApp.jpserver_extensions={switch}",))
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.set_default_timeout(120_000)
+        if socket == "main":
+            page.add_init_script("localStorage.setItem('cellwire.socket', 'main')")
+        self.nb = NotebookPage(page, self.server).open("bench.ipynb")
+        self.nb.run(KERNEL_SETUP, timeout=120)
+        self.shown: set[str] = set()
+
+    def show(self, toolkit: str) -> dict:
+        """Display the bench widget of ``toolkit``; check the page reports the intended path."""
+        if toolkit not in self.shown:
+            self.nb.run(f"benches[{toolkit!r}]")
+            self.nb.page.wait_for_function(f"window.__bench && window.__bench[{toolkit!r}]")
+            self.shown.add(toolkit)
+        if toolkit != "cellwire":
+            return {}
+        transport = self.nb.page.evaluate("[...__cellwire.links.values()][0].transport")
+        assert transport["server"] == ("accelerated" if self.accelerated else "stock"), transport
+        return transport
+
+    def js(self, toolkit: str, call: str, timeout: float = 120):
+        return self.nb.page.evaluate(f"Promise.race([__bench[{toolkit!r}].{call}, "
+                                     f"new Promise((_, no) => setTimeout(() => no(new Error('timed out')), {timeout * 1000}))])")
+
+    def close(self) -> None:
+        self.nb.shutdown_kernel()
+        self.nb.page.context.close()
+        self.server.stop()
+
+
+@contextmanager
+def lab(browser, accelerated: bool, socket: str = "worker"):
+    instance = Lab(browser, accelerated, socket)
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+# -- measurements ----------------------------------------------------------------------------------
+def round_trips(lab_: Lab, toolkit: str, n: int) -> dict:
+    lab_.show(toolkit)
+    lab_.js(toolkit, "roundTrips(20)")  # warm up
+    times = lab_.js(toolkit, f"roundTrips({n})")
+    return {"median": statistics.median(times), "p95": pct(times, 0.95), "n": n}
+
+
+def round_trips_while_printing(lab_: Lab, n: int) -> dict:
+    """cellwire round trips while another cell runs and prints every 10 ms (the kernel is busy and
+    its output is broadcast to every socket, cellwire's included)."""
+    cell = lab_.nb.start("for _i in range(3000):\n    print(_i)\n    time.sleep(0.01)")
+    time.sleep(1)
+    times = lab_.js("cellwire", f"roundTrips({n})")
+    lab_.nb.interrupt_kernel()
+    lab_.nb.wait_finished(cell, 60)
+    return {"median": statistics.median(times), "p95": pct(times, 0.95), "n": n}
+
+
+def transfer(lab_: Lab, toolkit: str, direction: str, nbytes: int) -> dict:
+    lab_.show(toolkit)
+    lab_.js(toolkit, f"{direction}({1 * MB})")  # warm up (and make the payloads)
+    runs = [lab_.js(toolkit, f"{direction}({nbytes})") for _ in range(3)]
+    assert all(r["bytes"] == nbytes for r in runs), runs
+    ms = statistics.median(r["ms"] for r in runs)
+    return {"MB/s": nbytes / MB / (ms / 1000), "ms": ms, "MB": nbytes / MB}
+
+
+def upload_over_frame_limit(lab_: Lab, toolkit: str, nbytes: int) -> dict:
+    """What happens when a toolkit uploads more than the server's 10 MiB frame limit."""
+    try:
+        return transfer(lab_, toolkit, "upload", nbytes)
+    except Exception as err:  # noqa: BLE001 - the failure is the result
+        return {"error": str(err).splitlines()[0][:80]}
+
+
+def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
+    """Set a slider's value n times from a Python loop at ``rate``/s; what reached the page?"""
+    nb = lab_.nb
+    mod = "cw" if toolkit == "cellwire" else "ipywidgets"
+    slider = nb.run(f"s_{toolkit} = {mod}.IntSlider(0, max={n})\ns_{toolkit}")
+    shown_js = {"cellwire": "el => el.querySelector('.cellwire-live input[type=range]')?.value",
+                "ipywidgets": "el => el.querySelector('.widget-readout')?.textContent?.trim()"}[toolkit]
+    slider.locator(".cellwire-live input[type=range], .widget-slider .noUi-handle").first.wait_for(state="attached")
+    if toolkit == "cellwire":
+        target = nb.kernel_eval("s_cellwire.target_id").strip("'")
+        nb.page.evaluate("window.__cellwire_trace = []")
+        out = nb.run(f"achieved = stream(s_{toolkit}, {n}, {rate})", timeout=120)
+        received = nb.page.evaluate("t => __cellwire_trace.filter(e => e.dir === 'in' && e.data.target === t).length",
+                                    target)
+    else:
+        comm_id = nb.kernel_eval("s_ipywidgets.comm.comm_id").strip("'")
+        with nb.kernel_client() as side:  # receives iopub as the page does, rate limit included
+            out = nb.run(f"achieved = stream(s_{toolkit}, {n}, {rate})", timeout=120)
+            received = 0
+            while True:
+                try:
+                    msg = side.recv(timeout=2)
+                except TimeoutError:
+                    break
+                if msg["header"]["msg_type"] == "comm_msg" and msg["content"].get("comm_id") == comm_id:
+                    received += 1
+    time.sleep(2)  # the last update has long arrived if it ever will
+    shown = slider.evaluate(shown_js)
+    text = nb.output_text(out)
+    return {"achieved": float(nb.kernel_eval("achieved")), "received": received, "final": str(shown) == str(n),
+            "shown": shown, "dropped": "IOPub message rate exceeded" in text}
+
+
+def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
+    """From executing the cell to ``count`` interactive sliders; the kernel's memory growth."""
+    nb = lab_.nb
+    before = int(nb.kernel_eval("bench.kernel_memory()"))
+    present = nb.page.evaluate(LIVE_SLIDERS[toolkit])
+    code = (f"{'cw' if toolkit == 'cellwire' else 'ipywidgets'}.IntSlider(7)" if count == 1
+            else f"bench.make_widgets({count}, toolkit={toolkit!r})")
+    start = time.perf_counter()
+    nb.start(code)
+    nb.page.wait_for_function(f"{LIVE_SLIDERS[toolkit]} >= {present + count}", polling=5, timeout=300_000)
+    seconds = time.perf_counter() - start
+    grown = int(nb.kernel_eval("bench.kernel_memory()")) - before
+    return {"ms": seconds * 1000, "memory MiB": grown / MB}
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def run(quick: bool) -> dict:
+    n = 100 if quick else 300
+    big = 20 * MB if quick else 100 * MB
+    results: dict = {"round trip": {}, "busy": {}, "transfer": {}, "stream": {}, "tti": {}}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for accelerated in (False, True):
+            server = "accelerated" if accelerated else "stock"
+            print(f"-- JupyterLab, {server} server", file=sys.stderr)
+            with lab(browser, accelerated) as lab_:
+                for toolkit in TOOLKITS:
+                    results["round trip"][toolkit, server, "worker"] = round_trips(lab_, toolkit, n)
+                results["busy"][server] = round_trips_while_printing(lab_, n // 3)
+                for toolkit in TOOLKITS:
+                    results["transfer"][toolkit, server, "download"] = transfer(lab_, toolkit, "download", big)
+                results["transfer"]["cellwire", server, "upload"] = transfer(lab_, "cellwire", "upload", big)
+                results["transfer"]["anywidget", server, "upload"] = transfer(lab_, "anywidget", "upload", 8 * MB)
+                if not accelerated:
+                    for toolkit in ("cellwire", "ipywidgets"):
+                        results["tti"][toolkit, 1] = time_to_interactive(lab_, toolkit, 1)
+                        results["tti"][toolkit, 200] = time_to_interactive(lab_, toolkit, 200)
+                    for toolkit in ("cellwire", "ipywidgets"):
+                        results["stream"][toolkit] = streaming(lab_, toolkit, 20_000, 10_000)
+                    # last: it closes JupyterLab's own kernel socket
+                    results["transfer"]["anywidget", server, "upload-big"] = upload_over_frame_limit(lab_, "anywidget", big)
+            if not accelerated:
+                print("-- JupyterLab, stock server, cellwire's socket on the main thread", file=sys.stderr)
+                with lab(browser, accelerated, socket="main") as lab_:
+                    results["round trip"]["cellwire", server, "main"] = round_trips(lab_, "cellwire", n)
+                    results["transfer"]["cellwire", server, "download-main"] = transfer(lab_, "cellwire", "download", big)
+                    results["transfer"]["cellwire", server, "upload-main"] = transfer(lab_, "cellwire", "upload", big)
+        results["chromium"] = browser.version
+        browser.close()
+    results["big MB"] = big / MB
+    return results
+
+
+# -- report ----------------------------------------------------------------------------------------
+def versions() -> str:
+    venv_python = server_venv("bench-server") / "bin" / "python"
+    server_pkgs = subprocess.run(
+        [str(venv_python), "-c", "import importlib.metadata as m; print(' '.join(f'{p} {m.version(p)}' for p in "
+         "('jupyter_server', 'jupyterlab', 'jupyterlab_widgets', 'anywidget')))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    kernel_pkgs = " ".join(f"{p} {metadata.version(p)}" for p in ("ipykernel", "ipywidgets", "anywidget", "cellwire"))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return f"server: {server_pkgs}; kernel: {kernel_pkgs}; Python {platform.python_version()}; {cpu}"
+
+
+def report(results: dict) -> str:
+    rt, tr, big = results["round trip"], results["transfer"], results["big MB"]
+    ratio = lambda a, b: f"{a / b:.0f}×" if b else "–"  # noqa: E731
+    lines = [
+        f"Measured {date.today().isoformat()}, Chromium {results['chromium']} (headless); {versions()}.",
+        "",
+        "**Round trip** page → kernel → page (a custom message answered by the kernel), sequential, in ms:",
+        "",
+        "| toolkit | server | socket | median | p95 | vs anywidget (same server) |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for (toolkit, server, socket), r in rt.items():
+        base = rt["anywidget", server, "worker"]["median"]
+        where = "JupyterLab's" if toolkit == "anywidget" else ("worker" if socket == "worker" else "main thread")
+        lines.append(f"| {toolkit} | {server} | {where} | {r['median']:.1f} | {r['p95']:.1f} | "
+                     f"{'–' if toolkit == 'anywidget' else ratio(base, r['median']) + ' faster'} |")
+    lines += ["", "While another cell runs and prints every 10 ms (cellwire; anywidget's messages wait "
+              "until that cell ends):", "", "| server | median | p95 |", "|---|---:|---:|"]
+    for server, r in results["busy"].items():
+        lines.append(f"| {server} | {r['median']:.1f} | {r['p95']:.1f} |")
+    lines += ["", f"**Binary transfer** of a {big:.0f} MB numpy array / Uint8Array (median of 3), MB/s:", "",
+              "| toolkit | server | kernel → page | page → kernel |", "|---|---|---:|---:|"]
+    for server in ("stock", "accelerated"):
+        for toolkit in TOOLKITS:
+            down = tr[toolkit, server, "download"]["MB/s"]
+            up = tr[toolkit, server, "upload"]
+            up_text = f"{up['MB/s']:.0f}" if up["MB"] == big else f"{up['MB/s']:.0f} (8 MB; {big:.0f} MB impossible¹)"
+            lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
+    lines.append(f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
+                 f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |")
+    failure = tr.get(("anywidget", "stock", "upload-big"), {})
+    lines += ["", f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
+              f"over 10 MiB. Tried with {big:.0f} MB: {failure.get('error', 'delivered')}. cellwire uploads in 8 MiB chunks.",
+              "", "**Streaming**: a Python loop sets a slider's value 20,000 times at 10,000/s:", "",
+              "| toolkit | loop rate reached | messages that reached the page | IOPub rate limit hit | final value shown |",
+              "|---|---:|---:|---|---|"]
+    for toolkit, r in results["stream"].items():
+        lines.append(f"| {toolkit} | {r['achieved']:.0f}/s | {r['received']} | {'yes' if r['dropped'] else 'no'} | "
+                     f"{'yes' if r['final'] else 'no (shows ' + str(r['shown']) + ')'} |")
+    lines += ["", "**Time to interactive** from executing the cell (stock server; the page already had "
+              "a widget of that toolkit), and the kernel's memory growth:", "",
+              "| toolkit | 1 slider | 200 sliders | kernel memory for 200 |", "|---|---:|---:|---:|"]
+    for toolkit in ("cellwire", "ipywidgets"):
+        one, many = results["tti"][toolkit, 1], results["tti"][toolkit, 200]
+        lines.append(f"| {toolkit} | {one['ms']:.0f} ms | {many['ms']:.0f} ms | {many['memory MiB']:+.1f} MiB |")
+    return "\n".join(lines)
+
+
+def write_into(path: Path, text: str, command: str) -> None:
+    """Replace what stands between the results markers of BENCHMARKS.md."""
+    begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+    doc = path.read_text()
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{path} has no {begin} ... {end} section")
+    body = f"{begin}\n\nCommand: `{command}`\n\n{text}\n\n{end}"
+    path.write_text(re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: body, doc, flags=re.S))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer round trips, 20 MB instead of 100 MB")
+    parser.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
+    parser.add_argument("--json", type=Path, help="also save the raw results here")
+    args = parser.parse_args()
+    results = run(args.quick)
+    text = report(results)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1, default=str))
+    if args.write:
+        write_into(ROOT / "BENCHMARKS.md", text, "make bench" + (" BENCH_ARGS=--quick" if args.quick else ""))
+
+
+if __name__ == "__main__":
+    main()

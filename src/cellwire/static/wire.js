@@ -1,0 +1,73 @@
+// One WebSocket to a kernel's channels, speaking kernel messages: it frames them (the v1 binary
+// subprotocol when the server offers it, else the legacy format) and keeps only what concerns
+// cellwire. The kernel's iopub is broadcast to every socket, so this socket also receives every
+// other cell's output and every other comm's traffic; dropping that here, as early as possible,
+// means it costs the page nothing more. Runs in the socket worker, or on the main thread.
+
+import { V1_PROTOCOL, decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from "./framing.js";
+
+const KEPT_IOPUB = new Set(["status", "shutdown_reply", "comm_msg", "comm_close"]);
+
+export class Wire {
+  /**
+   * @param url     the channels URL (with session_id and, if any, token)
+   * @param events  { open(protocol), message(msg), close(code) }: protocol is "v1" or "legacy";
+   *                `close` is called once, whether the socket opened or not
+   */
+  constructor(url, events) {
+    this.events = events;
+    this.commIds = new Set(); // the comms whose iopub messages are ours
+    this.protocol = null;
+    this.ws = new WebSocket(url, [V1_PROTOCOL]);
+    this.ws.binaryType = "arraybuffer";
+    this.ws.onopen = () => {
+      this.protocol = this.ws.protocol === V1_PROTOCOL ? "v1" : "legacy";
+      events.open(this.protocol);
+    };
+    this.ws.onmessage = (event) => this._receive(event.data);
+    this.ws.onclose = (event) => events.close(event.code);
+  }
+
+  _receive(data) {
+    let msg;
+    try {
+      msg = this.protocol === "v1" ? decodeV1(data) : decodeLegacy(data);
+    } catch (err) {
+      console.warn("cellwire: undecodable frame from the server", err);
+      return;
+    }
+    if (this.isOurs(msg)) this.events.message(msg);
+  }
+
+  /** Shell and control messages reach only this socket; from iopub only statuses, the kernel's
+   * goodbye and our own comms' messages matter. */
+  isOurs(msg) {
+    if (msg.channel !== "iopub") return true;
+    const type = msg.header.msg_type;
+    if (!KEPT_IOPUB.has(type)) return false;
+    return (type !== "comm_msg" && type !== "comm_close") || this.commIds.has(msg.content.comm_id);
+  }
+
+  /** The comm ids whose iopub messages this socket passes on (the link's current comm). */
+  setComms(ids) {
+    this.commIds = new Set(ids);
+  }
+
+  send(channel, msg) {
+    this.ws.send(this.protocol === "v1" ? encodeV1(channel, msg) : encodeLegacy(channel, msg));
+  }
+
+  get isOpen() {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+/** A decoded message as a plain object (every part parsed), as it can cross to another thread. */
+export function plainMessage(msg) {
+  const { channel, header, parent_header, metadata, content, buffers } = msg;
+  return { channel, header, parent_header, metadata, content, buffers };
+}
