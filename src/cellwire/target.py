@@ -43,8 +43,9 @@ def pin(element_id: str, target: Target) -> None:
 
 
 def release(element_ids: Iterable[str]) -> int:
-    """The outputs are gone for good (a page saw their elements collected); returns how many
-    pins were dropped. Unknown ids are ignored: another page may have released them already."""
+    """The outputs are gone for good (a page saw their elements collected, or detached for
+    long); returns how many pins were dropped. Unknown ids are ignored: another page may have
+    released them already."""
     with _registry_lock:
         released = [(el, target) for el in element_ids if (target := _pins.pop(el, None)) is not None]
     for el, target in released:

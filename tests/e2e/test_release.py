@@ -10,7 +10,7 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel, wait_kernel_connections
 
 pytestmark = pytest.mark.e2e
 
@@ -86,14 +86,7 @@ def test_cleared_outputs_free_kernel_memory_and_the_idle_socket_closes(notebook)
 
     # No output of the kernel is left on the page: its socket closes (JupyterLab's own remains).
     notebook.page.wait_for_function("window.__cellwire.links.size === 0", timeout=30_000)
-    deadline = time.monotonic() + 5
-    while server_connections(notebook) != 1 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert server_connections(notebook) == 1
-
-
-def server_connections(notebook) -> int:
-    return notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["connections"]
+    wait_kernel_connections(notebook, 1)
 
 
 @pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)

@@ -47,7 +47,8 @@ def test_kernel_runs_project_venv_and_server_runs_server_venv(notebook):
     assert notebook.kernel_eval("__import__('sys').prefix") == repr(sys.prefix)
 
     server_argv = Path(f"/proc/{notebook.server.process.pid}/cmdline").read_bytes().split(b"\0")
-    assert Path(server_argv[0].decode()).parent == notebook.server.venv / "bin"
+    # (resolved: the server venv may be a symlink to a shared one)
+    assert Path(server_argv[0].decode()).parent.resolve() == (notebook.server.venv / "bin").resolve()
     probe = "import importlib.util as u; print([m for m in ('cellwire', 'ipywidgets', 'jupyterlab_widgets') if u.find_spec(m)])"
     found = subprocess.run([notebook.server.venv / "bin" / "python", "-c", probe],
                            capture_output=True, text=True, check=True).stdout.strip()

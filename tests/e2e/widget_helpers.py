@@ -33,6 +33,17 @@ def wait_kernel(notebook: NotebookPage, expr: str, expected: str, timeout: float
     raise AssertionError(f"kernel: {expr} = {got}, expected {expected}")
 
 
+def wait_kernel_connections(notebook: NotebookPage, expected: int, timeout: float = 5) -> None:
+    """Wait until the server counts ``expected`` WebSockets on the notebook's kernel."""
+    deadline = time.monotonic() + timeout
+    while True:
+        count = notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["connections"]
+        if count == expected or time.monotonic() > deadline:
+            assert count == expected, f"{count} connections to the kernel, expected {expected}"
+            return
+        time.sleep(0.2)
+
+
 def second_tab(notebook: NotebookPage, browser) -> NotebookPage:
     """The same notebook (saved first) in another browser context: a second tab on the same kernel."""
     notebook.save()

@@ -96,8 +96,10 @@ class Widget(Model):
         snapshot.track(self)
 
     def _on_release(self, element_id: str) -> None:
-        """That output is gone: stop refreshing its snapshot."""
-        self._displays = [d for d in self._displays if d[1] != element_id]
+        """That output is gone: stop refreshing its snapshot. (In place: a display may be
+        appended on the main thread meanwhile; ``list.remove`` and ``append`` are atomic.)"""
+        for display in [d for d in self._displays if d[1] == element_id]:
+            self._displays.remove(display)
 
     def _state_mark(self) -> int:
         """Changes whenever any synced value (of this widget or its children) changed."""
