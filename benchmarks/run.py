@@ -262,6 +262,66 @@ def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
     return {"ms": seconds * 1000, "memory MiB": grown / MB}
 
 
+def websocket_ceiling(browser, nbytes: int) -> dict:
+    """What this browser's WebSocket itself reaches on this machine: a bare tornado WebSocket
+    server (no Jupyter, no kernel) sends one ``nbytes`` frame down, and takes ``nbytes`` up in
+    8 MiB frames (jupyter_server refuses frames over 10 MiB)."""
+    import asyncio
+    import threading
+
+    import tornado.ioloop
+    import tornado.web
+    import tornado.websocket
+
+    payload = bytes(nbytes)
+
+    class Echo(tornado.websocket.WebSocketHandler):
+        def on_message(self, message):
+            if message == "down":
+                self.write_message(payload, binary=True)
+            else:
+                self.write_message(str(len(message)))
+
+    page = """<script>
+      window.ready = new Promise((ok) => { window.ws = new WebSocket(`ws://${location.host}/ws`);
+                                           ws.binaryType = "arraybuffer"; ws.onopen = ok; });
+      window.down = () => new Promise((ok) => { const start = performance.now();
+        ws.onmessage = () => ok(performance.now() - start); ws.send("down"); });
+      window.up = (n, frame) => new Promise((ok) => { const part = new Uint8Array(frame), start = performance.now();
+        let left = Math.ceil(n / frame); ws.onmessage = () => { if (--left === 0) ok(performance.now() - start); };
+        for (let i = 0; i < Math.ceil(n / frame); i++) ws.send(part); });
+    </script>"""
+
+    class Page(tornado.web.RequestHandler):
+        def get(self):
+            self.write(page)
+
+    started, holder = threading.Event(), {}
+
+    def serve():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        app = tornado.web.Application([("/ws", Echo), ("/", Page)], websocket_max_message_size=2**31)
+        server = app.listen(0, "127.0.0.1")
+        holder["port"] = next(iter(server._sockets.values())).getsockname()[1]
+        holder["loop"] = tornado.ioloop.IOLoop.current()
+        started.set()
+        holder["loop"].start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    started.wait(10)
+    page_ = browser.new_page()
+    try:
+        page_.goto(f"http://127.0.0.1:{holder['port']}/")
+        page_.evaluate("ready")
+        page_.evaluate("down()")
+        down = statistics.median(page_.evaluate("down()") for _ in range(3))
+        up = statistics.median(page_.evaluate(f"up({nbytes}, {8 * MB})") for _ in range(3))
+    finally:
+        page_.close()
+        holder["loop"].add_callback(holder["loop"].stop)
+    return {"down MB/s": nbytes / MB / (down / 1000), "up MB/s": nbytes / MB / (up / 1000)}
+
+
 # -- the run ---------------------------------------------------------------------------------------
 def run(quick: bool) -> dict:
     n = 100 if quick else 300
@@ -294,6 +354,7 @@ def run(quick: bool) -> dict:
                     results["round trip"]["cellwire", server, "main"] = round_trips(lab_, "cellwire", n)
                     results["transfer"]["cellwire", server, "download-main"] = transfer(lab_, "cellwire", "download", big)
                     results["transfer"]["cellwire", server, "upload-main"] = transfer(lab_, "cellwire", "upload", big)
+        results["ceiling"] = websocket_ceiling(browser, big)
         results["chromium"] = browser.version
         browser.close()
     results["big MB"] = big / MB
@@ -343,6 +404,9 @@ def report(results: dict) -> str:
             lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
     lines.append(f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
                  f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |")
+    ceiling = results["ceiling"]
+    lines.append(f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
+                 f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |")
     failure = tr.get(("anywidget", "stock", "upload-big"), {})
     lines += ["", f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
               f"over 10 MiB. Tried with {big:.0f} MB: {failure.get('error', 'delivered')}. cellwire uploads in 8 MiB chunks.",
@@ -358,7 +422,33 @@ def report(results: dict) -> str:
     for toolkit in ("cellwire", "ipywidgets"):
         one, many = results["tti"][toolkit, 1], results["tti"][toolkit, 200]
         lines.append(f"| {toolkit} | {one['ms']:.0f} ms | {many['ms']:.0f} ms | {many['memory MiB']:+.1f} MiB |")
+    lines += ["", *goals(results)]
     return "\n".join(lines)
+
+
+def goals(results: dict) -> list[str]:
+    """Issue #5's goals against this run's numbers."""
+    rt, tr, big = results["round trip"], results["transfer"], results["big MB"]
+    anywidget = rt["anywidget", "stock", "worker"]["median"]
+    accel, stock = rt["cellwire", "accelerated", "worker"]["median"], rt["cellwire", "stock", "worker"]["median"]
+    down = tr["cellwire", "stock", "download"]["MB/s"]
+    up = tr["cellwire", "stock", "upload"]["MB/s"]
+    any_down = tr["anywidget", "stock", "download"]["MB/s"]
+    stream = results["stream"]["cellwire"]
+    rows = [
+        ("round trip with the accelerator ≤ 4 ms, ≥ 10× faster than anywidget",
+         f"{accel:.1f} ms, {anywidget / accel:.0f}×", accel <= 4 and anywidget / accel >= 10),
+        ("round trip on a stock server ≤ 25 ms, ≥ 2× faster than anywidget",
+         f"{stock:.1f} ms, {anywidget / stock:.0f}×", stock <= 25 and anywidget / stock >= 2),
+        (f"{big:.0f} MB kernel → page ≥ 3× anywidget's rate", f"{down / any_down:.1f}×", down / any_down >= 3),
+        (f"{big:.0f} MB at ≥ 200 MB/s both ways", f"{down:.0f} / {up:.0f} MB/s", down >= 200 and up >= 200),
+        ("10,000 updates/s coalesced into ≤ 100 messages/s, final value exact, no drops",
+         f"{stream['received'] / (20_000 / stream['achieved']):.0f} messages/s, final {'exact' if stream['final'] else 'wrong'}",
+         stream["received"] / (20_000 / stream["achieved"]) <= 100 and stream["final"] and not stream["dropped"]),
+    ]
+    return ["**Goals** (issue #5; medians, stock server unless said):", "",
+            "| goal | this run | met |", "|---|---|---|",
+            *[f"| {goal} | {value} | {'yes' if met else '**no**'} |" for goal, value, met in rows]]
 
 
 def write_into(path: Path, text: str, command: str) -> None:
@@ -371,6 +461,13 @@ def write_into(path: Path, text: str, command: str) -> None:
     path.write_text(re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: body, doc, flags=re.S))
 
 
+def _plain(value):
+    """Results as JSON: tuple keys become strings."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else " / ".join(map(str, k)): _plain(v) for k, v in value.items()}
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer round trips, 20 MB instead of 100 MB")
@@ -381,7 +478,7 @@ def main() -> None:
     text = report(results)
     print(text)
     if args.json:
-        args.json.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1, default=str))
+        args.json.write_text(json.dumps(_plain(results), indent=1))
     if args.write:
         write_into(ROOT / "BENCHMARKS.md", text, "make bench" + (" BENCH_ARGS=--quick" if args.quick else ""))
 
