@@ -61,15 +61,13 @@ class Uploads:
 
 
 class PageConnection:
-    """A page runtime's comm. Messages go over iopub until the direct shell route is proven.
-
-    Switching is ordered: on ``direct-ok`` the kernel sends a ``switch`` marker on iopub and only
-    then uses the direct route; the page holds direct messages until it has seen the marker, so
-    nothing sent earlier on iopub is overtaken.
-    """
+    """A page runtime's comm, and the route its messages take: ``direct`` (to this page's socket
+    alone) when the kernel can address it, unless the page asked for ``iopub`` in its hello (it
+    does when a welcome sent the direct way never arrived). The route never changes afterwards,
+    so messages cannot overtake each other."""
 
     #: Error answers per second to one page; more are only logged. A flood of bad messages would
-    #: otherwise flood iopub (before the direct route) and trip the server's rate limit, which
+    #: otherwise flood iopub (on the iopub route) and trip the server's rate limit, which
     #: drops the notebook's own output.
     max_errors_per_second = 20
 
@@ -84,8 +82,7 @@ class PageConnection:
         self.uploads = Uploads(max_upload_bytes)
         self.sent_modules: set[str] = set()
         self.closed = False
-        self._direct = direct
-        self._route = "iopub"
+        self._direct = direct if hello.get("route") != "iopub" else None
         self._lock = threading.Lock()
         self._error_window = 0.0  # when the current second of error answers began
         self._errors_sent = 0
@@ -93,18 +90,14 @@ class PageConnection:
 
     @property
     def route(self) -> str:
-        return self._route
-
-    @property
-    def can_go_direct(self) -> bool:
-        return self._direct is not None
+        return "direct" if self._direct is not None else "iopub"
 
     def send(self, data: dict[str, Any], buffers: Sequence[memoryview] = ()) -> None:
         """Send one cellwire message to this page (safe from any thread)."""
         if self.closed:
             return
         with self._lock:
-            if self._route == "direct":
+            if self._direct is not None:
                 self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
             else:
                 self.comm.send(data, buffers=list(buffers))
@@ -124,19 +117,6 @@ class PageConnection:
                                         "were only written to the server log)"}
             self._errors_unsent = 0
         self.send(error)
-
-    def probe_direct(self) -> None:
-        if self._direct is not None:
-            self._direct(self.identity, {"comm_id": self.id, "data": {"op": "direct-probe"}}, ())
-
-    def go_direct(self) -> None:
-        """The page saw our probe over the direct route: mark the switch on iopub, then use it."""
-        if self._direct is None:
-            raise ProtocolError("unexpected", "'direct-ok' but this kernel has no direct route")
-        with self._lock:
-            if self._route != "direct":
-                self.comm.send({"op": "switch"})
-                self._route = "direct"
 
     def close(self) -> None:
         self.closed = True

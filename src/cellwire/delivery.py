@@ -6,7 +6,8 @@ it counts against the iopub rate limit, and nbclassic logs a console error per u
 jupyter_server gives each WebSocket its own shell socket whose ZMQ identity is the socket's
 ``session_id``, so a message the kernel's shell ROUTER addresses to that identity reaches exactly
 one page. ipykernel >= 7 runs that ROUTER on its own thread, which lets any thread hand it a message.
-The route is used only after a probe message came back over it (see ``connection``).
+A page that receives nothing over it (a server or gateway that does not forward such messages)
+asks again for the iopub route (see ``connection``).
 """
 
 from __future__ import annotations

@@ -94,12 +94,16 @@ class KernelLink:
         except ProtocolError as err:
             self._refuse(comm, err)
             return
-        if hello.get("purpose") == "runtime":
-            comm.send({"op": "runtime", "version": __version__, **assets.runtime_payload()})
-            return
-        session = msg["header"].get("session", "")
+        session = msg["header"].get("session", "").encode()
         direct = self._direct if self.direct_route else None
-        conn = PageConnection(comm, hello, session.encode(), direct, lambda: self.max_upload_bytes)
+        if hello.get("purpose") == "runtime":
+            runtime = {"op": "runtime", "version": __version__, **assets.runtime_payload()}
+            if direct is not None and hello.get("route") != "iopub":
+                direct(session, {"comm_id": comm.comm_id, "data": runtime}, ())
+            else:
+                comm.send(runtime)
+            return
+        conn = PageConnection(comm, hello, session, direct, lambda: self.max_upload_bytes)
         old = self.connections.pop(hello.get("replaces", ""), None)
         if old is not None:
             self._drop(old)
@@ -110,12 +114,11 @@ class KernelLink:
             # ipykernel's routing hook: this comm's messages go to our subshell even if a page
             # sent one without the subshell_id header.
             comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
-        comm.send({
+        conn.send({
             "op": "welcome", "protocol": PROTOCOL, "version": __version__,
             "kernel_id": self.kernel_id, "instance": identity.INSTANCE_ID,
-            "direct": conn.can_go_direct, "subshell": self.subshell_id,
+            "route": conn.route, "subshell": self.subshell_id,
         })
-        conn.probe_direct()
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
@@ -153,8 +156,6 @@ class KernelLink:
                 self._detached(view, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
-        elif op == "direct-ok":
-            conn.go_direct()
         elif op == "release":
             released = release(data["outputs"])
             logger.debug("page %s released %d of %d outputs", conn.page, released, len(data["outputs"]))

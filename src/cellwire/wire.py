@@ -31,6 +31,7 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
         "kernel_id": (_STR, False),
         "replaces": (_STR, False),
         "transport": (dict, False),
+        "route": (_STR, False),
     },
     "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True), "output": (_STR, False)},
     "detach": {"view": (_STR, True)},
@@ -40,7 +41,6 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
              "kwargs": (dict, False), "buffer_paths": (list, False), "upload": (dict, False)},
     "reply": {"view": (_STR, True), "id": (_STR, True), "value": (_ANY, False), "error": (dict, False),
               "buffer_paths": (list, False), "upload": (dict, False)},
-    "direct-ok": {},
     "ping": {"id": (_ANY, True)},
     "release": {"outputs": (list, True)},
 }
@@ -73,6 +73,8 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
             )
     if op == "release" and not all(isinstance(el, str) for el in data["outputs"]):
         raise ProtocolError("malformed", "'release' needs 'outputs': a list of element ids (strings)")
+    if op == "hello" and data.get("route", "direct") not in ("direct", "iopub"):
+        raise ProtocolError("malformed", f"'hello' field 'route' must be 'direct' or 'iopub', got {data['route']!r}")
     if op == "chunk" and nbuffers != 1:
         raise ProtocolError("malformed", f"a 'chunk' carries exactly one buffer, got {nbuffers}")
     if op == "hello" and data["protocol"] != PROTOCOL:

@@ -8,7 +8,7 @@ import time
 import pytest
 from harness import CuttableProxy
 from playwright.sync_api import expect
-from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, console_errors, live, second_tab, wait_kernel
+from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, second_tab, wait_kernel
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_a_reloaded_page_shows_every_widget_live_with_its_current_values(noteboo
                           "if getattr(w, 'description', '') == 'anonymous')", "[6]")
     notebook.kernel_eval("setattr(held, 'value', 1)")
     expect(shown.get_by_label("held")).to_have_value("1")
-    assert console_errors(notebook, handshakes=2) == []  # (before and after the reload)
+    assert notebook.unexpected_console_errors == []  # (before and after the reload)
 
 
 BURST = """([seed, values]) => {
@@ -150,7 +150,7 @@ def test_after_a_kernel_restart_widgets_say_so_and_work_again_once_the_cell_reru
     expect(new.get_by_label("level")).to_have_value("9")
     expect(old.locator(".cellwire-output").first).to_have_attribute("data-cellwire-state", "stale")
     expect(old.locator(".cellwire-status").first).to_contain_text("made by an earlier run of the kernel")
-    assert console_errors(notebook, handshakes=2) == []  # no storm: nothing per message or per view
+    assert notebook.unexpected_console_errors == []  # no storm: nothing per message or per view
 
 
 CONNECTED = ("import cellwire as cw\nlevel = cw.IntSlider(1, description='level')\n"

@@ -172,15 +172,15 @@ def open_raw_comm(client, data) -> tuple[str, dict]:
     """Open a cellwire comm from a raw client; returns its id and the kernel's first answer."""
     comm_id = uuid.uuid4().hex
     client.send("shell", "comm_open", {"comm_id": comm_id, "target_name": "cellwire", "data": data})
-    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id
-                            and m["content"]["data"].get("op") != "direct-probe", timeout=20)
+    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id,
+                            timeout=20)
     return comm_id, reply["content"]["data"]
 
 
 def comm_msg(client, comm_id, data, buffers=()) -> dict:
     client.send("shell", "comm_msg", {"comm_id": comm_id, "data": data}, buffers=list(buffers))
-    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id
-                            and m["content"]["data"].get("op") != "direct-probe", timeout=20)
+    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id,
+                            timeout=20)
     return reply["content"]["data"]
 
 

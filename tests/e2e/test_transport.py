@@ -99,3 +99,16 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
     assert status["tcp_nodelay"] is True and status["sockets"] >= 3
     round_trip_12mb(notebook)
     assert notebook.output_text(notebook.run("print('lab still works')")) == "lab still works"
+
+
+@pytest.mark.parametrize("server_config", [("lab", "/"), ("nbclassic", "/")], indirect=True)
+def test_when_direct_messages_never_arrive_pages_fall_back_to_iopub(notebook):
+    """A server or gateway that does not forward the kernel's direct messages (simulated: the
+    kernel drops them) costs a few seconds, once: the loader and the link then ask for iopub."""
+    notebook.run("import cellwire\nfrom cellwire.link import get_link\nget_link()._direct = lambda *message: None")
+    live(notebook.run(ECHO_CHANNEL), timeout=30_000)
+    assert notebook.page.evaluate("[...__cellwire.links.values()][0].route") == "iopub"
+    [conn] = connections(notebook)
+    assert conn["route"] == "iopub"
+    notebook.run("ch.send({'cmd': 'echo', 'payload': 'via iopub'})")
+    wait_kernel(notebook, "got[0][0]", repr({"echo": "via iopub"}))

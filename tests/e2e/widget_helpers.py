@@ -59,13 +59,3 @@ def second_tab(notebook: NotebookPage, browser) -> NotebookPage:
 
 def status_text(output: Locator) -> str:
     return output.locator(".cellwire-status").first.inner_text()
-
-
-def console_errors(notebook: NotebookPage, handshakes: int = 1) -> list[str]:
-    """The page's unexpected console errors, less nbclassic's "Comm promise not found" for the
-    messages of cellwire's handshake: nbclassic logs one per unknown comm message on iopub, and
-    each handshake sends at most 3 there (the runtime, welcome, switch) before the direct route."""
-    noise = [e for e in notebook.unexpected_console_errors if "Comm promise not found" in e]
-    assert notebook.server.frontend == "nbclassic" or not noise, noise
-    assert len(noise) <= 3 * handshakes, noise
-    return [e for e in notebook.unexpected_console_errors if e not in noise]

@@ -31,7 +31,7 @@ def test_hello_is_welcomed_with_kernel_identity(link):
     welcome = comm.last
     assert welcome["op"] == "welcome" and welcome["protocol"] == PROTOCOL
     assert welcome["kernel_id"] == "k-1" and welcome["instance"] == identity.INSTANCE_ID
-    assert welcome["direct"] is False  # no ipykernel 7 shell thread on a fake kernel
+    assert welcome["route"] == "iopub"  # no ipykernel 7 shell thread on a fake kernel
     assert link.connections["c1"].page == "p1"
 
 

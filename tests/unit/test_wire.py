@@ -14,7 +14,6 @@ HELLO = {"op": "hello", "protocol": PROTOCOL, "page": "p", "runtime": "0.1.0"}
     {"op": "msg", "view": "v", "data": {"any": ["json"]}},
     {"op": "msg", "view": "v"},
     {"op": "ping", "id": 3},
-    {"op": "direct-ok"},
 ])
 def test_well_formed_messages_pass(data):
     assert check_browser_message(data, 0) is data

@@ -10,6 +10,9 @@ export const PROTOCOL = 1;
  * on frames over 10 MiB). */
 export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
 export const CHUNK_BYTES = 8 * 1024 * 1024;
+/** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
+ * asks again for the iopub route (a server or gateway that does not forward such messages). */
+const DIRECT_WELCOME_MS = 3000;
 /** How often a connected link checks over REST that its kernel still exists. */
 const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
@@ -28,8 +31,7 @@ export class KernelLink {
     this.detail = "";
     this.commId = null;
     this.welcome = null;
-    this.route = "iopub";
-    this._held = []; // direct messages that arrived before the "switch" marker
+    this.route = null; // "direct" | "iopub", as the welcome says
     this._queue = []; // view messages waiting for the link to be live
     this._released = new Set(); // ids of outputs gone for good, to tell the kernel once live
     this._requests = new Map(); // msg_id -> resolve, for shell and control replies
@@ -38,7 +40,7 @@ export class KernelLink {
     this._pingId = 0;
     this._helloWaiter = null;
     this._probing = null;
-    this._onSwitch = null;
+    this._helloTimer = null;
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
@@ -56,21 +58,31 @@ export class KernelLink {
   }
 
   // -- handshake -------------------------------------------------------------------------------
-  _hello() {
+  /** Open our comm. The kernel answers the direct way when it can; `viaIopub` asks for iopub. */
+  _hello(viaIopub = false) {
     const previous = this.commId;
     this._setComm(this.runtime.boot.uuid());
-    this.route = "iopub";
-    this._held = [];
+    this.route = null;
     const data = {
       op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
       runtime: this.runtime.version, kernel_id: this.kernelId, transport: this.transport,
     };
     if (previous) data.replaces = previous;
+    if (viaIopub) data.route = "iopub";
+    clearTimeout(this._helloTimer);
     return new Promise((resolve, reject) => {
-      this._helloWaiter = { resolve, reject };
+      this._helloWaiter = { resolve, reject, viaIopub };
       this._trace(data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
+      if (!viaIopub) this._helloTimer = setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
     });
+  }
+
+  _helloAgainViaIopub() {
+    const waiter = this._helloWaiter;
+    if (!waiter || !this.socket.isOpen) return;
+    console.info("cellwire: no answer over the direct route; asking the kernel to use iopub");
+    this._hello(true).then(waiter.resolve, waiter.reject);
   }
 
   /** Our comm on this kernel: the socket passes on iopub messages of this comm only. */
@@ -89,29 +101,20 @@ export class KernelLink {
     this.subshellId = null;
     if (parentId === this._helloMsgId && this._helloWaiter) {
       const waiter = this._helloWaiter;
-      this._hello().then(waiter.resolve, waiter.reject);
+      this._hello(waiter.viaIopub).then(waiter.resolve, waiter.reject);
     }
   }
 
-  async _onWelcome(data) {
+  _onWelcome(data) {
+    clearTimeout(this._helloTimer);
     this.welcome = data;
+    this.route = data.route;
     if ("subshell" in data) this.subshellId = data.subshell || null;
-    // Give the direct route (probed right after the welcome) a moment, so attach replies and
-    // everything after them skip the broadcast iopub route.
-    if (data.direct && this.route !== "direct") await this._switched(1000);
     this._setState("live");
     if (this._helloWaiter) this._helloWaiter.resolve(data);
     this._helloWaiter = null;
     for (const view of this.views.values()) this._sendAttachIfCurrent(view);
     this._flushQueue();
-  }
-
-  _switched(timeoutMs) {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      this._onSwitch = done;
-      function done() { clearTimeout(timer); resolve(); }
-    });
   }
 
   /** Ask the kernel (over shell, or `channel`); resolves with the reply's content. */
@@ -169,10 +172,7 @@ export class KernelLink {
     }
     if (msg.channel === "shell" || msg.channel === "control") {
       if (type === "comm_msg" && msg.content.comm_id === this.commId) {
-        const data = msg.content.data || {};
-        if (data.op === "direct-probe") this._commMsg({ op: "direct-ok" }, []);
-        else if (this.route === "direct") this._handle(data, msg.buffers);
-        else this._held.push([data, msg.buffers]);
+        this._handle(msg.content.data || {}, msg.buffers);
         return;
       }
       if (msg.content?.ename === "UnknownSubshellError" && msg.parent_header.subshell_id === this.subshellId) {
@@ -191,12 +191,6 @@ export class KernelLink {
     switch (data.op) {
       case "welcome":
         return this._onWelcome(data);
-      case "switch":
-        this.route = "direct";
-        for (const [held, bufs] of this._held.splice(0)) this._handle(held, bufs);
-        if (this._onSwitch) this._onSwitch();
-        this._onSwitch = null;
-        return;
       case "attached":
         return this.views.get(data.view)?._attached(data, buffers);
       case "msg": {

@@ -150,24 +150,31 @@
     }
 
     // Fetch the runtime's ES modules from the kernel and import them through blob: URLs,
-    // rewriting each `"./name.js"` import to the blob of that module.
+    // rewriting each `"./name.js"` import to the blob of that module. The kernel answers the
+    // direct way (to this socket alone) when it can; a server or gateway that does not forward
+    // that leaves us without an answer, so after 3 s we ask again for iopub.
     function fetchRuntime(kernelId, spec) {
-      var commId = uuid();
+      var comms = [];
       var subshell = spec.subshell;
-      function hello(send) {
-        send("shell", "comm_open", {
-          comm_id: commId, target_name: "cellwire",
-          data: { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId },
-        }, subshell);
+      var retry;
+      function hello(send, viaIopub) {
+        var commId = uuid();
+        var data = { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId };
+        if (viaIopub) data.route = "iopub";
+        comms.push(commId);
+        send("shell", "comm_open", { comm_id: commId, target_name: "cellwire", data: data }, subshell);
+        clearTimeout(retry);
+        if (!viaIopub) retry = setTimeout(function () { try { hello(send, true); } catch (e) { /* socket gone */ } }, 3000);
       }
-      return withSocket(kernelId, 30000, hello, function (msg, send) {
+      return withSocket(kernelId, 30000, function (send) { hello(send, false); }, function (msg, send) {
         // The subshell is gone (the kernel restarted since this output was made): use the main shell.
         if (subshell && msg.content && msg.content.ename === "UnknownSubshellError") {
           subshell = null;
-          return hello(send);
+          return hello(send, false);
         }
-        if (msg.header.msg_type !== "comm_msg" || msg.content.comm_id !== commId) return;
-        send("shell", "comm_close", { comm_id: commId, data: {} }, subshell);
+        if (msg.header.msg_type !== "comm_msg" || comms.indexOf(msg.content.comm_id) < 0) return;
+        clearTimeout(retry);
+        comms.forEach(function (id) { send("shell", "comm_close", { comm_id: id, data: {} }, subshell); });
         var data = msg.content.data || {};
         return data.op === "runtime" ? data : new Error(data.message || "the kernel sent no runtime");
       }).then(function (payload) {
