@@ -326,6 +326,7 @@ def websocket_ceiling(browser, nbytes: int) -> dict:
 def run(quick: bool) -> dict:
     n = 100 if quick else 300
     big = 20 * MB if quick else 100 * MB
+    medium = 12 * MB if quick else 50 * MB
     results: dict = {"round trip": {}, "busy": {}, "transfer": {}, "stream": {}, "tti": {}}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -341,6 +342,9 @@ def run(quick: bool) -> dict:
                 results["transfer"]["cellwire", server, "upload"] = transfer(lab_, "cellwire", "upload", big)
                 results["transfer"]["anywidget", server, "upload"] = transfer(lab_, "anywidget", "upload", 8 * MB)
                 if not accelerated:
+                    for toolkit in TOOLKITS:
+                        results["transfer"][toolkit, server, "download-medium"] = transfer(lab_, toolkit, "download", medium)
+                    results["transfer"]["cellwire", server, "upload-medium"] = transfer(lab_, "cellwire", "upload", medium)
                     for toolkit in ("cellwire", "ipywidgets"):
                         results["tti"][toolkit, 1] = time_to_interactive(lab_, toolkit, 1)
                         results["tti"][toolkit, 200] = time_to_interactive(lab_, toolkit, 200)
@@ -357,7 +361,7 @@ def run(quick: bool) -> dict:
         results["ceiling"] = websocket_ceiling(browser, big)
         results["chromium"] = browser.version
         browser.close()
-    results["big MB"] = big / MB
+    results["big MB"], results["medium MB"] = big / MB, medium / MB
     return results
 
 
@@ -394,7 +398,8 @@ def report(results: dict) -> str:
               "until that cell ends):", "", "| server | median | p95 |", "|---|---:|---:|"]
     for server, r in results["busy"].items():
         lines.append(f"| {server} | {r['median']:.1f} | {r['p95']:.1f} |")
-    lines += ["", f"**Binary transfer** of a {big:.0f} MB numpy array / Uint8Array (median of 3), MB/s:", "",
+    lines += ["", f"**Binary transfer** of a numpy array / Uint8Array, {big:.0f} MB unless the row says otherwise "
+              "(median of 3), MB/s:", "",
               "| toolkit | server | kernel → page | page → kernel |", "|---|---|---:|---:|"]
     for server in ("stock", "accelerated"):
         for toolkit in TOOLKITS:
@@ -404,6 +409,11 @@ def report(results: dict) -> str:
             lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
     lines.append(f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
                  f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |")
+    medium = results["medium MB"]
+    lines.append(f"| cellwire, {medium:.0f} MB | stock | {tr['cellwire', 'stock', 'download-medium']['MB/s']:.0f} "
+                 f"| {tr['cellwire', 'stock', 'upload-medium']['MB/s']:.0f} |")
+    lines.append(f"| anywidget, {medium:.0f} MB | stock | {tr['anywidget', 'stock', 'download-medium']['MB/s']:.0f} "
+                 f"| impossible¹ |")
     ceiling = results["ceiling"]
     lines.append(f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
                  f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |")
