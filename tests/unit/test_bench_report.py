@@ -1,0 +1,90 @@
+"""benchmarks/run.py's report: every table row, and the goals judged against the run's numbers."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def results(*, accel_rt=2.5, stock_rt=3.0, down=83.0, any_down=51.0, up=52.0, messages=94, final=True):
+    rt = lambda median: {"median": median, "p95": median * 1.5, "n": 300}  # noqa: E731
+    mbs = lambda rate, mb=100: {"MB/s": rate, "ms": mb / rate * 1000, "MB": mb}  # noqa: E731
+    transfer = {}
+    for server in ("stock", "accelerated"):
+        transfer["cellwire", server, "download"] = mbs(down)
+        transfer["cellwire", server, "upload"] = mbs(up)
+        transfer["anywidget", server, "download"] = mbs(any_down)
+        transfer["anywidget", server, "upload"] = mbs(60, 8)
+    transfer.update({
+        ("cellwire", "stock", "download-main"): mbs(98), ("cellwire", "stock", "upload-main"): mbs(48),
+        ("cellwire", "stock", "download-medium"): mbs(82, 50), ("cellwire", "stock", "upload-medium"): mbs(53, 50),
+        ("anywidget", "stock", "download-medium"): mbs(61, 50),
+        ("anywidget", "stock", "upload-big"): {"error": "Page.evaluate: Error: timed out"},
+    })
+    return {
+        "round trip": {("anywidget", "stock", "worker"): rt(48.0), ("cellwire", "stock", "worker"): rt(stock_rt),
+                       ("cellwire", "stock", "main"): rt(1.7), ("anywidget", "accelerated", "worker"): rt(14.0),
+                       ("cellwire", "accelerated", "worker"): rt(accel_rt)},
+        "busy": {"stock": rt(9.8), "accelerated": rt(4.4)},
+        "transfer": transfer,
+        "stream": {"cellwire": {"achieved": 10_000.0, "received": messages, "final": final, "shown": 20000,
+                                "dropped": False},
+                   "ipywidgets": {"achieved": 4241.0, "received": 9885, "final": False, "shown": 19869,
+                                  "dropped": True}},
+        "tti": {("cellwire", 1): {"ms": 154, "memory MiB": 0.1}, ("cellwire", 200): {"ms": 423, "memory MiB": 2.0},
+                ("ipywidgets", 1): {"ms": 128, "memory MiB": 0.1}, ("ipywidgets", 200): {"ms": 719, "memory MiB": 1.6}},
+        "ceiling": {"down MB/s": 128.0, "up MB/s": 52.0},
+        "chromium": "156.0",
+        "big MB": 100.0,
+        "medium MB": 50.0,
+    }
+
+
+def goal_rows(bench, **kw) -> dict[str, str]:
+    """Goal text -> 'yes' / '**no**'."""
+    rows = [line.strip("|").split("|") for line in bench.goals(results(**kw)) if line.startswith("| ") and "goal" not in line]
+    return {cells[0].strip(): cells[-1].strip() for cells in rows}
+
+
+def test_the_report_has_every_table_and_row(bench, monkeypatch):
+    monkeypatch.setattr(bench, "versions", lambda: "versions")
+    text = bench.report(results())
+    for row in ("| anywidget | stock | JupyterLab's | 48.0 |", "| cellwire | stock | worker | 3.0 |",
+                "16× faster", "| cellwire, 50 MB | stock | 82 | 53 |", "| anywidget, 50 MB | stock | 61 | impossible¹ |",
+                "| anywidget | stock | 51 | 60 (8 MB; 100 MB impossible¹) |", "bare WebSocket",
+                "Error: timed out", "| ipywidgets | 4241/s | 9885 | yes | no (shows 19869) |",
+                "| cellwire | 154 ms | 423 ms | +2.0 MiB |", "**Goals**"):
+        assert row in text
+
+
+def test_goals_are_judged_against_the_runs_numbers(bench):
+    judged = goal_rows(bench)
+    assert list(judged.values()) == ["yes", "yes", "**no**", "**no**", "yes"]
+    assert goal_rows(bench, down=160.0)["100 MB kernel → page ≥ 3× anywidget's rate"] == "yes"
+    assert goal_rows(bench, down=210.0, up=205.0)["100 MB at ≥ 200 MB/s both ways"] == "yes"
+
+
+@pytest.mark.parametrize("change", [{"accel_rt": 4.5}, {"accel_rt": 5.0, "stock_rt": 30.0}])
+def test_a_slow_round_trip_misses_its_goal(bench, change):
+    judged = goal_rows(bench, **change)
+    assert "**no**" in judged["round trip with the accelerator ≤ 4 ms, ≥ 10× faster than anywidget"]
+    if "stock_rt" in change:
+        assert judged["round trip on a stock server ≤ 25 ms, ≥ 2× faster than anywidget"] == "**no**"
+
+
+@pytest.mark.parametrize("change", [{"messages": 400}, {"final": False}])
+def test_streaming_misses_its_goal_when_too_many_messages_or_a_wrong_final_value(bench, change):
+    judged = goal_rows(bench, **change)
+    assert judged["10,000 updates/s coalesced into ≤ 100 messages/s, final value exact, no drops"] == "**no**"
