@@ -62,9 +62,8 @@ class Uploads:
 
 class PageConnection:
     """A page runtime's comm, and the route its messages take: ``direct`` (to this page's socket
-    alone) when the kernel can address it, unless the page asked for ``iopub`` in its hello (it
-    does when a welcome sent the direct way never arrived). The route never changes afterwards,
-    so messages cannot overtake each other."""
+    alone) when the link gives a ``direct`` sender, else ``iopub``. The route never changes
+    afterwards, so messages cannot overtake each other."""
 
     #: Error answers per second to one page; more are only logged. A flood of bad messages would
     #: otherwise flood iopub (on the iopub route) and trip the server's rate limit, which
@@ -82,7 +81,7 @@ class PageConnection:
         self.uploads = Uploads(max_upload_bytes)
         self.sent_modules: set[str] = set()
         self.closed = False
-        self._direct = direct if hello.get("route") != "iopub" else None
+        self._direct = direct
         self._lock = threading.Lock()
         self._error_window = 0.0  # when the current second of error answers began
         self._errors_sent = 0

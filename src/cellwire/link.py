@@ -95,10 +95,12 @@ class KernelLink:
             self._refuse(comm, err)
             return
         session = msg["header"].get("session", "").encode()
-        direct = self._direct if self.direct_route else None
+        # The direct route, unless this kernel cannot address the page's socket or the page asked
+        # for iopub (its first hello's answer never arrived the direct way).
+        direct = self._direct if self.direct_route and hello.get("route") != "iopub" else None
         if hello.get("purpose") == "runtime":
             runtime = {"op": "runtime", "version": __version__, **assets.runtime_payload()}
-            if direct is not None and hello.get("route") != "iopub":
+            if direct is not None:
                 direct(session, {"comm_id": comm.comm_id, "data": runtime}, ())
             else:
                 comm.send(runtime)
@@ -230,7 +232,6 @@ class KernelLink:
         view.target._remove_view(view.connection.id, view.id)
         rpc.fail_calls([view], reason)
         view.target._on_detach(view)
-
 
     def describe(self) -> list[dict[str, Any]]:
         with self._lock:
