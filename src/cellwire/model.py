@@ -26,6 +26,7 @@ import traitlets
 from traitlets import HasTraits
 
 from .buffers import BufferLike, to_buffers
+from .callbacks import CallbackList
 from .transport.kernel_link import get_link
 from .log import logger
 from .rpc import Calls
@@ -104,7 +105,7 @@ class Model(Calls, Target, HasTraits):
         self._hold = 0
         self._last_flush = 0.0
         self._flush_pending = False
-        self._custom_callbacks: list[CustomCallback] = []
+        self._custom_callbacks = CallbackList(f"{type(self).__name__}.on_msg")
         unknown = sorted(set(kwargs) - set(self.trait_names()))
         if unknown:
             import difflib
@@ -290,18 +291,12 @@ class Model(Calls, Target, HasTraits):
         self._broadcast({"method": "custom", "content": content}, buffers)
 
     def on_msg(self, callback: CustomCallback, remove: bool = False) -> None:
-        """Call ``callback(model, content, buffers)`` for each custom message from a view."""
-        if remove:
-            self._custom_callbacks.remove(callback)
-        elif callback not in self._custom_callbacks:
-            self._custom_callbacks.append(callback)
+        """Call ``callback(model, content, buffers)`` for each custom message from a view; with
+        ``remove=True``, stop."""
+        self._custom_callbacks.register(callback, remove)
 
     def _handle_custom(self, content: Any, buffers: list[memoryview]) -> None:
         if not self._custom_callbacks:
             logger.info("%s got a custom message but has no on_msg callback", type(self).__name__)
-        for callback in list(self._custom_callbacks):
-            callback(self, content, buffers)
+        self._custom_callbacks(self, content, buffers)
 
-    def close(self) -> None:
-        """Stop syncing; its views say it was closed."""
-        super().close()
