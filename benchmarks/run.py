@@ -79,10 +79,10 @@ export default { render({ model, el }) {
 } };
 """
 
-KERNEL_SETUP = """
+KERNEL_SETUP = f"""
 import anywidget, traitlets, numpy as np, ipywidgets, cellwire as cw, time
-import sys; sys.path.insert(0, {helpers!r}); import kernel_helpers as bench
-BENCH_ESM = {esm!r}
+import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import kernel_helpers as bench
+BENCH_ESM = {BENCH_ESM!r}
 _payloads = {{}}
 
 def _answer(widget, content, buffers):
@@ -115,7 +115,7 @@ def stream(widget, n, rate):
         while time.perf_counter() < start + i / rate:
             pass
     return n / (time.perf_counter() - start)
-""".format(esm=BENCH_ESM, helpers=str(Path(__file__).resolve().parent))
+"""
 
 TOOLKITS = ("anywidget", "cellwire")
 # What makes a slider interactive, per toolkit.
@@ -210,7 +210,7 @@ def upload_over_frame_limit(lab_: Lab, toolkit: str, nbytes: int) -> dict:
     """What happens when a toolkit uploads more than the server's 10 MiB frame limit."""
     try:
         return transfer(lab_, toolkit, "upload", nbytes)
-    except Exception as err:  # noqa: BLE001 - the failure is the result
+    except Exception as err:
         return {"error": str(err).splitlines()[0][:80]}
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any
 
-BufferLike = Union[bytes, bytearray, memoryview, Any]  # Any: objects with the buffer protocol (numpy)
+BufferLike = bytes | bytearray | memoryview | Any  # Any: objects with the buffer protocol (numpy)
 
 
 def to_buffer(value: BufferLike) -> memoryview:

@@ -16,19 +16,17 @@ it; each output is a view that runs the channel's ES module::
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import bundle
 from .buffers import BufferLike
 from .callbacks import CallbackList
-from .transport.kernel_link import get_link
 from .log import logger
 from .rpc import Calls
-from .target import Module, Target, View
+from .target import Module, Target, View, read_source
+from .transport.kernel_link import get_link
 from .wait import wait_once
 
 
@@ -48,14 +46,6 @@ class Message:
 
 
 MessageCallback = Callable[[Message], Any]
-
-
-def read_source(source: str | os.PathLike[str]) -> str:
-    """Source text given inline or as a path to a file (anywidget's convention for _esm/_css)."""
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                            and source.endswith((".js", ".mjs", ".css"))):
-        return Path(source).read_text(encoding="utf-8")
-    return source
 
 
 class Channel(Calls, Target):

@@ -27,12 +27,12 @@ from traitlets import HasTraits
 
 from .buffers import BufferLike, to_buffers
 from .callbacks import CallbackList
-from .transport.kernel_link import get_link
 from .log import logger
 from .rpc import Calls
 from .scheduler import scheduler
-from .serialize import MODEL_PREFIX, join_buffers, split_buffers
+from .serialize import MODEL_PREFIX, join_buffers, split_binary
 from .target import Module, Target, View, find_target
+from .transport.kernel_link import get_link
 from .transport.protocol import ProtocolError, clip
 
 CustomCallback = Callable[[Any, Any, list[memoryview]], Any]
@@ -146,7 +146,7 @@ class Model(Calls, Target, HasTraits):
     # -- views ----------------------------------------------------------------------------------
     def _on_attach(self, view: View) -> tuple[Any, Sequence[BufferLike]]:
         with self._sync_lock:
-            state, paths, buffers = split_buffers(self.get_state())
+            state, paths, buffers = split_binary(self.get_state())
             init: dict[str, Any] = {
                 "kind": "model", "name": type(self).__name__, "state": state,
                 "versions": dict(self._versions), "buffer_paths": paths,
@@ -274,7 +274,7 @@ class Model(Calls, Target, HasTraits):
                     keys = sorted(set(dirty) | set(ack[2]))
                 if not keys and conn is not ack_conn:
                     continue
-                state, paths, buffers = split_buffers(self.get_state(keys))
+                state, paths, buffers = split_binary(self.get_state(keys))
                 data: dict[str, Any] = {
                     "method": "update", "state": state, "buffer_paths": paths,
                     "versions": {k: self._versions.get(k, 0) for k in keys},

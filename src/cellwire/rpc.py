@@ -31,8 +31,8 @@ from .serialize import join_binary, split_binary
 from .wait import check_can_block, wait_event
 
 if TYPE_CHECKING:
-    from .transport.page_connection import PageConnection
     from .target import Target, View
+    from .transport.page_connection import PageConnection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -222,7 +222,7 @@ class Calls:
         started = [_start(v, fields) for v in views]
         results = []
         try:
-            for call_id, pending in started:
+            for _call_id, pending in started:
                 if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
                     raise CallTimeout(
                         f"{what}: no answer from the view within {timeout} s; its page may have been "

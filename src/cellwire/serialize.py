@@ -1,7 +1,7 @@
 """Model state on the wire: JSON with binary values lifted out as buffers, and model references.
 
 Binary values (bytes, bytearray, memoryview, numpy arrays) anywhere in a state dict travel as
-message buffers, never base64: ``split_buffers`` replaces each by ``None`` and records its path
+message buffers, never base64: ``split_binary`` replaces each by ``None`` and records its path
 (``["value"]``, ``["points", 2, "data"]``); ``join_buffers`` puts them back. Models inside a state
 are written as ``"IPY_MODEL_<id>"``, the convention Jupyter widget front-ends already know.
 """
@@ -48,7 +48,7 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
     root); ValueError on a bad path."""
     if len(paths) != len(buffers):
         raise ValueError(f"{len(paths)} buffer paths but {len(buffers)} buffers")
-    for path, buf in zip(paths, buffers):
+    for path, buf in zip(paths, buffers, strict=False):
         if not path:
             value = buf
             continue
@@ -60,11 +60,6 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
         except (KeyError, IndexError, TypeError):
             raise ValueError(f"buffer path {list(path)!r} does not exist in the message") from None
     return value
-
-
-def split_buffers(state: dict[str, Any]) -> tuple[dict[str, Any], list[Path], list[memoryview]]:
-    """JSON-ready state, the paths of its binary values, and those values as flat byte views."""
-    return split_binary(state)
 
 
 def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> dict[str, Any]:

@@ -15,11 +15,14 @@ notebook still holds those outputs, and reopening it shows them live again.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import threading
 import time
 import uuid
 import weakref
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
@@ -71,6 +74,22 @@ class View:
 
     def __repr__(self) -> str:
         return f"<View {self.id} of {self.target.target_id} on page {self.connection.page}>"
+
+
+_PATH_LIKE = re.compile(r"[^\s'\"`(){};=]+\.(?:js|mjs|css)")
+
+
+def read_source(source: str | os.PathLike[str]) -> str:
+    """An ES module's (or stylesheet's) text, given inline or as a file: a ``Path``, or a string
+    that looks like a path (one word ending in ``.js``, ``.mjs`` or ``.css``), anywidget's
+    convention for ``_esm``/``_css``. Such a path that names no file is an error, not source."""
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _PATH_LIKE.fullmatch(source.strip())):
+        path = Path(source if isinstance(source, os.PathLike) else source.strip())
+        if not path.is_file():
+            raise FileNotFoundError(f"{str(path)!r} looks like a path to the module, but there is no such file "
+                                    f"(relative paths start from {Path.cwd()}); pass the source text, or a path that exists")
+        return path.read_text(encoding="utf-8")
+    return str(source)
 
 
 class Module:

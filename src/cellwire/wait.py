@@ -9,6 +9,7 @@ itself on the way out (``finally``), leaving nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -176,7 +177,5 @@ class Changes(Iterator[Any]):
         self.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:
-            pass

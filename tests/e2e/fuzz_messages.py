@@ -52,7 +52,7 @@ class Fuzzer:
         """A JSON value whose type is not ``kind`` (bool counts as neither int nor str)."""
         while True:
             value = self.junk()
-            if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
                 return value
 
     # -- bad messages -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ restart, and the network dropping between the browser and the server."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -105,7 +106,7 @@ def test_two_tabs_editing_one_value_at_once_end_with_the_last_value_to_reach_the
         deadline = time.monotonic() + 20
         while True:
             final = notebook.kernel_eval("(shared.value, arrivals[-1] if arrivals else None, len(arrivals))")
-            value, last, count = eval(final)
+            value, last, _count = eval(final)
             shown = [page.evaluate("document.querySelector('.cellwire-output').__cellwire.model.get('value')")
                      for page in (notebook.page, other.page)]
             if shown == [value, value] or time.monotonic() > deadline:
@@ -187,9 +188,9 @@ def test_a_network_drop_reconnects_with_backoff_and_loses_no_update(notebook_fac
             expect(element).to_have_attribute("data-cellwire-state", "live")
             expect(element.locator(".cellwire-status")).to_be_hidden()
         attempts = proxy.attempts(f"session_id={session}")
-        gaps = [b - a for a, b in zip(attempts, attempts[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(attempts)]
         assert 3 <= len(attempts) <= 7, attempts  # backoff, not a storm
-        assert all(later > 1.2 * earlier for earlier, later in zip(gaps, gaps[1:])), gaps
+        assert all(later > 1.2 * earlier for earlier, later in itertools.pairwise(gaps)), gaps
 
         # the server goes away for good meanwhile (its kernels die with it): changes are refused
         proxy.cut()

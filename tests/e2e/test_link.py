@@ -157,9 +157,9 @@ def test_origin_checks_stay_on(notebook):
     live(notebook.run(ECHO_CHANNEL))
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in notebook.page.context.cookies())
     url = f"ws://127.0.0.1:{notebook.server.port}{notebook.server.base_url}api/kernels/{notebook.kernel_id}/channels"
-    with pytest.raises(InvalidStatus) as refused:
-        with connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None):
-            pass
+    with pytest.raises(InvalidStatus) as refused, connect(
+            url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None):
+        pass
     assert refused.value.response.status_code == 403
     with connect(url, origin=f"http://127.0.0.1:{notebook.server.port}", additional_headers={"Cookie": cookie},
                  proxy=None) as same_origin:

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
-from cellwire.transport import identity
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
 from cellwire._version import PROTOCOL
+from cellwire.transport import identity
 from cellwire.transport.kernel_link import KernelLink
+
+
+def hello(**extra: Any) -> dict[str, Any]:
+    """The comm_open message of a page's runtime."""
+    return {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": "p1", "runtime": "0.1.0", **extra}},
+            "header": {"session": "sess"}}
+
+
+def open_page(link: KernelLink, comm_id: str = "c1") -> FakeComm:
+    comm = FakeComm(comm_id)
+    link._on_open(comm, hello())
+    return comm
+
+
+def attach(comm: FakeComm, target: Any, view: str = "v1") -> None:
+    comm.deliver({"op": "attach", "view": view, "target": target.target_id, "instance": identity.INSTANCE_ID})
+
+
+def later(delay: float, fn: Callable[[], Any]) -> threading.Thread:
+    """Run ``fn`` on another thread after ``delay`` s (as a page message would arrive)."""
+    thread = threading.Thread(target=lambda: (time.sleep(delay), fn()), daemon=True)
+    thread.start()
+    return thread
 
 
 class FakeComm:
@@ -67,8 +95,6 @@ def make_link() -> KernelLink:
 
 def settle(page: Page, quiet: float = 0.1, timeout: float = 3.0) -> None:
     """Wait until no message reached the page for ``quiet`` seconds (deferred flushes are done)."""
-    import time
-
     deadline = time.monotonic() + timeout
     count, since = len(page.comm.sent), time.monotonic()
     while time.monotonic() < deadline:
@@ -77,3 +103,20 @@ def settle(page: Page, quiet: float = 0.1, timeout: float = 3.0) -> None:
             count, since = len(page.comm.sent), time.monotonic()
         elif time.monotonic() - since >= quiet:
             return
+
+
+def answer_calls(comm, respond):
+    """Answer every kernel 'call' sent on ``comm`` from another thread, as a page would."""
+    stop = threading.Event()
+
+    def run():
+        answered = set()
+        while not stop.is_set():
+            for data, buffers in list(comm.sent):
+                if data.get("op") == "call" and data["id"] not in answered:
+                    answered.add(data["id"])
+                    reply, reply_buffers = respond(data, buffers)
+                    comm.deliver({"op": "reply", "view": data["view"], "id": data["id"], **reply}, reply_buffers)
+            time.sleep(0.005)
+    threading.Thread(target=run, daemon=True).start()
+    return stop

@@ -2,22 +2,15 @@
 
 import datetime
 import struct
-import time
 import zlib
 
 import pytest
 import traitlets
+from fakes import Page, settle
 
 import cellwire as cw
 from cellwire.widgets.interact import fixed, widget_for
 from cellwire.widgets.text import markdown_to_html
-
-from fakes import Page, make_link, settle
-
-
-@pytest.fixture
-def link():
-    return make_link()
 
 
 def last_update(page, widget):
@@ -74,7 +67,7 @@ def test_markdown_escapes_html_and_unsafe_links():
 
 
 def test_image_from_numpy_is_a_valid_png():
-    np = pytest.importorskip("numpy")
+    import numpy as np
     img = cw.Image(np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3))
     data = img.value
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and img.format == "png"
@@ -142,7 +135,7 @@ def test_interact_abbreviations():
 
 
 def test_interactive_reruns_and_captures(link):
-    def f(n: int, k=fixed(3), word="x"):
+    def f(n: int, k=fixed(3), word="x"):  # noqa: B008 (interact's idiom: a fixed argument)
         print(n, k, word)
         return n * k
 
@@ -173,7 +166,7 @@ def test_output_captures_prints_errors_and_strips_ansi():
 
 
 def test_bridge_mirrors_a_real_anywidget(link):
-    wigglystuff = pytest.importorskip("wigglystuff")
+    import wigglystuff
     w = wigglystuff.Slider2D(x=0.25, y=0.5)
     model = cw.wrap(w)
     assert cw.wrap(w) is model

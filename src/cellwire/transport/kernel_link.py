@@ -12,6 +12,7 @@ run outside it, one message at a time (docs/busy.md).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from typing import Any
@@ -199,10 +200,8 @@ class KernelLink:
         message = clip(str(err))
         logger.warning("refused a page connection: %s (%s)", message, err.code)
         comm.send({"op": "error", "code": err.code, "message": message, "fatal": True})
-        try:
+        with contextlib.suppress(Exception):  # not registered (a test's fake comm manager)
             self.comm_manager.unregister_comm(comm)
-        except Exception:  # not registered (a test's fake comm manager)
-            pass
 
     def _report(self, conn: PageConnection, code: str, message: str, data: Any, detail: str = "") -> None:
         ref = data.get("view") if isinstance(data, dict) else None

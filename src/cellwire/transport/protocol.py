@@ -14,10 +14,6 @@ from .._version import PROTOCOL
 TARGET_NAME = "cellwire"
 #: comm id prefix of the never-sent comm that ``comm_info_request`` reveals, to find/verify a kernel.
 BEACON_PREFIX = "cellwire-beacon-"
-#: Largest frame the browser may send: jupyter_server (tornado) closes the socket above 10 MiB.
-MAX_FRAME = 10 * 1024 * 1024
-#: Size of one upload chunk's buffer; leaves room for the frame's JSON parts.
-CHUNK_SIZE = 8 * 1024 * 1024
 
 _STR, _INT, _BOOL, _ANY = str, int, bool, object
 

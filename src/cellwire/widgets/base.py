@@ -14,15 +14,15 @@ from typing import Any
 from traitlets import Dict, Unicode
 
 from .. import bundle
-from ..transport.assets import read_static
 from ..model import Model
 from ..target import Module
+from ..transport.assets import read_static
 from . import snapshots
 
 MODEL_MIME = "application/vnd.cellwire.model+json"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def family_module(family: str) -> Module:
     """The ES module of one widget family: shared helpers followed by the family's views."""
     return Module(read_static("widgets/_common.js") + "\n" + read_static(f"widgets/{family}.js"))

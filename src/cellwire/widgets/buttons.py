@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +9,7 @@ from traitlets import Bool, CaselessStrEnum, Unicode
 
 from ..callbacks import CallbackList
 from ..wait import wait_once
-from .base import Widget, esc, labelled
+from .base import Widget, esc
 
 BUTTON_STYLES = ("", "primary", "success", "info", "warning", "danger")
 

@@ -13,26 +13,12 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-
 
 from ..buffers import BufferLike
 from ..bundle import escape
-from ..serialize import MODEL_PREFIX
-from ..target import Module
+from ..target import Module, read_source
 from .base import Widget
-
-
-def read_source(source: str | os.PathLike[str]) -> str:
-    """``_esm``/``_css`` given inline, or as a path (``Path``, or a one-line string naming a file)."""
-    if isinstance(source, os.PathLike):
-        return Path(source).read_text(encoding="utf-8")
-    if isinstance(source, str) and "\n" not in source and source.strip().endswith((".js", ".mjs", ".css")):
-        path = Path(source.strip())
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return str(source)
 
 
 def _scalar_snapshot(name: str, state: dict[str, Any]) -> str:
@@ -105,9 +91,7 @@ class Bridge(Widget):
         return sorted(k for k in self.widget.keys if k not in _EXCLUDED)
 
     def get_state(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
-        state = self.widget.get_state(list(self.keys if keys is None else keys))
-        return {k: v for k, v in state.items() if not (isinstance(v, str) and v.startswith(MODEL_PREFIX)
-                                                      and k == "layout")}
+        return self.widget.get_state(list(self.keys if keys is None else keys))
 
     def _start_observing(self) -> None:
         self.widget.observe(self._on_sync_change, names=self.keys)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from traitlets import Bool, CaselessStrEnum, Float, Int, Tuple, Unicode, TraitError, validate
+from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, Unicode, validate
 
 from .base import Widget, esc, labelled
 

@@ -8,6 +8,7 @@ inside the block is shown in the widget and not raised further (as in ipywidgets
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sys
@@ -24,7 +25,6 @@ from .base import MODEL_MIME, Widget, esc
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 F = TypeVar("F", bound=Callable[..., Any])
-TEXT_MIMES = ("text/plain",)
 RICH_MIMES = ("application/vnd.cellwire.model+json", "text/html", "image/png", "image/jpeg", "image/svg+xml",
               "text/markdown", "application/json", "text/latex", "text/plain")
 
@@ -130,10 +130,8 @@ class Output(Widget):
                 return self
             self._owner = threading.current_thread()
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(Exception):
                 stream.flush()
-            except Exception:
-                pass
         hook = self._display_hook
         pub = _display_pub()
         self._saved.append((sys.stdout, sys.stderr, pub))

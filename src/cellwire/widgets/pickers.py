@@ -6,10 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from traitlets import Bool, Instance, TraitError, TraitType, Unicode, validate
+from traitlets import Bool, Instance, TraitError, Unicode, validate
 
 from .base import Widget, esc, labelled
-
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}$|#[0-9a-fA-F]{3}$")
 

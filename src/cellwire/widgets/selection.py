@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from traitlets import Any as AnyTrait
-from traitlets import Bool, Int, List, Tuple, TraitError, Unicode, observe, validate
+from traitlets import Bool, Int, List, TraitError, Tuple, Unicode, observe, validate
 
 from .base import Widget, esc, labelled
 

@@ -7,15 +7,16 @@ client must produce and read kernel state without touching the notebook UI.
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 from websockets.sync.client import connect
 
@@ -39,7 +40,7 @@ def unpack_v1(frame: bytes) -> tuple[str, list[bytes]]:
     """Inverse of :func:`pack_v1`: the channel name and the parts after it."""
     (count,) = struct.unpack_from("<Q", frame)
     offsets = struct.unpack_from(f"<{count}Q", frame, 8)
-    chunks = [frame[a:b] for a, b in zip(offsets, offsets[1:])]
+    chunks = [frame[a:b] for a, b in itertools.pairwise(offsets)]
     return chunks[0].decode(), chunks[1:]
 
 
@@ -56,7 +57,7 @@ def unpack_legacy_binary(frame: bytes) -> dict:
     """Inverse of :func:`pack_legacy_binary`: the message dict with its ``buffers``."""
     (count,) = struct.unpack_from(">I", frame)
     offsets = [*struct.unpack_from(f">{count}I", frame, 4), len(frame)]
-    chunks = [frame[a:b] for a, b in zip(offsets, offsets[1:])]
+    chunks = [frame[a:b] for a, b in itertools.pairwise(offsets)]
     msg = json.loads(chunks[0])
     msg["buffers"] = chunks[1:]
     return msg
