@@ -26,7 +26,7 @@ def to_buffer(value: BufferLike) -> memoryview:
     if not view.c_contiguous:
         import numpy as np  # only non-contiguous arrays get here
 
-        view = memoryview(np.ascontiguousarray(value))
+        view = memoryview(np.ascontiguousarray(value))  # type: ignore[arg-type]  # numpy arrays are buffers
     return view.cast("B") if view.format != "B" or view.ndim != 1 else view
 
 

@@ -94,7 +94,7 @@ class Model(Calls, Target, HasTraits):
     #: CSS injected once per page for this class (anywidget's ``_css``).
     _css_source: str | None = None
     #: Browser-side links (``jslink``): ``[key, "IPY_MODEL_<id>", other_key]`` entries.
-    _jslinks = traitlets.List().tag(sync=True)
+    _jslinks: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         Target.__init__(self)
@@ -270,7 +270,7 @@ class Model(Calls, Target, HasTraits):
                 connections.add(ack_conn)
             for conn in connections:
                 keys = dirty
-                if conn is ack_conn:
+                if ack is not None and conn is ack_conn:
                     keys = sorted(set(dirty) | set(ack[2]))
                 if not keys and conn is not ack_conn:
                     continue
@@ -279,7 +279,7 @@ class Model(Calls, Target, HasTraits):
                     "method": "update", "state": state, "buffer_paths": paths,
                     "versions": {k: self._versions.get(k, 0) for k in keys},
                 }
-                if conn is ack_conn:
+                if ack is not None and conn is ack_conn:
                     data["ack"] = ack[1]
                     if ack[3]:
                         data["errors"] = ack[3]

@@ -66,4 +66,5 @@ def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers:
     """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
     if any(not path for path in paths):
         raise ValueError("an empty buffer path")
-    return join_binary(state, paths, [bytes(buf) for buf in buffers])
+    joined: dict[str, Any] = join_binary(state, paths, [bytes(buf) for buf in buffers])
+    return joined

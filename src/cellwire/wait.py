@@ -138,7 +138,7 @@ class Changes(Iterator[Any]):
 
     def __init__(self, obj: Any, name: str, timeout: float | None):
         self.obj, self.name, self.timeout = obj, name, timeout
-        items: queue.Queue = queue.Queue()
+        items: queue.Queue[Any] = queue.Queue()
         self._items = items
         self._open = True
         # The observer must not reference this iterator: then a loop that breaks out of it drops

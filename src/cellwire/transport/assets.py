@@ -14,7 +14,7 @@ LOADER = "loader.js"
 
 
 def read_static(name: str) -> str:
-    return resources.files("cellwire").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("cellwire").joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
 @functools.cache

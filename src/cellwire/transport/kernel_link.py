@@ -148,9 +148,9 @@ class KernelLink:
             self._attach(conn, data)
         elif op == "detach":
             with self._lock:
-                view = self.views.pop((conn.id, data["view"]), None)
-            if view is not None:
-                self._detached(view, "the output was removed from the page")
+                gone = self.views.pop((conn.id, data["view"]), None)
+            if gone is not None:
+                self._detached(gone, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "release":

@@ -91,7 +91,8 @@ class Bridge(Widget):
         return sorted(k for k in self.widget.keys if k not in _EXCLUDED)
 
     def get_state(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
-        return self.widget.get_state(list(self.keys if keys is None else keys))
+        state: dict[str, Any] = self.widget.get_state(list(self.keys if keys is None else keys))
+        return state
 
     def _start_observing(self) -> None:
         self.widget.observe(self._on_sync_change, names=self.keys)

@@ -35,7 +35,8 @@ class Box(Widget):
         super().__init__(children=list(children), **kwargs)
 
     def _state_mark(self) -> int:
-        return super()._state_mark() + sum(child._state_mark() for child in self.children)
+        children: list[Widget] = self.children
+        return super()._state_mark() + sum(child._state_mark() for child in children)
 
     def _repr_keys(self) -> list[str]:
         return ["children"]

@@ -16,6 +16,10 @@ from .base import Widget, esc, labelled
 class _Bounded(Widget):
     description = Unicode("").tag(sync=True)
     disabled = Bool(False).tag(sync=True)
+    # Each subclass declares these with its own types (Int or Float traits).
+    value: Any
+    min: Any
+    max: Any
 
     def _clamp(self, value: Any) -> Any:
         if self.min > self.max:

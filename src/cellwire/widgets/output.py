@@ -42,7 +42,7 @@ class _Stream:
 
     def write(self, text: str) -> int:
         if threading.current_thread() is not self._out._owner:
-            return self._original.write(text)  # other threads' prints are not ours
+            return int(self._original.write(text))  # other threads' prints are not ours
         self._out.append_stdout(text) if self.name == "stdout" else self._out.append_stderr(text)
         return len(text)
 
@@ -60,7 +60,7 @@ class Output(Widget):
     """Shows captured output. Use ``with out:`` or ``@out.capture()``; ``clear_output()`` empties it."""
 
     _family = "output"
-    outputs = List().tag(sync=True)
+    outputs: List[dict[str, Any]] = List().tag(sync=True)
     #: Keep at most this many output items (oldest dropped); 0 means no limit.
     max_outputs = Int(0).tag(sync=True)
 
@@ -107,8 +107,9 @@ class Output(Widget):
             return
         from IPython.core.interactiveshell import InteractiveShell
 
-        if InteractiveShell.initialized():
-            data, _ = InteractiveShell.instance().display_formatter.format(obj)
+        formatter = InteractiveShell.instance().display_formatter if InteractiveShell.initialized() else None
+        if formatter is not None:
+            data, _ = formatter.format(obj)
         else:
             data = {"text/plain": repr(obj)}
         self._append({"output_type": "display_data", "data": _keep_known(data)})
@@ -135,8 +136,8 @@ class Output(Widget):
         hook = self._display_hook
         pub = _display_pub()
         self._saved.append((sys.stdout, sys.stderr, pub))
-        sys.stdout = _Stream(self, "stdout", sys.stdout)  # type: ignore[assignment]
-        sys.stderr = _Stream(self, "stderr", sys.stderr)  # type: ignore[assignment]
+        sys.stdout = _Stream(self, "stdout", sys.stdout)
+        sys.stderr = _Stream(self, "stderr", sys.stderr)
         if pub is not None and hasattr(pub, "register_hook"):
             pub.register_hook(hook)
         return self

@@ -32,7 +32,7 @@ class ColorPicker(Widget):
             raise TraitError(f"{value!r} is not a color: use '#rrggbb'")
         if len(value) == 4:
             value = "#" + "".join(c * 2 for c in value[1:])
-        return value.lower()
+        return str(value).lower()
 
     def _snapshot_html(self) -> str:
         swatch = (f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'

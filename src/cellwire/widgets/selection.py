@@ -125,8 +125,12 @@ class _Single(_Selection):
         return proposal["value"]
 
     def _select_from(self, name: str, new: Any) -> None:
-        index = None if new is None else {"index": lambda: new, "label": lambda: self._index_of_label(new),
-                                          "value": lambda: self._index_of_value(new)}[name]()
+        if new is None:
+            index = None
+        elif name == "index":
+            index = new
+        else:
+            index = self._index_of_label(new) if name == "label" else self._index_of_value(new)
         self.index = index
         self.label = None if index is None else self._pairs[index][0]
         self.value = None if index is None else self._pairs[index][1]

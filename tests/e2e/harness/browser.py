@@ -13,7 +13,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def launch_chromium(playwright: Playwright) -> Browser:
     if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium (make test does it when run as root)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
