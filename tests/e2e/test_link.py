@@ -9,7 +9,7 @@ from importlib import resources
 
 import jsonschema
 import pytest
-from widget_helpers import wait_kernel_connections
+from widget_helpers import live, wait_kernel, wait_kernel_connections
 
 ECHO_CHANNEL = r'''
 import cellwire, numpy as np, hashlib
@@ -46,26 +46,6 @@ def weighted_sum(data: bytes) -> int:
     arr = np.frombuffer(data, dtype=np.uint8).astype(np.int64)
     weights = np.arange(len(arr), dtype=np.int64) % 7 + 1
     return int((arr * weights).sum() % 1000000007)
-
-
-def wait_kernel(notebook, expr: str, expected: str, timeout: float = 30) -> None:
-    """Poll ``expr`` in the kernel until its repr is ``expected``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = notebook.kernel_eval(expr)
-        if value == expected or time.monotonic() > deadline:
-            assert value == expected, f"{expr} = {value}, expected {expected}"
-            return
-        time.sleep(0.2)
-
-
-def live(output, timeout: float = 30_000, nth: int = 0):
-    """The ``nth`` cellwire element of an output, once its view has rendered and is connected."""
-    element = output.locator(".cellwire-output").nth(nth)
-    element.locator(":scope[data-cellwire-state='live'] > .cellwire-live").wait_for(timeout=timeout)
-    return element
 
 
 def schema(name: str) -> dict:
@@ -259,7 +239,9 @@ def test_wrong_or_unknown_kernel_id_falls_back_to_the_beacon(notebook, hint):
 @pytest.mark.e2e
 @pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)
 def test_kernel_gone_and_access_refused_are_shown(notebook):
-    element = live(notebook.run(ECHO_CHANNEL))
+    out = notebook.run(ECHO_CHANNEL)
+    live(out)
+    element = out.locator(".cellwire-output").first
     page = notebook.page
     # 404: the kernel was shut down (the server leaves its sockets open): the output says so
     notebook.server.api("DELETE", f"api/kernels/{notebook.kernel_id}")

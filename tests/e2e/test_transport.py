@@ -10,7 +10,8 @@ import json
 import pytest
 from harness import JupyterServer
 from harness.server import server_venv
-from test_link import ECHO_CHANNEL, live, wait_kernel, weighted_sum
+from test_link import ECHO_CHANNEL, weighted_sum
+from widget_helpers import live, wait_kernel
 
 pytestmark = pytest.mark.e2e
 

@@ -12,12 +12,13 @@ LAB_AND_NB7 = [pytest.param(("lab", "/"), id="lab"), pytest.param(("notebook", "
 ALL_FRONTENDS = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 
-def live(output: Locator, nth: int = 0) -> Locator:
-    """The live view of the nth cellwire output in an output area (waits until it rendered)."""
+def live(output: Locator, nth: int = 0, timeout: float = 30_000) -> Locator:
+    """The live view of the nth cellwire output in an output area, once it rendered and its
+    output is connected (``data-cellwire-state="live"``)."""
     view = output.locator(".cellwire-output > .cellwire-live").nth(nth)
-    view.wait_for(state="attached", timeout=30_000)  # (an empty Output has no size)
+    view.wait_for(state="attached", timeout=timeout)  # (an empty Output has no size)
     output.locator(".cellwire-output").nth(nth).and_(
-        output.locator('[data-cellwire-state="live"]')).wait_for(state="attached", timeout=30_000)
+        output.locator('[data-cellwire-state="live"]')).wait_for(state="attached", timeout=timeout)
     return view
 
 
