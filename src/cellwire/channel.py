@@ -88,12 +88,14 @@ class Channel(Calls, Target):
     def wait_message(self, timeout: float | None = None) -> Message:
         """Block until the next message from any view arrives and return it (usable in a running
         cell; interrupt the kernel to stop waiting). Raises TimeoutError after ``timeout`` s."""
+
         def subscribe(catch: MessageCallback) -> Callable[[], None]:
             self._waiters.register(catch)
             return lambda: self._waiters.register(catch, remove=True)
 
-        message: Message = wait_once("wait_message", subscribe, timeout,
-                                     f"no message from a view of {self!r} within {timeout} s")
+        message: Message = wait_once(
+            "wait_message", subscribe, timeout, f"no message from a view of {self!r} within {timeout} s"
+        )
         return message
 
     def _on_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
@@ -104,8 +106,10 @@ class Channel(Calls, Target):
         self._callbacks(message)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        snapshot = self._snapshot if self._snapshot is not None else (
-            '<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>'
+        snapshot = (
+            self._snapshot
+            if self._snapshot is not None
+            else ('<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>')
         )
         return bundle.bundle(self, snapshot, repr(self))
 

@@ -143,8 +143,15 @@ class Element(Channel):
         self.send(op)
 
     # -- events -----------------------------------------------------------------------------------
-    def on(self, event: str, callback: EventCallback, selector: str | None = None, *,
-           prevent_default: bool = False, remove: bool = False) -> Listener:
+    def on(
+        self,
+        event: str,
+        callback: EventCallback,
+        selector: str | None = None,
+        *,
+        prevent_default: bool = False,
+        remove: bool = False,
+    ) -> Listener:
         """Call ``callback(DOMEvent)`` for each ``event`` ("click", "input", "change", "keydown",
         ...) on the element, or on elements inside it matching ``selector`` (also ones added later).
         With ``remove=True``, stop calling it (as ``Element.off`` does)."""
@@ -157,8 +164,15 @@ class Element(Channel):
             page = self._page_listeners.get(key)
             added = page is None
             if page is None:
-                page = _PageListener({"op": "listen", "id": uuid.uuid4().hex[:12], "event": event,
-                                      "selector": selector, "prevent_default": prevent_default})
+                page = _PageListener(
+                    {
+                        "op": "listen",
+                        "id": uuid.uuid4().hex[:12],
+                        "event": event,
+                        "selector": selector,
+                        "prevent_default": prevent_default,
+                    }
+                )
                 self._page_listeners[key] = self._by_id[page.id] = page
             page.callbacks.register(callback)
         if added:
@@ -171,11 +185,13 @@ class Element(Channel):
         For "pick a point, then continue" inside a running cell: ``ev = img.wait("click")``.
         Interrupt the kernel to stop waiting; TimeoutError after ``timeout`` seconds.
         """
+
         def subscribe(catch: EventCallback) -> Callable[[], None]:
             return self.on(event, catch, selector).remove
 
-        event_seen: DOMEvent = wait_once("Element.wait", subscribe, timeout,
-                                         f"no {event!r} event on {self!r} within {timeout} s")
+        event_seen: DOMEvent = wait_once(
+            "Element.wait", subscribe, timeout, f"no {event!r} event on {self!r} within {timeout} s"
+        )
         return event_seen
 
     def off(self, listener: Listener) -> None:
@@ -201,15 +217,26 @@ class Element(Channel):
         if page is None:
             return  # removed meanwhile
         raw = data.get("event") or {}
-        page.callbacks(DOMEvent(type=str(raw.get("type", page.message["event"])),
-                                target=raw.get("target") or {}, x=raw.get("x"), y=raw.get("y"),
-                                key=raw.get("key"), raw=raw, view=message.view))
+        page.callbacks(
+            DOMEvent(
+                type=str(raw.get("type", page.message["event"])),
+                target=raw.get("target") or {},
+                x=raw.get("x"),
+                y=raw.get("y"),
+                key=raw.get("key"),
+                raw=raw,
+                view=message.view,
+            )
+        )
 
     # -- views ------------------------------------------------------------------------------------
     def _on_attach(self, view: View) -> tuple[Any, list[Any]]:
         with self._state_lock:
-            ops = [{"op": "set", "html": self._html}, *self._ops,
-                   *(page.message for page in self._page_listeners.values())]
+            ops = [
+                {"op": "set", "html": self._html},
+                *self._ops,
+                *(page.message for page in self._page_listeners.values()),
+            ]
         return {"ops": ops}, []
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:

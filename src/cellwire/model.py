@@ -57,7 +57,7 @@ def _default_to_json(value: Any, model: Model) -> Any:
 
 def _default_from_json(value: Any, model: Model) -> Any:
     if isinstance(value, str) and value.startswith(MODEL_PREFIX):
-        found = find_target(value[len(MODEL_PREFIX):])
+        found = find_target(value[len(MODEL_PREFIX) :])
         return found if found is not None else value
     if isinstance(value, list):
         return [_default_from_json(v, model) for v in value]
@@ -110,10 +110,15 @@ class Model(Calls, Target, HasTraits):
         if unknown:
             import difflib
 
-            hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
-                name, self.trait_names(), 1)) else repr(name) for name in unknown]
-            raise TypeError(f"{type(self).__name__} has no trait {', '.join(hints)}; "
-                            f"its synced traits are: {', '.join(self.keys)}")
+            hints = [
+                f"{name!r} (did you mean {close[0]!r}?)"
+                if (close := difflib.get_close_matches(name, self.trait_names(), 1))
+                else repr(name)
+                for name in unknown
+            ]
+            raise TypeError(
+                f"{type(self).__name__} has no trait {', '.join(hints)}; its synced traits are: {', '.join(self.keys)}"
+            )
         HasTraits.__init__(self, **kwargs)
         self._versions = {key: 0 for key in self.keys}
         self._start_observing()
@@ -148,8 +153,11 @@ class Model(Calls, Target, HasTraits):
         with self._sync_lock:
             state, paths, buffers = split_binary(self.get_state())
             init: dict[str, Any] = {
-                "kind": "model", "name": type(self).__name__, "state": state,
-                "versions": dict(self._versions), "buffer_paths": paths,
+                "kind": "model",
+                "name": type(self).__name__,
+                "state": state,
+                "versions": dict(self._versions),
+                "buffer_paths": paths,
             }
         if self._css_source:
             css = Module(self._css_source)
@@ -187,8 +195,9 @@ class Model(Calls, Target, HasTraits):
         try:
             for key, value in state.items():
                 if key not in sync_keys:
-                    errors[key] = clip(f"{type(self).__name__} has no synced trait {key!r}; "
-                                       f"known: {', '.join(sorted(sync_keys))}")
+                    errors[key] = clip(
+                        f"{type(self).__name__} has no synced trait {key!r}; known: {', '.join(sorted(sync_keys))}"
+                    )
                     continue
                 try:
                     self._apply_key(key, value)
@@ -276,7 +285,9 @@ class Model(Calls, Target, HasTraits):
                     continue
                 state, paths, buffers = split_binary(self.get_state(keys))
                 data: dict[str, Any] = {
-                    "method": "update", "state": state, "buffer_paths": paths,
+                    "method": "update",
+                    "state": state,
+                    "buffer_paths": paths,
                     "versions": {k: self._versions.get(k, 0) for k in keys},
                 }
                 if ack is not None and conn is ack_conn:
@@ -299,4 +310,3 @@ class Model(Calls, Target, HasTraits):
         if not self._custom_callbacks:
             logger.info("%s got a custom message but has no on_msg callback", type(self).__name__)
         self._custom_callbacks(self, content, buffers)
-

@@ -62,7 +62,9 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
     return value
 
 
-def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> dict[str, Any]:
+def join_buffers(
+    state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]
+) -> dict[str, Any]:
     """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
     if any(not path for path in paths):
         raise ValueError("an empty buffer path")

@@ -86,8 +86,10 @@ def read_source(source: str | os.PathLike[str]) -> str:
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _PATH_LIKE.fullmatch(source.strip())):
         path = Path(source if isinstance(source, os.PathLike) else source.strip())
         if not path.is_file():
-            raise FileNotFoundError(f"{str(path)!r} looks like a path to the module, but there is no such file "
-                                    f"(relative paths start from {Path.cwd()}); pass the source text, or a path that exists")
+            raise FileNotFoundError(
+                f"{str(path)!r} looks like a path to the module, but there is no such file "
+                f"(relative paths start from {Path.cwd()}); pass the source text, or a path that exists"
+            )
         return path.read_text(encoding="utf-8")
     return str(source)
 
@@ -166,8 +168,7 @@ class Target:
     def closed(self) -> bool:
         return self._closed
 
-    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None,
-                   exclude: View | None = None) -> None:
+    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None, exclude: View | None = None) -> None:
         """Send to every view: one message per page, which fans it out to its views."""
         bufs = to_buffers(buffers)
         connections = {view.connection for view in self.views}

@@ -62,8 +62,12 @@ def wait_event(event: threading.Event, timeout: float | None) -> bool:
     return True
 
 
-def wait_once(what: str, subscribe: Callable[[Callable[[Any], None]], Callable[[], None]],
-              timeout: float | None, timeout_message: str) -> Any:
+def wait_once(
+    what: str,
+    subscribe: Callable[[Callable[[Any], None]], Callable[[], None]],
+    timeout: float | None,
+    timeout_message: str,
+) -> Any:
     """Block until the callback handed to ``subscribe`` is first called; return its argument.
 
     ``subscribe(catch)`` registers ``catch`` (e.g. as an ``on_click`` callback) and returns the
@@ -94,15 +98,18 @@ def _describe(obj: Any, name: str) -> str:
 
 def _check_trait(obj: Any, name: str) -> None:
     if not hasattr(obj, "observe") or not hasattr(obj, "has_trait"):
-        raise TypeError(f"wait_for needs a widget or traitlets object, got {type(obj).__name__}; "
-                        "for a Channel use channel.wait_message()")
+        raise TypeError(
+            f"wait_for needs a widget or traitlets object, got {type(obj).__name__}; "
+            "for a Channel use channel.wait_message()"
+        )
     if not obj.has_trait(name):
         names = ", ".join(sorted(obj.trait_names(sync=True) or obj.trait_names()))
         raise AttributeError(f"{type(obj).__name__} has no trait {name!r}; known: {names}")
 
 
-def wait_for(obj: Any, name: str = "value", *, until: Callable[[Any], bool] | None = None,
-             timeout: float | None = None) -> Any:
+def wait_for(
+    obj: Any, name: str = "value", *, until: Callable[[Any], bool] | None = None, timeout: float | None = None
+) -> Any:
     """Block until ``obj.<name>`` changes (or, with ``until``, satisfies ``until(value)``); return it.
 
     Meant for a running cell: ``choice = cw.wait_for(dropdown, "value")`` waits for the user.
@@ -157,8 +164,7 @@ class Changes(Iterator[Any]):
                 if getattr(self.obj, "closed", False):
                     break
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise TimeoutError(f"{_describe(self.obj, self.name)} did not change "
-                                       f"within {self.timeout} s")
+                    raise TimeoutError(f"{_describe(self.obj, self.name)} did not change within {self.timeout} s")
         except BaseException:  # KeyboardInterrupt included: stop observing, then let it through
             self.close()
             raise

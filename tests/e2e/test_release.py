@@ -75,8 +75,10 @@ def test_cleared_outputs_free_kernel_memory_and_the_idle_socket_closes(notebook)
     warm = clear_all(notebook)
     second = show_1000_sliders(notebook)
     after = clear_all(notebook)
-    print(f"\nkernel RSS MiB: before {before:.1f}; 1,000 sliders {first:.1f}, cleared {warm:.1f}; "
-          f"again {second:.1f}, cleared {after:.1f}")
+    print(
+        f"\nkernel RSS MiB: before {before:.1f}; 1,000 sliders {first:.1f}, cleared {warm:.1f}; "
+        f"again {second:.1f}, cleared {after:.1f}"
+    )
     cost = first - before  # what the first 1,000 sliders took (pools grow, and stay)
     assert cost > 4, cost
     # Flat: the second round reuses what the first one freed, and frees it again. Had the first

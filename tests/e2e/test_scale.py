@@ -28,6 +28,8 @@ def test_time_to_interactive_and_200_widgets(notebook):
     notebook.page.wait_for_function(f"{LIVE_INPUTS} >= 202", timeout=120_000)
     many = time.perf_counter() - start
     memory = int(notebook.kernel_eval("bench.kernel_memory() - m0"))
-    print(f"\ncellwire: cell -> interactive slider {single * 1000:.0f} ms; 200 sliders live in "
-          f"{many * 1000:.0f} ms; kernel memory +{memory / 2**20:.1f} MiB")
+    print(
+        f"\ncellwire: cell -> interactive slider {single * 1000:.0f} ms; 200 sliders live in "
+        f"{many * 1000:.0f} ms; kernel memory +{memory / 2**20:.1f} MiB"
+    )
     assert single < 10 and many < 60

@@ -17,8 +17,9 @@ def live(output: Locator, nth: int = 0, timeout: float = 30_000) -> Locator:
     output is connected (``data-cellwire-state="live"``)."""
     view = output.locator(".cellwire-output > .cellwire-live").nth(nth)
     view.wait_for(state="attached", timeout=timeout)  # (an empty Output has no size)
-    output.locator(".cellwire-output").nth(nth).and_(
-        output.locator('[data-cellwire-state="live"]')).wait_for(state="attached", timeout=timeout)
+    output.locator(".cellwire-output").nth(nth).and_(output.locator('[data-cellwire-state="live"]')).wait_for(
+        state="attached", timeout=timeout
+    )
     return view
 
 

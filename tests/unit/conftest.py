@@ -10,8 +10,11 @@ from cellwire.transport import kernel_link
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "subshell: the `link` fixture acts as if the kernel had a subshell "
-                                       "(page messages arrive on another thread) and is the installed link")
+    config.addinivalue_line(
+        "markers",
+        "subshell: the `link` fixture acts as if the kernel had a subshell "
+        "(page messages arrive on another thread) and is the installed link",
+    )
 
 
 @pytest.fixture

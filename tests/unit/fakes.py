@@ -14,8 +14,10 @@ from cellwire.transport.kernel_link import KernelLink
 
 def hello(**extra: Any) -> dict[str, Any]:
     """The comm_open message of a page's runtime."""
-    return {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": "p1", "runtime": "0.1.0", **extra}},
-            "header": {"session": "sess"}}
+    return {
+        "content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": "p1", "runtime": "0.1.0", **extra}},
+        "header": {"session": "sess"},
+    }
 
 
 def open_page(link: KernelLink, comm_id: str = "c1") -> FakeComm:
@@ -51,8 +53,9 @@ class FakeComm:
         self.close_cb = cb
 
     def deliver(self, data, buffers=()):
-        self.msg_cb({"content": {"comm_id": self.comm_id, "data": data}, "buffers": list(buffers),
-                     "header": {"session": "s"}})
+        self.msg_cb(
+            {"content": {"comm_id": self.comm_id, "data": data}, "buffers": list(buffers), "header": {"session": "s"}}
+        )
 
     @property
     def last(self):
@@ -60,8 +63,11 @@ class FakeComm:
 
     def model_msgs(self, target_id=None):
         """The model-layer payloads (msg.data) sent to this page, with their buffers."""
-        return [(d["data"], b) for d, b in self.sent
-                if d.get("op") == "msg" and (target_id is None or d["target"] == target_id)]
+        return [
+            (d["data"], b)
+            for d, b in self.sent
+            if d.get("op") == "msg" and (target_id is None or d["target"] == target_id)
+        ]
 
 
 class Page:
@@ -69,8 +75,13 @@ class Page:
 
     def __init__(self, link: KernelLink, comm_id: str):
         self.comm = FakeComm(comm_id)
-        link._on_open(self.comm, {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": comm_id,
-                                                        "runtime": "0.1.0"}}, "header": {"session": comm_id}})
+        link._on_open(
+            self.comm,
+            {
+                "content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": comm_id, "runtime": "0.1.0"}},
+                "header": {"session": comm_id},
+            },
+        )
         self.seq = 0
 
     def attach(self, target, view="v1"):
@@ -79,8 +90,14 @@ class Page:
 
     def update(self, state, view="v1", buffers=(), buffer_paths=()):
         self.seq += 1
-        self.comm.deliver({"op": "msg", "view": view, "data": {"method": "update", "seq": self.seq, "state": state,
-                                                               "buffer_paths": list(buffer_paths)}}, buffers)
+        self.comm.deliver(
+            {
+                "op": "msg",
+                "view": view,
+                "data": {"method": "update", "seq": self.seq, "state": state, "buffer_paths": list(buffer_paths)},
+            },
+            buffers,
+        )
         return self.seq
 
     def custom(self, content, view="v1", buffers=()):
@@ -118,5 +135,6 @@ def answer_calls(comm, respond):
                     reply, reply_buffers = respond(data, buffers)
                     comm.deliver({"op": "reply", "view": data["view"], "id": data["id"], **reply}, reply_buffers)
             time.sleep(0.005)
+
     threading.Thread(target=run, daemon=True).start()
     return stop

@@ -17,9 +17,13 @@ def test_call_sends_args_with_buffers_and_returns_the_value(link):
     ch = Channel()
     comm = open_page(link)
     attach(comm, ch)
-    stop = answer_calls(comm, lambda data, bufs: (
-        {"value": {"sum": data["args"][0] + data["args"][1], "echo": None}, "buffer_paths": [["value", "echo"]]},
-        [bufs[0]]))
+    stop = answer_calls(
+        comm,
+        lambda data, bufs: (
+            {"value": {"sum": data["args"][0] + data["args"][1], "echo": None}, "buffer_paths": [["value", "echo"]]},
+            [bufs[0]],
+        ),
+    )
     try:
         result = ch.call("add", 2, 3, b"\x01\x02", timeout=5)
     finally:
@@ -40,6 +44,7 @@ def test_call_raises_the_js_error_and_eval_all_views_returns_a_list(link):
         if "code" in data:
             return {"value": data["view"]}, []
         return {"error": {"name": "TypeError", "message": "x is not a function", "stack": "TypeError: x\n at f"}}, []
+
     stop = answer_calls(comm, respond)
     try:
         with pytest.raises(rpc.JSError) as info:
@@ -121,10 +126,17 @@ def test_page_invokes_exposed_python_functions(link):
     comm.deliver({"op": "call", "view": "v1", "id": "a", "name": "add", "args": [1, 2], "kwargs": {"scale": 10}})
     assert comm.sent[-1] == ({"op": "reply", "view": "v1", "id": "a", "value": 30}, [])
 
-    comm.deliver({"op": "call", "view": "v1", "id": "b", "name": "blob", "args": [None], "buffer_paths": [["args", 0]]}, [b"xy"])
+    comm.deliver(
+        {"op": "call", "view": "v1", "id": "b", "name": "blob", "args": [None], "buffer_paths": [["args", 0]]}, [b"xy"]
+    )
     data, buffers = comm.sent[-1]
-    assert data == {"op": "reply", "view": "v1", "id": "b", "value": {"data": None, "n": 2},
-                    "buffer_paths": [["value", "data"]]}
+    assert data == {
+        "op": "reply",
+        "view": "v1",
+        "id": "b",
+        "value": {"data": None, "n": 2},
+        "buffer_paths": [["value", "data"]],
+    }
     assert buffers == [b"xyxy"]
 
     comm.deliver({"op": "call", "view": "v1", "id": "c", "name": "boom"})

@@ -13,27 +13,34 @@ FRAMING = Path(__file__).resolve().parents[2] / "src" / "cellwire" / "static" / 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (.ci/run installs it)")
 
-MSG = {"header": {"msg_id": "m", "msg_type": "comm_msg", "session": "s"}, "parent_header": {"p": 1},
-       "metadata": {}, "content": {"comm_id": "c", "data": {"é": "ü", "n": [1, 2]}}}
+MSG = {
+    "header": {"msg_id": "m", "msg_type": "comm_msg", "session": "s"},
+    "parent_header": {"p": 1},
+    "metadata": {},
+    "content": {"comm_id": "c", "data": {"é": "ü", "n": [1, 2]}},
+}
 BUFFERS = [b"\x00\x01\x02", b"", bytes(range(256)) * 3]
 
 
 def run_node(script: str) -> dict:
-    code = f'import * as f from {json.dumps(FRAMING.as_uri())};\n{script}'
+    code = f"import * as f from {json.dumps(FRAMING.as_uri())};\n{script}"
     out = subprocess.run([NODE, "--input-type=module", "-e", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
 def v1_decode(frame: bytes):
     n = int.from_bytes(frame[:8], "little")
-    offsets = [int.from_bytes(frame[8 * (i + 1): 8 * (i + 2)], "little") for i in range(n)]
-    parts = [frame[offsets[i]: offsets[i + 1]] for i in range(n - 1)]
+    offsets = [int.from_bytes(frame[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(n)]
+    parts = [frame[offsets[i] : offsets[i + 1]] for i in range(n - 1)]
     return parts[0].decode(), parts[1:]
 
 
 def v1_encode(channel: str, msg: dict, buffers) -> bytes:
-    parts = [channel.encode()] + [json.dumps(msg[k]).encode() for k in
-                                  ("header", "parent_header", "metadata", "content")] + list(buffers)
+    parts = (
+        [channel.encode()]
+        + [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+        + list(buffers)
+    )
     offsets = [8 * (len(parts) + 2)]
     for p in parts:
         offsets.append(offsets[-1] + len(p))
@@ -90,8 +97,8 @@ def test_legacy_format_both_ways():
     assert json.loads(out["text"]) == {**MSG, "channel": "shell"}
     raw = base64.b64decode(out["bin"])
     n = struct.unpack("!I", raw[:4])[0]
-    offsets = list(struct.unpack("!" + "I" * n, raw[4: 4 * (n + 1)])) + [len(raw)]
-    parts = [raw[offsets[i]: offsets[i + 1]] for i in range(n)]
+    offsets = list(struct.unpack("!" + "I" * n, raw[4 : 4 * (n + 1)])) + [len(raw)]
+    parts = [raw[offsets[i] : offsets[i + 1]] for i in range(n)]
     assert json.loads(parts[0]) == {**MSG, "channel": "shell"} and parts[1:] == BUFFERS
 
 

@@ -125,8 +125,9 @@ def test_a_refused_hello_forgets_its_comm():
     link = make_link()
     link.comm_manager = Manager()
     comm = FakeComm("refused")
-    link._on_open(comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}},
-                         "header": {}})
+    link._on_open(
+        comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}}, "header": {}}
+    )
     assert comm.last["fatal"] and link.comm_manager.unregistered == ["refused"]
 
 
@@ -137,6 +138,7 @@ def test_attaching_an_output_pins_it_again():
     slider = cw.IntSlider(6)
     el = displayed(slider)
     target.release([el])
-    page.comm.deliver({"op": "attach", "view": "v1", "target": slider.target_id,
-                       "instance": identity.INSTANCE_ID, "output": el})
+    page.comm.deliver(
+        {"op": "attach", "view": "v1", "target": slider.target_id, "instance": identity.INSTANCE_ID, "output": el}
+    )
     assert page.comm.last["op"] == "attached" and target._pins[el] is slider

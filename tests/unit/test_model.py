@@ -162,6 +162,7 @@ def test_unknown_method_is_reported(link):
 
 def test_split_and_join_buffers_round_trip():
     import numpy as np
+
     state = {"a": b"1", "b": {"c": [np.arange(3, dtype="u1"), 2]}, "d": "text"}
     json_state, paths, buffers = split_binary(state)
     assert json_state == {"a": None, "b": {"c": [None, 2]}, "d": "text"}
@@ -175,6 +176,7 @@ def test_model_messages_follow_the_json_schema(link):
     from pathlib import Path
 
     import jsonschema
+
     schema = json.loads((Path(__file__).resolve().parents[2] / "src/cellwire/schema/model.json").read_text())
     defs = schema["$defs"]
 

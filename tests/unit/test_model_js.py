@@ -95,8 +95,10 @@ m.on("msg:custom", (content, buffers) => got.push([content, buffers.length]));
 m._receive({ method: "custom", content: { yo: 1 } }, [new DataView(new ArrayBuffer(1))]);
 out.got = got;
 """)
-    assert out["sent"][0] == {"data": {"method": "update", "seq": 1, "state": {"data": None},
-                                       "buffer_paths": [["data"]]}, "n": 1}
+    assert out["sent"][0] == {
+        "data": {"method": "update", "seq": 1, "state": {"data": None}, "buffer_paths": [["data"]]},
+        "n": 1,
+    }
     assert out["sent"][1] == {"data": {"method": "custom", "content": {"hi": 1}}, "n": 1}
     assert out["got"] == [[{"yo": 1}, 1]]
 

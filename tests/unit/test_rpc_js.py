@@ -57,7 +57,9 @@ def test_python_calls_an_exposed_function_and_eval_code():
     assert replies["1"]["message"] == {"op": "reply", "view": "v1", "id": "1", "value": 42}
     assert replies["2"]["message"]["buffer_paths"] == [["value", "data"]] and replies["2"]["buffers"] == [[1, 2]]
     assert replies["3"]["message"]["error"]["name"] == "RangeError"
-    assert replies["3"]["message"]["error"]["message"] == "too far" and "boom" in replies["3"]["message"]["error"]["stack"]
+    assert (
+        replies["3"]["message"]["error"]["message"] == "too far" and "boom" in replies["3"]["message"]["error"]["stack"]
+    )
     assert replies["5"]["message"]["value"] == "hello!"
     assert replies["6"]["message"]["value"] == 8
     assert replies["7"]["message"]["error"]["name"] == "ReferenceError"  # no document in Node
@@ -81,8 +83,15 @@ def test_invoke_sends_a_call_and_settles_with_the_reply():
       results.gone = await gone;
       results.pending = calls.pending.size;
       console.log(JSON.stringify(results));""")
-    assert out["first"] == {"op": "call", "view": "v1", "id": out["first"]["id"], "name": "add", "args": [1, None],
-                            "kwargs": {"k": 1}, "buffer_paths": [["args", 1]]}
+    assert out["first"] == {
+        "op": "call",
+        "view": "v1",
+        "id": out["first"]["id"],
+        "name": "add",
+        "args": [1, None],
+        "kwargs": {"k": 1},
+        "buffer_paths": [["args", 1]],
+    }
     assert out["ok"] == 3
     assert out["bad"] == {"message": "ValueError: no", "type": "ValueError", "name": "PythonError"}
     assert "no answer from Python within 20 ms" in out["slow"]

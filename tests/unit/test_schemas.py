@@ -25,7 +25,9 @@ def test_new_messages_match_the_json_schemas(link):
     ch.expose(lambda x: x, name="echo")
     comm = open_page(link)
     attach(comm, ch)
-    comm.deliver({"op": "call", "view": "v1", "id": "a", "name": "echo", "args": [None], "buffer_paths": [["args", 0]]}, [b"x"])
+    comm.deliver(
+        {"op": "call", "view": "v1", "id": "a", "name": "echo", "args": [None], "buffer_paths": [["args", 0]]}, [b"x"]
+    )
     comm.deliver({"op": "call", "view": "v1", "id": "b", "name": "nope"})
     stop = answer_calls(comm, lambda data, bufs: ({"value": 1}, []))
     try:
@@ -39,7 +41,15 @@ def test_new_messages_match_the_json_schemas(link):
     for message in sent:
         jsonschema.validate(message, to_page)
     for sample in [
-        {"op": "call", "view": "v", "id": "1", "name": "f", "args": [None], "kwargs": {}, "buffer_paths": [["args", 0]]},
+        {
+            "op": "call",
+            "view": "v",
+            "id": "1",
+            "name": "f",
+            "args": [None],
+            "kwargs": {},
+            "buffer_paths": [["args", 0]],
+        },
         {"op": "reply", "view": "v", "id": "1", "value": {"a": None}, "buffer_paths": [["value", "a"]]},
         {"op": "reply", "view": "v", "id": "1", "error": {"name": "TypeError", "message": "m", "stack": ""}},
     ]:

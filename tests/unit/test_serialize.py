@@ -9,6 +9,7 @@ from cellwire import serialize
 
 def test_split_and_join_binary_round_trip():
     import numpy as np
+
     value = {"a": [1, b"xy", {"b": np.arange(3, dtype="uint8")}], "c": memoryview(b"z")}
     plain, paths, buffers = serialize.split_binary(value)
     assert plain == {"a": [1, None, {"b": None}], "c": None}

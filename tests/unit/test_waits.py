@@ -26,7 +26,6 @@ def observers(obj: traitlets.HasTraits) -> int:
     return sum(len(h) for by_type in obj._trait_notifiers.values() for h in by_type.values())
 
 
-
 # -- waits ----------------------------------------------------------------------------------------
 def test_wait_for_returns_the_value_set_on_another_thread(link):
     picked = Picked()
@@ -42,6 +41,7 @@ def test_wait_for_until_skips_values_and_accepts_a_current_one(link):
     def feed():
         for v in (1, 2, 10):
             picked.value = v
+
     later(0.05, feed)
     assert wait_for(picked, "value", until=lambda v: v > 5, timeout=5) == 10
 
@@ -108,6 +108,7 @@ def test_waiting_in_a_callback_or_without_subshell_is_refused(link):
             wait_for(picked, "value", timeout=1)
         except WouldDeadlock as err:
             errors.append(str(err))
+
     ch.on_message(callback)
     comm = open_page(link)
     attach(comm, ch)

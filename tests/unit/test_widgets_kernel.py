@@ -60,7 +60,9 @@ def test_snapshot_mark_changes_with_children():
 
 
 def test_markdown_escapes_html_and_unsafe_links():
-    html = markdown_to_html("# T\n\n<img src=x onerror=alert(1)> **b** [ok](https://x.org) [bad](javascript:alert(1))\n\n```\n<tag>\n```")
+    html = markdown_to_html(
+        "# T\n\n<img src=x onerror=alert(1)> **b** [ok](https://x.org) [bad](javascript:alert(1))\n\n```\n<tag>\n```"
+    )
     assert "<img" not in html and "&lt;img" in html
     assert '<a href="https://x.org"' in html and 'href="javascript' not in html
     assert "<pre><code>&lt;tag&gt;</code></pre>" in html and "<strong>b</strong>" in html
@@ -68,13 +70,14 @@ def test_markdown_escapes_html_and_unsafe_links():
 
 def test_image_from_numpy_is_a_valid_png():
     import numpy as np
+
     img = cw.Image(np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3))
     data = img.value
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and img.format == "png"
     width, height, depth, color = struct.unpack(">IIBB", data[16:26])
     assert (width, height, depth, color) == (3, 2, 8, 2)
     idat_len = struct.unpack(">I", data[33:37])[0]
-    raw = zlib.decompress(data[41:41 + idat_len])
+    raw = zlib.decompress(data[41 : 41 + idat_len])
     assert raw == b"\x00" + bytes(range(9)) + b"\x00" + bytes(range(9, 18))
     img.value = b"\xff\xd8\xff\xe0 jpeg"
     assert img.format == "jpeg"
@@ -167,6 +170,7 @@ def test_output_captures_prints_errors_and_strips_ansi():
 
 def test_bridge_mirrors_a_real_anywidget(link):
     import wigglystuff
+
     w = wigglystuff.Slider2D(x=0.25, y=0.5)
     model = cw.wrap(w)
     assert cw.wrap(w) is model

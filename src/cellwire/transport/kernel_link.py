@@ -57,8 +57,9 @@ class KernelLink:
         from ipykernel.comm import Comm
 
         # primary=False: registered in the kernel only, nothing is sent to any front-end.
-        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False,
-                      target_name=TARGET_NAME, show_warning=False)
+        beacon = Comm(
+            comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False, target_name=TARGET_NAME, show_warning=False
+        )
         self.comm_manager.register_comm(beacon)
 
     @property
@@ -84,9 +85,7 @@ class KernelLink:
                 raise ProtocolError("malformed", "the first message on a cellwire comm must be 'hello'")
             claimed = hello.get("kernel_id")
             if claimed and self.kernel_id and claimed != self.kernel_id:
-                raise ProtocolError(
-                    "wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}"
-                )
+                raise ProtocolError("wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}")
         except ProtocolError as err:
             self._refuse(comm, err)
             return
@@ -113,11 +112,17 @@ class KernelLink:
             # ipykernel's routing hook: this comm's messages go to our subshell even if a page
             # sent one without the subshell_id header.
             comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
-        conn.send({
-            "op": "welcome", "protocol": PROTOCOL, "version": __version__,
-            "kernel_id": self.kernel_id, "instance": identity.INSTANCE_ID,
-            "route": conn.route, "subshell": self.subshell_id,
-        })
+        conn.send(
+            {
+                "op": "welcome",
+                "protocol": PROTOCOL,
+                "version": __version__,
+                "kernel_id": self.kernel_id,
+                "instance": identity.INSTANCE_ID,
+                "route": conn.route,
+                "subshell": self.subshell_id,
+            }
+        )
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
@@ -128,8 +133,7 @@ class KernelLink:
             except ProtocolError as err:
                 self._report(conn, err.code, str(err), data)
             except Exception as err:  # a bug in a handler or user callback: report, keep serving
-                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
-                             detail=traceback.format_exc())
+                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, detail=traceback.format_exc())
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
@@ -169,8 +173,11 @@ class KernelLink:
             )
         target = find_target(data["target"])
         if target is None or target.closed:
-            raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel (it was "
-                                "closed, or every output showing it was cleared); run the cell again")
+            raise ProtocolError(
+                "unknown-target",
+                f"no live object {data['target']!r} in this kernel (it was "
+                "closed, or every output showing it was cleared); run the cell again",
+            )
         if "output" in data:  # the page shows that output: it pins the target again if released
             pin(data["output"], target)
         view = View(conn, view_id, target)
@@ -230,8 +237,16 @@ class KernelLink:
         with self._lock:
             conns = list(self.connections.values())
             counts = {conn.id: sum(1 for key in self.views if key[0] == conn.id) for conn in conns}
-        return [{"page": conn.page, "route": conn.route, "socket": conn.transport.get("socket", "unknown"),
-                 "server": conn.transport.get("server", "unknown"), "views": counts[conn.id]} for conn in conns]
+        return [
+            {
+                "page": conn.page,
+                "route": conn.route,
+                "socket": conn.transport.get("socket", "unknown"),
+                "server": conn.transport.get("server", "unknown"),
+                "views": counts[conn.id],
+            }
+            for conn in conns
+        ]
 
 
 _link: KernelLink | None = None

@@ -105,8 +105,9 @@ class Widget(Model):
         return sum(self._versions.values())
 
 
-SNAP_STYLE = ("font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;"
-              "color:var(--jp-ui-font-color1,#222);margin:2px 0")
+SNAP_STYLE = (
+    "font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;color:var(--jp-ui-font-color1,#222);margin:2px 0"
+)
 
 
 def esc(value: Any) -> str:
@@ -115,5 +116,9 @@ def esc(value: Any) -> str:
 
 def labelled(description: str, inner: str) -> str:
     """A snapshot row: the description (escaped) then the control's static form."""
-    label = f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>' if description else ""
+    label = (
+        f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>'
+        if description
+        else ""
+    )
     return f'<span style="display:inline-flex;align-items:center;gap:4px">{label}{inner}</span>'

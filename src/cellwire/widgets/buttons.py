@@ -40,12 +40,14 @@ class Button(Widget):
         Usable inside a running cell: clicks arrive on cellwire's thread meanwhile (docs/busy.md).
         Interrupt the kernel to stop waiting; TimeoutError after ``timeout`` seconds.
         """
+
         def subscribe(catch: Callable[[Button], Any]) -> Callable[[], None]:
             self.on_click(catch)
             return lambda: self.on_click(catch, remove=True)
 
-        wait_once("wait_click", subscribe, timeout,
-                  f"{self.description or 'the button'!r} was not clicked within {timeout} s")
+        wait_once(
+            "wait_click", subscribe, timeout, f"{self.description or 'the button'!r} was not clicked within {timeout} s"
+        )
         return self.clicks
 
     def click(self) -> None:

@@ -34,8 +34,10 @@ def _scalar_snapshot(name: str, state: dict[str, Any]) -> str:
             shown = type(value).__name__
         if len(shown) > 80:
             shown = shown[:77] + "…"
-        rows.append(f"<tr><td style=\"padding-right:1em;opacity:.75\">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>")
-    return f"<div><b>{escape(name)}</b><table style=\"font-size:12px\">{''.join(rows)}</table></div>"
+        rows.append(
+            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
+        )
+    return f'<div><b>{escape(name)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'
 
 
 class AnyWidget(Widget):
@@ -44,8 +46,9 @@ class AnyWidget(Widget):
     _esm: str | os.PathLike[str] = ""
     _css: str | os.PathLike[str] | None = None
 
-    def __init__(self, *, _esm: str | os.PathLike[str] | None = None, _css: str | os.PathLike[str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, _esm: str | os.PathLike[str] | None = None, _css: str | os.PathLike[str] | None = None, **kwargs: Any
+    ) -> None:
         esm = _esm if _esm is not None else type(self)._esm
         css = _css if _css is not None else type(self)._css
         if not esm:
@@ -77,8 +80,10 @@ class Bridge(Widget):
     def __init__(self, widget: Any) -> None:
         esm = getattr(widget, "_esm", None)
         if not esm:
-            raise TypeError(f"{type(widget).__name__} has no _esm: cellwire.show() takes anywidget widgets "
-                            "(ipywidgets' built-in widgets need their own front-end: use cellwire's widgets)")
+            raise TypeError(
+                f"{type(widget).__name__} has no _esm: cellwire.show() takes anywidget widgets "
+                "(ipywidgets' built-in widgets need their own front-end: use cellwire's widgets)"
+            )
         self.widget = widget
         self._module = Module(read_source(esm))
         css = getattr(widget, "_css", None)
@@ -107,9 +112,11 @@ class Bridge(Widget):
         """Route the widget's own comm traffic here: custom messages go to our views; its state
         updates (which we send ourselves, versioned) and echoes are dropped instead of going to
         iopub, where no widget front-end would read them."""
+
         def intercept(msg: dict[str, Any], buffers: Sequence[BufferLike] | None = None) -> None:
             if msg.get("method") == "custom":
                 self.send(msg.get("content"), buffers)
+
         self.widget._send = intercept
 
     def _snapshot_html(self) -> str:

@@ -74,9 +74,11 @@ class IntSlider(_OneHandle):
         super().__init__(value, min, max, step, **kwargs)
 
     def _snapshot_html(self) -> str:
-        return labelled(self.description,
-                        f'<input type="range" disabled min="{self.min}" max="{self.max}" value="{self.value}">'
-                        f"<b>{esc(self.value)}</b>")
+        return labelled(
+            self.description,
+            f'<input type="range" disabled min="{self.min}" max="{self.max}" value="{self.value}">'
+            f"<b>{esc(self.value)}</b>",
+        )
 
 
 class FloatSlider(_OneHandle):
@@ -88,15 +90,18 @@ class FloatSlider(_OneHandle):
     step = Float(0.1).tag(sync=True)
     readout_format = Unicode(".2f").tag(sync=True)
 
-    def __init__(self, value: float = 0.0, min: float = 0.0, max: float = 10.0, step: float = 0.1,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, value: float = 0.0, min: float = 0.0, max: float = 10.0, step: float = 0.1, **kwargs: Any
+    ) -> None:
         super().__init__(value, min, max, step, **kwargs)
 
     def _snapshot_html(self) -> str:
         shown = format(self.value, self.readout_format)
-        return labelled(self.description,
-                        f'<input type="range" disabled min="{self.min}" max="{self.max}" step="{self.step}" '
-                        f'value="{self.value}"><b>{esc(shown)}</b>')
+        return labelled(
+            self.description,
+            f'<input type="range" disabled min="{self.min}" max="{self.max}" step="{self.step}" '
+            f'value="{self.value}"><b>{esc(shown)}</b>',
+        )
 
 
 class IntRangeSlider(_TwoHandles):
@@ -107,8 +112,9 @@ class IntRangeSlider(_TwoHandles):
     max = Int(100).tag(sync=True)
     step = Int(1).tag(sync=True)
 
-    def __init__(self, value: tuple[int, int] = (25, 75), min: int = 0, max: int = 100, step: int = 1,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, value: tuple[int, int] = (25, 75), min: int = 0, max: int = 100, step: int = 1, **kwargs: Any
+    ) -> None:
         super().__init__(tuple(value), min, max, step, **kwargs)
 
 
@@ -121,8 +127,14 @@ class FloatRangeSlider(_TwoHandles):
     step = Float(0.1).tag(sync=True)
     readout_format = Unicode(".2f").tag(sync=True)
 
-    def __init__(self, value: tuple[float, float] = (2.5, 7.5), min: float = 0.0, max: float = 10.0,
-                 step: float = 0.1, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        value: tuple[float, float] = (2.5, 7.5),
+        min: float = 0.0,
+        max: float = 10.0,
+        step: float = 0.1,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(tuple(value), min, max, step, **kwargs)
 
 
@@ -148,8 +160,11 @@ class Progress(_Bounded):
         return ["value", "max", "description"]
 
     def _snapshot_html(self) -> str:
-        return labelled(self.description, f'<progress max="{self.max - self.min}" value="{self.value - self.min}">'
-                                          f"</progress> {esc(round(self.value, 6))}/{esc(self.max)}")
+        return labelled(
+            self.description,
+            f'<progress max="{self.max - self.min}" value="{self.value - self.min}">'
+            f"</progress> {esc(round(self.value, 6))}/{esc(self.max)}",
+        )
 
 
 IntProgress = Progress

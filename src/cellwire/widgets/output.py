@@ -25,8 +25,17 @@ from .base import MODEL_MIME, Widget, esc
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 F = TypeVar("F", bound=Callable[..., Any])
-RICH_MIMES = ("application/vnd.cellwire.model+json", "text/html", "image/png", "image/jpeg", "image/svg+xml",
-              "text/markdown", "application/json", "text/latex", "text/plain")
+RICH_MIMES = (
+    "application/vnd.cellwire.model+json",
+    "text/html",
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+    "text/markdown",
+    "application/json",
+    "text/latex",
+    "text/plain",
+)
 
 
 def strip_ansi(text: str) -> str:
@@ -85,13 +94,17 @@ class Output(Widget):
         with self._lock:
             outputs = list(self.outputs)
             last = outputs[-1] if outputs else None
-            if item["output_type"] == "stream" and last and last["output_type"] == "stream" \
-                    and last["name"] == item["name"]:
+            if (
+                item["output_type"] == "stream"
+                and last
+                and last["output_type"] == "stream"
+                and last["name"] == item["name"]
+            ):
                 outputs[-1] = {**last, "text": last["text"] + item["text"]}
             else:
                 outputs.append(item)
             if self.max_outputs and len(outputs) > self.max_outputs:
-                outputs = outputs[-self.max_outputs:]
+                outputs = outputs[-self.max_outputs :]
             self.outputs = outputs
 
     def append_stdout(self, text: str) -> None:
@@ -116,8 +129,14 @@ class Output(Widget):
 
     def append_error(self, etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         lines = traceback.format_exception(etype, value, tb)
-        self._append({"output_type": "error", "ename": etype.__name__, "evalue": strip_ansi(str(value)),
-                      "traceback": [strip_ansi(line.rstrip("\n")) for line in lines]})
+        self._append(
+            {
+                "output_type": "error",
+                "ename": etype.__name__,
+                "evalue": strip_ansi(str(value)),
+                "traceback": [strip_ansi(line.rstrip("\n")) for line in lines],
+            }
+        )
 
     def clear_output(self, wait: bool = False) -> None:
         """Remove everything shown (``wait`` is accepted for ipywidgets compatibility)."""
@@ -159,6 +178,7 @@ class Output(Widget):
 
     def capture(self, clear_output: bool = False) -> Callable[[F], F]:
         """Decorator: run the function inside ``with self:`` (optionally clearing first)."""
+
         def decorator(func: F) -> F:
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -166,7 +186,9 @@ class Output(Widget):
                     self.clear_output()
                 with self:
                     return func(*args, **kwargs)
+
             return wrapper  # type: ignore[return-value]
+
         return decorator
 
     def _display_hook(self, msg: dict[str, Any]) -> dict[str, Any] | None:
@@ -187,8 +209,10 @@ class Output(Widget):
                 color = "color:var(--jp-error-color1,#c00);" if item["name"] == "stderr" else ""
                 parts.append(f'<pre style="margin:0;{color}">{esc(item["text"])}</pre>')
             elif kind == "error":
-                parts.append(f'<pre style="margin:0;color:var(--jp-error-color1,#c00)">'
-                             f'{esc(chr(10).join(item["traceback"]))}</pre>')
+                parts.append(
+                    f'<pre style="margin:0;color:var(--jp-error-color1,#c00)">'
+                    f"{esc(chr(10).join(item['traceback']))}</pre>"
+                )
             else:
                 data = item.get("data", {})
                 model = _model_of(data)

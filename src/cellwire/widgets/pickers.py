@@ -35,8 +35,10 @@ class ColorPicker(Widget):
         return str(value).lower()
 
     def _snapshot_html(self) -> str:
-        swatch = (f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'
-                  f'border:1px solid #888;background:{esc(self.value)}"></span>')
+        swatch = (
+            f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'
+            f'border:1px solid #888;background:{esc(self.value)}"></span>'
+        )
         return labelled(self.description, f"{swatch} <code>{esc(self.value)}</code>")
 
 

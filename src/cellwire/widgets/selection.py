@@ -37,8 +37,7 @@ class _Selection(Widget):
     description = Unicode("").tag(sync=True)
     disabled = Bool(False).tag(sync=True)
 
-    def __init__(self, options: Iterable[Any] | Mapping[str, Any], value: Any, nothing: Any,
-                 **kwargs: Any) -> None:
+    def __init__(self, options: Iterable[Any] | Mapping[str, Any], value: Any, nothing: Any, **kwargs: Any) -> None:
         self._pairs: list[tuple[str, Any]] = []
         self._syncing = False
         index, label = kwargs.pop("index", nothing), kwargs.pop("label", nothing)
@@ -153,7 +152,9 @@ class RadioButtons(_Single):
     def _snapshot_html(self) -> str:
         items = "".join(
             f'<label style="display:block"><input type="radio" disabled{" checked" if i == self.index else ""}> '
-            f"{esc(label)}</label>" for i, (label, _) in enumerate(self._pairs))
+            f"{esc(label)}</label>"
+            for i, (label, _) in enumerate(self._pairs)
+        )
         return labelled(self.description, f"<span>{items}</span>")
 
 
@@ -163,9 +164,11 @@ class ToggleButtons(_Single):
     _family = "selection"
 
     def _snapshot_html(self) -> str:
-        items = "".join(f'<button aria-pressed="{"true" if i == self.index else "false"}"'
-                        f'{" style=background:#bbb" if i == self.index else ""}>{esc(label)}</button>'
-                        for i, (label, _) in enumerate(self._pairs))
+        items = "".join(
+            f'<button aria-pressed="{"true" if i == self.index else "false"}"'
+            f"{' style=background:#bbb' if i == self.index else ''}>{esc(label)}</button>"
+            for i, (label, _) in enumerate(self._pairs)
+        )
         return labelled(self.description, items)
 
 
@@ -178,8 +181,9 @@ class SelectMultiple(_Selection):
     index = Tuple().tag(sync=True)
     rows = Int(5).tag(sync=True)
 
-    def __init__(self, options: Iterable[Any] | Mapping[str, Any] = (), value: Iterable[Any] = (),
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, options: Iterable[Any] | Mapping[str, Any] = (), value: Iterable[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(options, tuple(value), (), **kwargs)
 
     def _reselect_after_new_options(self) -> None:
@@ -205,10 +209,14 @@ class SelectMultiple(_Selection):
         self.value = tuple(self._pairs[i][1] for i in index)
 
     def _snapshot_html(self) -> str:
-        items = "".join(f'<option{" selected" if i in self.index else ""}>{esc(label)}</option>'
-                        for i, (label, _) in enumerate(self._pairs))
-        return labelled(self.description, f'<select multiple disabled size="{min(self.rows, max(len(self._pairs), 1))}">'
-                                          f"{items}</select>")
+        items = "".join(
+            f"<option{' selected' if i in self.index else ''}>{esc(label)}</option>"
+            for i, (label, _) in enumerate(self._pairs)
+        )
+        return labelled(
+            self.description,
+            f'<select multiple disabled size="{min(self.rows, max(len(self._pairs), 1))}">{items}</select>',
+        )
 
 
 Select = Dropdown

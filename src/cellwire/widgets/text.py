@@ -38,8 +38,10 @@ class Text(Widget):
             self._submit_handlers(self)
 
     def _snapshot_html(self) -> str:
-        return labelled(self.description, f'<input type="text" disabled value="{esc(self.value)}" '
-                                          f'placeholder="{esc(self.placeholder)}">')
+        return labelled(
+            self.description,
+            f'<input type="text" disabled value="{esc(self.value)}" placeholder="{esc(self.placeholder)}">',
+        )
 
 
 class Textarea(Text):
