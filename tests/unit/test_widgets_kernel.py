@@ -207,3 +207,15 @@ def test_interact_manual_runs_only_on_click():
     assert calls == []
     w.manual_button.click()
     assert calls == [4]
+
+
+def test_each_widget_names_the_view_of_the_standard_widget_it_is():
+    from cellwire.widgets.interact import interactive
+
+    class Mine(cw.IntSlider):
+        pass
+
+    assert cw.FloatSlider()._view_name == "FloatSlider"
+    assert Mine()._view_name == "IntSlider"
+    assert interactive(lambda n: n, n=3)._view_name == "VBox"  # interact builds on VBox
+    assert cw.ColorPicker()._view_name == "ColorPicker"

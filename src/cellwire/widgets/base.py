@@ -20,6 +20,8 @@ from ..transport.assets import read_static
 from . import snapshots
 
 MODEL_MIME = "application/vnd.cellwire.model+json"
+#: Modules of ``cellwire.widgets`` that build on the standard widgets and define no views of their own.
+_NOT_FAMILIES = frozenset({"cellwire.widgets.interact", "cellwire.widgets.custom"})
 
 
 @functools.cache
@@ -47,8 +49,9 @@ class Widget(Model):
 
     @classmethod
     def _default_view_name(cls) -> str:
+        """The standard widget this class is or derives from: its view's name in its family module."""
         for klass in cls.__mro__:
-            if klass.__module__.startswith("cellwire.widgets"):
+            if klass.__module__.startswith("cellwire.widgets.") and klass.__module__ not in _NOT_FAMILIES:
                 return klass.__name__
         return cls.__name__
 
