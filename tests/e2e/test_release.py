@@ -10,14 +10,15 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel, wait_kernel_connections
+from widget_helpers import ALL_FRONTENDS, IMPORT_BENCH, LAB_AND_NB7, live, wait_kernel, wait_kernel_connections
 
 pytestmark = pytest.mark.e2e
 
-SETUP = """
+SETUP = f"""
 import ctypes, gc
 import cellwire as cw
-from cellwire import bench, target
+from cellwire import target
+{IMPORT_BENCH}
 
 def objects():
     '''(live cellwire objects, pinned outputs) after a full collection'''

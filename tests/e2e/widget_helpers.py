@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from harness import NotebookPage
 from playwright.sync_api import Locator
+
+#: Kernel code that imports the benchmark helpers (N widgets, kernel memory) as ``bench``.
+IMPORT_BENCH = (
+    f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / 'benchmarks')!r}); "
+    "import kernel_helpers as bench"
+)
 
 LAB_AND_NB7 = [pytest.param(("lab", "/"), id="lab"), pytest.param(("notebook", "/"), id="notebook")]
 ALL_FRONTENDS = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
