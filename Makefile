@@ -6,6 +6,9 @@
 #                       optional server accelerator is enabled by the config file the wheel ships
 #   .venv-bench-server  jupyterlab + jupyterlab_widgets + anywidget + cellwire (its accelerator is switched
 #                       on and off per run), to compare with ipywidgets/anywidget on the same servers
+#   .venv-ipykernel6, .venv-ipykernel617
+#                       kernel envs with ipykernel 6 (no subshells): the newest 6.x, and 6.17, the oldest
+#                       supported (before 6.18 comms did not go through the `comm` package)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -24,7 +27,9 @@ NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 
 .PHONY: test demo bench clean check-server-env system-packages lint
 
-test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp lint
+IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
+
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
@@ -73,6 +78,17 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
+# Kernel envs without subshells. numpy: the tests' widgets send arrays.
+.venv-ipykernel6/.stamp: pyproject.toml
+	$(PYTHON) -m venv .venv-ipykernel6
+	.venv-ipykernel6/bin/pip install -e . 'ipykernel==6.31.0' numpy
+	touch $@
+
+.venv-ipykernel617/.stamp: pyproject.toml
+	$(PYTHON) -m venv .venv-ipykernel617
+	.venv-ipykernel617/bin/pip install -e . 'ipykernel==6.17.1' numpy
+	touch $@
+
 # Runs every time: a package slipped into the server env would void what the tests prove.
 check-server-env: $(SERVER_VENV)/.stamp
 	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
@@ -87,5 +103,5 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(JUPYTER_DATA) test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +

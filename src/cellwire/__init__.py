@@ -16,7 +16,7 @@ from .dom import DOMEvent, Element
 from .model import Model
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
 from .transport.kernel_link import connections, get_link
-from .wait import WouldDeadlock, changes, wait_for
+from .wait import WouldDeadlock, changes, poll, wait_for
 from .widgets import *  # noqa: F403
 from .widgets import __all__ as _widget_names
 from .widgets.custom import AnyWidget, show, wrap
@@ -51,6 +51,7 @@ __all__ = [
     "jsdlink",
     "jslink",
     "link",
+    "poll",
     "show",
     "wait_for",
     "wrap",

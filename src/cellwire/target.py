@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
-from .wait import SLICE
+from .wait import next_slice
 
 if TYPE_CHECKING:
     from .transport.page_connection import PageConnection
@@ -156,13 +156,13 @@ class Target:
         """The attached views, waiting up to ``timeout`` s for a first one to attach (an output
         displayed a moment ago connects a little later). Interruptible; [] if none came."""
         deadline = time.monotonic() + timeout
-        with self._views_lock:
-            while not self._views and not self._closed:
+        while True:
+            step = next_slice()  # (outside the lock: the page messages it may handle attach views)
+            with self._views_lock:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._views_changed.wait(min(SLICE, remaining))
-            return list(self._views.values())
+                if self._views or self._closed or remaining <= 0:
+                    return list(self._views.values())
+                self._views_changed.wait(min(step, remaining))
 
     @property
     def closed(self) -> bool:

@@ -20,6 +20,9 @@ from . import dispatching
 
 #: Longest uninterrupted sleep of a waiting thread; bounds how late an interrupt is noticed.
 SLICE = 0.05
+#: The same while the waiting thread fetches page messages itself (no subshell): bounds how late a
+#: click is noticed.
+PUMP_SLICE = 0.01
 
 
 class WouldDeadlock(RuntimeError):
@@ -30,8 +33,8 @@ def check_can_block(what: str) -> None:
     """Raise ``WouldDeadlock`` if waiting on this thread would stop the event from ever arriving.
 
     That is the case inside a callback (page messages are handled one at a time on the thread
-    running it), and in a cell when the kernel has no subshell (page messages then wait for the
-    cell to end).
+    running it), and in a cell when the kernel has no subshell and no other way to handle them
+    meanwhile (with ipykernel 6, the waiting cell handles them itself: ``next_slice``).
     """
     if dispatching.is_dispatch_thread():
         raise WouldDeadlock(
@@ -39,26 +42,50 @@ def check_can_block(what: str) -> None:
             "on this thread, so the answer could never arrive. Wait in the cell instead, or react to "
             "the event with a callback."
         )
-    if dispatching.receives_while_busy() is False and threading.current_thread() is threading.main_thread():
+    if (
+        dispatching.receives_while_busy() is False
+        and threading.current_thread() is threading.main_thread()
+        and not dispatching.must_pump()
+    ):
         raise WouldDeadlock(
-            f"{what} cannot wait inside a running cell on this kernel: it has no subshells "
-            "(ipykernel >= 7 is needed), so page events are handled only after the cell ends. "
+            f"{what} cannot wait inside a running cell on this kernel: it has no subshells and cellwire "
+            "cannot read its queued messages, so page events are handled only after the cell ends. "
             "Upgrade ipykernel (pip install -U ipykernel, then restart the kernel), or use a "
             "callback (on_message / observe / on_click) instead of waiting."
         )
+
+
+def next_slice() -> float:
+    """Before a waiting thread blocks for a moment: handle the page messages waiting for it, if
+    it must fetch them itself (no subshell); how long it may block before it looks again."""
+    if dispatching.must_pump():
+        dispatching.pump()
+        return PUMP_SLICE
+    return SLICE
+
+
+def poll() -> int:
+    """Let page events in during a long-running cell on a kernel without subshells (ipykernel 6):
+    call it in the loop (``while not stop.clicks: step(); cw.poll()``). Returns how many page
+    messages it handled. With subshells (ipykernel >= 7) events arrive by themselves and this
+    returns 0 at once."""
+    return dispatching.pump()
 
 
 def wait_event(event: threading.Event, timeout: float | None) -> bool:
     """``event.wait(timeout)`` in short slices so KeyboardInterrupt is raised promptly."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while not event.is_set():
+        step = next_slice()
+        if event.is_set():
+            break
         if deadline is None:
-            event.wait(SLICE)
+            event.wait(step)
             continue
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return event.is_set()
-        event.wait(min(SLICE, remaining))
+        event.wait(min(step, remaining))
     return True
 
 
@@ -158,7 +185,7 @@ class Changes(Iterator[Any]):
         try:
             while self._open:
                 try:
-                    return self._items.get(timeout=SLICE)
+                    return self._items.get(timeout=next_slice())
                 except queue.Empty:
                     pass
                 if getattr(self.obj, "closed", False):

@@ -13,6 +13,7 @@ run outside it, one message at a time (docs/busy.md).
 from __future__ import annotations
 
 import contextlib
+import inspect
 import threading
 import traceback
 from typing import Any
@@ -25,6 +26,7 @@ from ..target import View, find_target, pin, release
 from . import assets, identity
 from .page_connection import PageConnection, Sender, direct_sender
 from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
+from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
 
 
@@ -53,14 +55,24 @@ class KernelLink:
         self.subshell_id = create_subshell(self.kernel)
         if self.subshell_id is not None:
             silence_status(self.kernel, self.subshell_id)
+        else:  # ipykernel 6: a waiting cell handles cellwire's queued messages itself
+            dispatching.set_pump(ShellPump.for_kernel(self.kernel, self._is_page_comm))
+            logger.info(
+                "this kernel has no subshells (ipykernel %s): page events reach a running cell only "
+                "while it waits (wait_for, wait_click, cw.poll())",
+                _ipykernel_version(),
+            )
         self.comm_manager.register_target(TARGET_NAME, self._on_open)
         from ipykernel.comm import Comm
 
         # primary=False: registered in the kernel only, nothing is sent to any front-end.
-        beacon = Comm(
-            comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False, target_name=TARGET_NAME, show_warning=False
-        )
+        options = {"show_warning": False} if "show_warning" in inspect.signature(Comm.__init__).parameters else {}
+        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False, target_name=TARGET_NAME, **options)
         self.comm_manager.register_comm(beacon)
+
+    def _is_page_comm(self, comm_id: str) -> bool:
+        with self._lock:
+            return comm_id in self.connections
 
     @property
     def subshell_id(self) -> str | None:
@@ -270,10 +282,20 @@ def get_link() -> KernelLink | None:
             return None
         import comm
 
-        link = KernelLink(kernel, comm.get_comm_manager())
+        # ipykernel >= 6.18 routes comms through the `comm` package; before, the kernel has its own.
+        link = KernelLink(kernel, getattr(kernel, "comm_manager", None) or comm.get_comm_manager())
         link.install()
         _link = link
     return _link
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _current_kernel() -> Any:

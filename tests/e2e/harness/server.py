@@ -67,12 +67,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_kernelspec(jupyter_path: Path) -> None:
-    """A kernelspec that runs this interpreter, i.e. the project venv with cellwire installed."""
+def kernel_venv_python(name: str) -> str:
+    """The interpreter of a kernel venv built by ``make`` (e.g. ``ipykernel6``: ``.venv-ipykernel6``)."""
+    python = PROJECT_ROOT / f".venv-{name}" / "bin" / "python"
+    if not python.exists():
+        raise RuntimeError(f"no kernel venv at {python.parent.parent}: run `make test` to build it")
+    return str(python)
+
+
+def write_kernelspec(jupyter_path: Path, python: str | None = None) -> None:
+    """A kernelspec that runs ``python`` (default: this interpreter, i.e. the project venv with
+    cellwire installed)."""
     spec_dir = jupyter_path / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python (cellwire-test)",
         "language": "python",
     }
@@ -90,6 +99,7 @@ class JupyterServer:
         startup_timeout: float = 90,
         venv: Path | None = None,
         extra_args: tuple[str, ...] = (),
+        kernel_python: str | None = None,
     ):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
@@ -103,7 +113,7 @@ class JupyterServer:
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
         jupyter_path = workdir / "jupyter-path"
-        write_kernelspec(jupyter_path)
+        write_kernelspec(jupyter_path, kernel_python)
         for name, settings in LAB_USER_SETTINGS.items():
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
