@@ -53,7 +53,7 @@ def test_only_cellwire_messages_are_handled_the_rest_keep_their_order():
     left = []
     while kernel.msg_queue.qsize():
         _, _, (frames,) = kernel.msg_queue.get_nowait()
-        idents, rest = kernel.session.feed_identities(frames, copy=False)
+        _idents, rest = kernel.session.feed_identities(frames, copy=False)
         left.append(kernel.session.deserialize(rest, copy=False))  # raises on a replayed signature
     assert [(m["msg_type"], m["content"]) for m in left] == [
         ("execute_request", {"code": "1"}),
