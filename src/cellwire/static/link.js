@@ -1,15 +1,11 @@
+// @ts-check
 // The page side of the link to one kernel: a comm opened from the browser to target "cellwire",
 // the handshake, routing of messages to the output views of this page, and the reconnect and
 // restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
 
+import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL } from "./constants.js";
 import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
-
-export const PROTOCOL = 1;
-/** Buffers larger than this in one message are uploaded in chunks (the server closes a socket
- * on frames over 10 MiB). */
-export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
-export const CHUNK_BYTES = 8 * 1024 * 1024;
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
 const DIRECT_WELCOME_MS = 3000;
@@ -135,7 +131,7 @@ export class KernelLink {
   async _inspect(timeoutMs = 60000) {
     const reply = await this.request("comm_info_request", { target_name: "cellwire" }, timeoutMs, "control");
     const comms = Object.keys(reply.comms || {});
-    const beacons = comms.filter((id) => id.startsWith("cellwire-beacon-")).map((id) => id.slice(16));
+    const beacons = comms.filter((id) => id.startsWith(BEACON_PREFIX)).map((id) => id.slice(BEACON_PREFIX.length));
     if (!this.welcome || !beacons.includes(this.welcome.instance)) {  // a new kernel process
       const spec = [...this.views.values()].map((view) => view.spec).find((s) => beacons.includes(s.instance));
       this.subshellId = spec?.subshell || null;
@@ -192,25 +188,25 @@ export class KernelLink {
       case "welcome":
         return this._onWelcome(data);
       case "attached":
-        return this.views.get(data.view)?._attached(data, buffers);
+        return this.views.get(data.view)?.attached(data, buffers);
       case "msg": {
         // A synced model gets each message once, however many outputs show it on this page.
         const model = this.models.get(data.target);
-        if (model) return model._receive(data.data, buffers);
-        if (data.view) return this.views.get(data.view)?._receive(data.data, buffers);
+        if (model) return model.receive(data.data, buffers);
+        if (data.view) return this.views.get(data.view)?.receive(data.data, buffers);
         for (const view of this.views.values()) {
-          if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
+          if (view.targetId === data.target && view.id !== data.except) view.receive(data.data, buffers);
         }
         return;
       }
       case "call":
-        return this.views.get(data.view)?.calls._call(data, buffers);
+        return this.views.get(data.view)?.calls.runCall(data, buffers);
       case "reply":
-        return this.views.get(data.view)?.calls._reply(data, buffers);
+        return this.views.get(data.view)?.calls.receiveReply(data, buffers);
       case "closed":
-        this.models.get(data.target)?._close();
+        this.models.get(data.target)?.dispose();
         this.models.delete(data.target);
-        for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
+        for (const view of this.views.values()) if (view.targetId === data.target) view.targetClosed();
         return;
       case "pong": {
         const resolve = this._pings.get(data.id);
@@ -233,7 +229,7 @@ export class KernelLink {
       return;
     }
     const view = data.view && this.views.get(data.view);
-    if (view) view._error(data);
+    if (view) view.kernelError(data);
     else console.warn(`cellwire: the kernel reported: ${data.message} (${data.code})`);
   }
 
@@ -270,7 +266,7 @@ export class KernelLink {
 
   async _checkKernel() {
     if (!this.socket.isOpen || document.hidden) return;
-    const problem = await this.socket._diagnose();
+    const problem = await this.socket.diagnose();
     if (problem && this.state !== "closed") {
       this.close();
       this._setState(problem.state, problem.message);
@@ -317,7 +313,7 @@ export class KernelLink {
     this.state = state;
     this.detail = detail;
     if (["gone", "forbidden", "failed"].includes(state)) this._released.clear(); // nobody to tell
-    for (const view of this.views.values()) view._linkState(state, detail);
+    for (const view of this.views.values()) view.linkState(state, detail);
   }
 
   // -- models ----------------------------------------------------------------------------------
@@ -330,7 +326,7 @@ export class KernelLink {
       model = new Model(this, targetId, init, buffers);
       this.models.set(targetId, model);
     } else {
-      model._resync(init, buffers);
+      model.resync(init, buffers);
     }
     return model;
   }
@@ -339,17 +335,17 @@ export class KernelLink {
   releaseModel(view) {
     const model = this.models.get(view.targetId);
     if (!model) return;
-    model.views.delete(view);
-    if (!model.views.size) {
+    model.removeView(view);
+    if (!model.hasViews) {
       this.models.delete(view.targetId);
-      model._close();
+      model.dispose();
     }
   }
 
   // -- views -----------------------------------------------------------------------------------
   attach(view) {
     this.views.set(view.id, view);
-    view._linkState(this.state, this.detail);
+    view.linkState(this.state, this.detail);
     if (this.state === "live") this._sendAttachIfCurrent(view);
     else if (this.state === "restarted") this._probeAfterRestart();
   }
@@ -369,7 +365,7 @@ export class KernelLink {
       this._kernelRestarted();
       this._probeAfterRestart();
     } else if (this.views.has(view.id)) {
-      view._error({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
+      view.kernelError({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
     }
   }
 
@@ -396,9 +392,8 @@ export class KernelLink {
 
   /** Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers. */
   sendOp(view, message, buffers = []) {
-    if (view.state === "stale" || view.state === "target-closed") {
-      throw new Error(`not delivered: ${view._problem || "this output is no longer live"}`);
-    }
+    const ended = view.endedReason();
+    if (ended) throw new Error(`not delivered: ${ended}`);
     if (this.state !== "live" || !this.socket.isOpen) {
       if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
         this._queue.push([view, message, buffers]);
@@ -446,7 +441,7 @@ export class KernelLink {
   }
 
   _refuseQueue(reason) {
-    for (const [view] of this._queue.splice(0)) view._error({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
+    for (const [view] of this._queue.splice(0)) view.kernelError({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
   }
 
   /** Round trip page -> kernel -> page, in ms (used by benchmarks and health checks). */

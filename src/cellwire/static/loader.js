@@ -87,6 +87,7 @@
     // Does kernel `id` hold the beacon of kernel process `instance`? (comm_info_request has no
     // side effects, unlike opening a comm on a kernel that lacks the target.)
     function probe(id, instance, timeoutMs) {
+      // The prefix is constants.js's BEACON_PREFIX (a classic script cannot import it).
       var want = "cellwire-beacon-" + instance;
       var request;
       return withSocket(id, timeoutMs, function (send) {

@@ -57,7 +57,7 @@ export class KernelSocket {
             this._scheduleReconnect(`connection lost (code ${code})`);
             return;
           }
-          this._diagnose().then((problem) => {
+          this.diagnose().then((problem) => {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
@@ -74,7 +74,7 @@ export class KernelSocket {
   }
 
   /** Why a socket would not open: the kernel is gone, access is refused, or (null) try again. */
-  async _diagnose() {
+  async diagnose() {
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
       if (response.status === 404) return { state: "gone", message: "the kernel is no longer running" };
