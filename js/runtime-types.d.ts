@@ -8,6 +8,8 @@ type Runtime = import("../src/cellwire/static/runtime.js").Runtime;
 type KernelLink = import("../src/cellwire/static/link.js").KernelLink;
 type OutputView = import("../src/cellwire/static/view.js").OutputView;
 type OutputSpec = import("../src/cellwire/static/view.js").OutputSpec;
+type AttachedMessage = import("../src/cellwire/static/view.js").AttachedMessage;
+type CallMessage = import("../src/cellwire/static/rpc.js").CallMessage;
 type ChannelHandle = import("../src/cellwire/static/view.js").ChannelHandle;
 type Model = import("../src/cellwire/static/model.js").Model;
 type ModelInit = import("../src/cellwire/static/model.js").ModelInit;
@@ -16,6 +18,7 @@ type Binary = import("../src/cellwire/static/binary.js").Binary;
 type BufferPath = import("../src/cellwire/static/binary.js").BufferPath;
 type WidgetExports = import("../src/cellwire/static/module-exports.js").WidgetExports;
 type KernelMessage = import("../src/cellwire/static/framing.js").KernelMessage;
+type ReceivedMessage = import("../src/cellwire/static/framing.js").ReceivedMessage;
 type Wire = import("../src/cellwire/static/wire.js").Wire;
 type WireEvents = import("../src/cellwire/static/wire.js").WireEvents;
 
@@ -29,7 +32,7 @@ interface CellwireBoot {
   probe(id: string, instance: string, timeoutMs: number): Promise<boolean>;
   compareVersions(a: string, b: string): number;
   showProblem(el: HTMLElement, err: unknown): void;
-  mount(spec: OutputSpec, script: HTMLScriptElement | null, attempt?: number): void;
+  mount(spec: OutputSpec, script: HTMLOrSVGScriptElement | null, attempt?: number): void;
 }
 
 interface HTMLElement {

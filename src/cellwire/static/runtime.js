@@ -297,7 +297,7 @@ export class Runtime {
    */
   ping(kernelId) {
     /** @type {KernelLink | undefined} */
-    const link = this.links.get(kernelId) || this.links.values().next().value;
+    const link = (kernelId && this.links.get(kernelId)) || this.links.values().next().value;
     if (!link) return Promise.reject(new Error("no kernel connected"));
     return link.ready.then(() => link.ping());
   }

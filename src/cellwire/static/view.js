@@ -158,8 +158,8 @@ export class ChannelHandle {
  * @property {string} instance             the kernel process that made the output
  * @property {string | null} [kernel_id]
  * @property {string | null} [subshell]
- * @property {string} [v]                  the cellwire version
- * @property {number} [protocol]
+ * @property {string} v                    the cellwire version
+ * @property {number} protocol
  */
 
 /**
