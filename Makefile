@@ -6,6 +6,8 @@
 #                       optional server accelerator is enabled by the config file the wheel ships
 #   .venv-bench-server  jupyterlab + jupyterlab_widgets + anywidget + cellwire (its accelerator is switched
 #                       on and off per run), to compare with ipywidgets/anywidget on the same servers
+#   js/node_modules     typescript (pinned in js/package-lock.json), for `make check-js` only: nothing
+#                       is built, the runtime's modules ship as they are
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,7 +24,10 @@ KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 
-.PHONY: test demo bench clean check-server-env
+JS_DIR := js
+JS_STAMP := $(JS_DIR)/node_modules/.stamp
+
+.PHONY: test demo bench clean check-server-env check-js
 
 test: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
@@ -54,6 +59,15 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
+# Type-checks the browser runtime and the widget views (// @ts-check + JSDoc, strict).
+check-js: $(JS_STAMP)
+	cd $(JS_DIR) && npx --no-install tsc --noEmit -p tsconfig.json
+
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "ERROR: npm is missing: install Node.js >= 20 (apt-get install nodejs npm)"; exit 1; }
+	cd $(JS_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
 # Runs every time: a package slipped into the server env would void what the tests prove.
 check-server-env: $(SERVER_VENV)/.stamp
 	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
@@ -68,5 +82,5 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) $(JS_DIR)/node_modules test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +
