@@ -237,7 +237,7 @@ export class Model {
   }
 
   /** The output this page's messages for this model are sent from: one on this model's link. */
-  _sender() {
+  #sender() {
     return [...this.#views].find((v) => v.link === this.#link);
   }
 
@@ -272,7 +272,7 @@ export class Model {
    * @param {Binary[]} buffers
    */
   _deliver(data, buffers) {
-    const view = this._sender();
+    const view = this.#sender();
     try {
       if (!view) throw new Error("not delivered: no output of this widget is connected");
       this.#link.send(view, data, buffers);
@@ -396,7 +396,7 @@ export class Model {
    * @returns {Promise<unknown>}
    */
   invoke(name, args = [], options = {}) {
-    const view = this._sender();
+    const view = this.#sender();
     if (!view) return Promise.reject(new Error("not delivered: no output of this widget is connected"));
     return view.calls.invoke(name, args, options);
   }
