@@ -144,3 +144,20 @@ test("the module's initialize runs once per model, and its cleanup when the mode
   assert.equal(cleaned, 1);
   assert.equal(m.closed, true);
 });
+
+test("a widget cannot reach cellwire's link or views through its model", (t) => {
+  const { make } = fakes(t);
+  const m = make("a", { x: 0 });
+  const values = new Set();
+  for (let o = m; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Reflect.ownKeys(o)) {
+      const descriptor = Object.getOwnPropertyDescriptor(o, key);
+      if (descriptor && "value" in descriptor) values.add(descriptor.value);
+    }
+  }
+  for (const value of values) {
+    assert.ok(!(value && typeof value === "object" && ("send" in value && "models" in value)), "the link is reachable");
+    assert.ok(!(value && typeof value === "object" && "showError" in value), "a view is reachable");
+  }
+  assert.equal(m.hasViews, true);
+});
