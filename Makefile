@@ -27,16 +27,35 @@ NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 JS_DIR := js
 JS_STAMP := $(JS_DIR)/node_modules/.stamp
 
-.PHONY: test demo bench clean check-server-env check-js
+.PHONY: test demo bench clean check-server-env system-packages lint check-js
 
-test: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-demo: $(VENV)/.stamp check-server-env $(KERNELSPEC)
+# ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
+lint: $(VENV)/.stamp
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+# Debian's Chromium (browser builds cannot be downloaded here) and Node.js (the JS unit tests and
+# tsc), installed with apt-get when root; otherwise one line saying the command to run.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium nodejs:node npm:npm python3-venv:
+system-packages:
+	@missing=(); for entry in $(SYSTEM_PACKAGES); do pkg=$${entry%%:*}; cmd=$${entry#*:}; \
+		if [ -n "$$cmd" ]; then command -v "$$cmd" >/dev/null || missing+=("$$pkg"); \
+		else $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing+=("$$pkg"); fi; done; \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "make test needs Debian packages ($${missing[*]}): run  sudo apt-get install -y $${missing[*]}  then make test again" >&2; exit 1; fi; \
+		echo "installing $${missing[*]} with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$${missing[@]}"; fi
+
+demo: system-packages $(VENV)/.stamp check-server-env $(KERNELSPEC)
 	JUPYTER_PATH=$(CURDIR)/$(JUPYTER_DATA) $(SERVER_VENV)/bin/jupyter lab examples/demo.ipynb \
 		--MappingKernelManager.default_kernel_name=cellwire $(ALLOW_ROOT)
 
-bench: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp
+bench: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 $(VENV)/.stamp: pyproject.toml
