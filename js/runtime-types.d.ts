@@ -1,7 +1,7 @@
 // Types shared across the runtime's modules, for `tsc` only (never sent to a page).
 //
 // Modules name each other's types through these global aliases instead of JSDoc
-// `import("./x.js")`: cellwire's assets.py reads every quoted "./x.js" in a module as a dependency
+// `import("./x.js")`: cellwire's transport/assets.py reads every quoted "./x.js" in a module as a dependency
 // (to order the modules for the loader), so a type-only reference would add an edge, or a cycle.
 
 type Runtime = import("../src/cellwire/static/runtime.js").Runtime;

@@ -14,7 +14,9 @@ RUN = Path(__file__).resolve().parent / "js" / "run.mjs"
 def test_js_unit_tests():
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is not installed: the JS unit tests need Node.js >= 20 (apt-get install nodejs; .ci/run does it)")
+        pytest.fail(
+            "node is not installed: the JS unit tests need Node.js >= 20 (make test installs it; or apt-get install nodejs)"
+        )
     # The spec reporter names each failing test and shows its assertion.
     result = subprocess.run([node, "--test-reporter=spec", str(RUN)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"JS unit tests failed:\n{result.stdout}\n{result.stderr}"

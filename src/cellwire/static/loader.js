@@ -3,7 +3,7 @@
 // element, then hands it to the page's runtime, first loading that runtime from the kernel when the
 // page has none (or an older one). Credentials are read from the page here, at run time: nothing
 // secret is ever part of an output. Kept small and dependency-free; the runtime does the rest.
-// Its JSDoc types are for the checker only: assets.py drops every comment before inlining it.
+// Its JSDoc types are for the checker only: transport/assets.py drops every comment before inlining it.
 (function (spec, script) {
   "use strict";
   var BOOT_API = 1;
