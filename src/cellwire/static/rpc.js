@@ -57,7 +57,7 @@ export function describeError(err) {
 /**
  * `code` as an expression (`el.offsetWidth`) if it parses as one, else as a function body.
  * @param {string} code
- * @returns {(el: HTMLElement, channel: ChannelHandle, args: unknown, model: Model | null) => Promise<unknown>}
+ * @returns {(el: HTMLElement, channel: ChannelHandle, args: unknown, model: Model | null | undefined) => Promise<unknown>}
  */
 export function compile(code) {
   try {

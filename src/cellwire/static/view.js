@@ -183,8 +183,8 @@ export class OutputView {
     this.targetId = spec.target;
     /** @type {KernelLink | null} */
     this.link = null;
-    /** @type {Model | null} the model shown, for a model target */
-    this.model = null;
+    /** @type {Model | null | undefined} the model shown, for a model target (undefined until attached) */
+    this.model = undefined;
     this.state = "connecting";
     this._events = new ChannelEvents((message, err) => this.showError(message, err));
     this.channel = new ChannelHandle(this, this._events);
