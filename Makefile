@@ -9,6 +9,8 @@
 #   .venv-ipykernel6, .venv-ipykernel617
 #                       kernel envs with ipykernel 6 (no subshells): the newest 6.x, and 6.17, the oldest
 #                       supported (before 6.18 comms did not go through the `comm` package)
+#   js/node_modules     typescript (pinned in js/package-lock.json), for `make check-js` only: nothing
+#                       is built, the runtime's modules ship as they are
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,11 +27,14 @@ KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 
-.PHONY: test demo bench clean check-server-env system-packages lint
+JS_DIR := js
+JS_STAMP := $(JS_DIR)/node_modules/.stamp
+
+.PHONY: test demo bench clean check-server-env system-packages lint check-js
 
 IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
 
-test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
@@ -89,6 +94,14 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	.venv-ipykernel617/bin/pip install -e . 'ipykernel==6.17.1' numpy
 	touch $@
 
+# Type-checks the browser runtime and the widget views (// @ts-check + JSDoc, strict).
+check-js: system-packages $(JS_STAMP)
+	cd $(JS_DIR) && npx --no-install tsc --noEmit -p tsconfig.json
+
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
 # Runs every time: a package slipped into the server env would void what the tests prove.
 check-server-env: $(SERVER_VENV)/.stamp
 	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
@@ -103,5 +116,6 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(JUPYTER_DATA) \
+		$(JS_DIR)/node_modules test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +

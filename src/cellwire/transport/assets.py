@@ -37,6 +37,6 @@ def runtime_payload() -> dict[str, Any]:
 
 @functools.cache
 def loader_source() -> str:
-    """The loader as it is inlined in outputs: comment lines and indentation dropped."""
-    lines = (line.strip() for line in read_static(LOADER).splitlines())
+    """The loader as it is inlined in outputs: comments (its JSDoc types too) and indentation dropped."""
+    lines = (line.strip() for line in re.sub(r"/\*.*?\*/", "", read_static(LOADER), flags=re.DOTALL).splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//"))
