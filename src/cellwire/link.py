@@ -238,7 +238,8 @@ class KernelLink:
             conns = list(self.connections.values())
             counts = {conn.id: sum(1 for key in self.views if key[0] == conn.id) for conn in conns}
         return [{"page": conn.page, "route": conn.route, "socket": conn.transport.get("socket", "unknown"),
-                 "server": conn.transport.get("server", "unknown"), "views": counts[conn.id]} for conn in conns]
+                 "server": conn.transport.get("server", "unknown"),
+                 "framing": conn.transport.get("framing", "unknown"), "views": counts[conn.id]} for conn in conns]
 
 
 _link: KernelLink | None = None
@@ -248,7 +249,8 @@ def connections() -> list[dict[str, Any]]:
     """The pages connected to this kernel now, each with the path its messages take: ``route``
     (``direct`` to that page alone, or the ``iopub`` broadcast), ``socket`` (in a ``worker`` or
     on the ``main`` thread), ``server`` (``accelerated`` by cellwire's server extension, or
-    ``stock``) and ``views`` (outputs it shows). For finding out why widgets are slow or missing."""
+    ``stock``), ``framing`` (``v1``, or ``legacy`` where the server does not answer the v1
+    subprotocol, e.g. behind a kernel gateway) and ``views`` (outputs it shows). For finding out why widgets are slow or missing."""
     link = get_link()
     return link.describe() if link is not None else []
 

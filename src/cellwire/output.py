@@ -28,7 +28,7 @@ def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
     from .link import get_link
 
     link = get_link()
-    return {
+    spec: dict[str, Any] = {
         "el": element_id,
         "target": target_id,
         "instance": identity.INSTANCE_ID,
@@ -38,6 +38,10 @@ def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
         # Pages send this output's first messages to this subshell, so it connects while a cell runs.
         "subshell": link.subshell_id if link is not None else None,
     }
+    if identity.started_by_gateway():
+        # Behind a kernel gateway the server answers only the legacy WebSocket framing.
+        spec["framing"] = "legacy"
+    return spec
 
 
 def script_json(value: Any) -> str:

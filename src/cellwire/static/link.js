@@ -49,12 +49,18 @@ export class KernelLink {
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
     /** Which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"}. */
     this.transport = null;
-    this.ready = Promise.all([this.socket.connect(), runtime.serverPath()]).then(([, server]) => {
-      this.transport = { socket: runtime.sockets.where, server };
-      console.debug(`cellwire: kernel ${kernelId}: server ${server}, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
-      return this._hello();
-    });
+    this._started = false; // has the first hello gone out (else a later open must send it)
+    this.ready = this.socket.connect().then(() => this._start());
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
+  }
+
+  /** The first hello, once a socket is open (the first one, or a reconnect after it failed). */
+  async _start() {
+    this._started = true;
+    const server = await this.runtime.serverPath();
+    this.transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
+    console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${this.socket.protocol} framing, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
+    return this._hello();
   }
 
   // -- handshake -------------------------------------------------------------------------------
@@ -241,9 +247,10 @@ export class KernelLink {
   _onSocketState(state, detail) {
     if (state === "open") {
       if (this.welcome) this._resume();
+      else if (!this._started && this.state !== "connecting") this._start().catch((err) => this._setState("failed", err.message));
     } else if (state === "reconnecting") {
       if (this.state !== "restarted") this._setState("reconnecting", detail);
-    } else if (state === "gone" || state === "forbidden") {
+    } else if (state === "gone" || state === "forbidden" || state === "failed") {
       this._setState(state, detail);
       this._refuseQueue(detail);
     }

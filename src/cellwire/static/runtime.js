@@ -9,7 +9,7 @@
 // RELEASE_DETACHED_AFTER_MS counts as gone too; if it comes back, attaching it pins it again.
 
 import { KernelLink } from "./link.js";
-import { Sockets } from "./transport.js";
+import { Sockets, preferLegacyFraming } from "./transport.js";
 import { OutputView } from "./view.js";
 
 /** An element gone from the document this long is detached from its kernel object. */
@@ -137,6 +137,7 @@ class Runtime {
     }
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);
+    if (spec.framing === "legacy") preferLegacyFraming(id);
     if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id, spec.subshell || null));
     return this.links.get(id);
   }

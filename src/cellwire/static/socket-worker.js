@@ -3,7 +3,7 @@
 // (other cells' output, other comms) never reaches the page's main thread at all. Buffers of the
 // messages that are passed on move to the main thread without a copy (transferred).
 //
-// Main -> worker: {op: "open", id, url} | {op: "send", id, channel, msg} | {op: "comms", id, ids}
+// Main -> worker: {op: "open", id, url, framing} | {op: "send", id, channel, msg} | {op: "comms", id, ids}
 //                 | {op: "close", id}
 // Worker -> main: {op: "ready"} | {op: "open", id, protocol} | {op: "message", id, msg}
 //                 | {op: "close", id, code}
@@ -31,7 +31,7 @@ self.onmessage = ({ data }) => {
         wires.delete(id);
         self.postMessage({ op: "close", id, code });
       },
-    }));
+    }, data.framing));
     return;
   }
   const wire = wires.get(id);

@@ -6,8 +6,31 @@
 import { Wire } from "./wire.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 10000];
+/** Reconnect attempts in a row (about 75 s with the backoff above) before a socket gives up and
+ * says why: never a silent "reconnecting…" forever. */
+const MAX_ATTEMPTS = 12;
 /** How long a new socket worker may take to say it is ready before the main thread is used. */
 const WORKER_START_MS = 3000;
+
+/** Kernels whose server does not answer the v1 subprotocol (jupyter_server in front of a kernel
+ * gateway speaks only the legacy framing): remembered for the page's session, so later sockets
+ * (and a reload) open with the framing that works at once. */
+const legacyKernels = {
+  key: (kernelId) => `cellwire.framing.${kernelId}`,
+  has(kernelId) {
+    try { return sessionStorage.getItem(this.key(kernelId)) === "legacy"; } catch (err) { return this._mem.has(kernelId); }
+  },
+  add(kernelId) {
+    this._mem.add(kernelId);
+    try { sessionStorage.setItem(this.key(kernelId), "legacy"); } catch (err) { /* storage blocked */ }
+  },
+  _mem: new Set(),
+};
+
+/** An output's spec says its kernel runs behind a kernel gateway: open its sockets legacy-framed. */
+export function preferLegacyFraming(kernelId) {
+  if (!legacyKernels.has(kernelId)) legacyKernels.add(kernelId);
+}
 
 export class KernelSocket {
   /**
@@ -15,7 +38,8 @@ export class KernelSocket {
    * @param kernelId  the kernel to connect to
    * @param handlers  { onMessage(msg), onState(state, detail) }
    * @param sockets   the page's `Sockets` (where WebSockets are opened)
-   * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden", "closed".
+   * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden",
+   * "failed" (gave up after MAX_ATTEMPTS), "closed".
    */
   constructor(boot, kernelId, handlers, sockets) {
     this.boot = boot;
@@ -31,20 +55,30 @@ export class KernelSocket {
     this._timer = null;
   }
 
-  /** Open the socket; resolves once it is open (or rejects if the server refuses it). */
-  async connect() {
+  /** Where this socket connects, for messages (no token). */
+  get where() {
+    return `${this.boot.pageConfig().wsUrl}api/kernels/${this.kernelId}/channels`;
+  }
+
+  /** Open the socket; resolves once it is open (or rejects if the server refuses it). A server
+   * that fails a socket offering the v1 subprotocol is tried again at once without it. */
+  async connect(framing = legacyKernels.has(this.kernelId) ? "legacy" : "v1") {
     const cfg = this.boot.pageConfig();
     let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
     if (cfg.token) url += `&token=${encodeURIComponent(cfg.token)}`;
     const open = await this.sockets.opener();
     return new Promise((resolve, reject) => {
       let opened = false;
-      const wire = open(url, {
+      const wire = open(url, framing, {
         open: (protocol) => {
           if (this.wire !== wire) return;
           opened = true;
           this._attempt = 0;
           this.protocol = protocol;
+          if (framing === "legacy" && !legacyKernels.has(this.kernelId)) {
+            console.info(`cellwire: ${this.where} does not answer the v1 subprotocol (a kernel gateway?): using the legacy framing`);
+            legacyKernels.add(this.kernelId);
+          }
           this._setState("open");
           resolve();
         },
@@ -55,6 +89,10 @@ export class KernelSocket {
           if (this.state === "closed") return;
           if (opened) {
             this._scheduleReconnect(`connection lost (code ${code})`);
+            return;
+          }
+          if (framing === "v1") {
+            this.connect("legacy").then(resolve, reject);
             return;
           }
           this._diagnose().then((problem) => {
@@ -88,6 +126,12 @@ export class KernelSocket {
   }
 
   _scheduleReconnect(reason) {
+    if (this._attempt >= MAX_ATTEMPTS) {
+      this._setState("failed", `could not reach the kernel's WebSocket at ${this.where} after ${MAX_ATTEMPTS} tries `
+        + `(${reason}): the server is down, or a proxy or gateway in front of it refuses kernel WebSockets `
+        + "(it must forward the Upgrade and Connection headers). Reload the page to try again.");
+      return;
+    }
     const delay = BACKOFF_MS[Math.min(this._attempt, BACKOFF_MS.length - 1)] * (0.8 + 0.4 * Math.random());
     this._attempt += 1;
     this._setState("reconnecting", reason);
@@ -144,7 +188,7 @@ export class Sockets {
     this._deciding = null;
   }
 
-  /** Resolves to `open(url, events) -> wire`, in the worker or on the main thread. */
+  /** Resolves to `open(url, framing, events) -> wire`, in the worker or on the main thread. */
   opener() {
     if (!this._deciding) {
       this._deciding = this._startWorker().then(
@@ -156,8 +200,8 @@ export class Sockets {
       );
     }
     return this._deciding.then(() => (this.where === "worker"
-      ? (url, events) => this._openInWorker(url, events)
-      : (url, events) => new Wire(url, events)));
+      ? (url, framing, events) => this._openInWorker(url, framing, events)
+      : (url, framing, events) => new Wire(url, events, framing)));
   }
 
   _startWorker() {
@@ -193,11 +237,11 @@ export class Sockets {
     });
   }
 
-  _openInWorker(url, events) {
+  _openInWorker(url, framing, events) {
     const id = ++this._nextId;
     const wire = new WorkerWire(this._worker, id, events);
     this._wires.set(id, wire);
-    this._worker.postMessage({ op: "open", id, url });
+    this._worker.postMessage({ op: "open", id, url, framing });
     return wire;
   }
 

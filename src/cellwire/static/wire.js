@@ -10,15 +10,17 @@ const KEPT_IOPUB = new Set(["status", "shutdown_reply", "comm_msg", "comm_close"
 
 export class Wire {
   /**
-   * @param url     the channels URL (with session_id and, if any, token)
-   * @param events  { open(protocol), message(msg), close(code) }: protocol is "v1" or "legacy";
-   *                `close` is called once, whether the socket opened or not
+   * @param url      the channels URL (with session_id and, if any, token)
+   * @param events   { open(protocol), message(msg), close(code) }: protocol is "v1" or "legacy";
+   *                 `close` is called once, whether the socket opened or not
+   * @param framing  "v1": offer the v1 subprotocol (the server may still answer legacy);
+   *                 "legacy": offer none (a server that does not answer v1 fails a socket that offers it)
    */
-  constructor(url, events) {
+  constructor(url, events, framing = "v1") {
     this.events = events;
     this.commIds = new Set(); // the comms whose iopub messages are ours
     this.protocol = null;
-    this.ws = new WebSocket(url, [V1_PROTOCOL]);
+    this.ws = new WebSocket(url, framing === "v1" ? [V1_PROTOCOL] : []);
     this.ws.binaryType = "arraybuffer";
     this.ws.onopen = () => {
       this.protocol = this.ws.protocol === V1_PROTOCOL ? "v1" : "legacy";

@@ -57,7 +57,7 @@ def server_venv(kind: str = "server") -> Path:
     return venv
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -83,7 +83,10 @@ class JupyterServer:
         stripped = base_url.strip("/")
         self.base_url = f"/{stripped}/" if stripped else "/"
         self.token = secrets.token_hex(16)
-        self.port = _free_port()
+        self.port = free_port()
+        self.extra_args = extra_args
+        # Behind a kernel gateway, jupyter_server speaks only the legacy framing on kernel sockets.
+        self.kernel_ws_protocol = "legacy" if any(a.startswith("--gateway-url") for a in extra_args) else "v1"
         self.venv = venv or server_venv()
         self.root_dir = workdir / "root"
         self.log_path = workdir / "server.log"
@@ -144,8 +147,10 @@ class JupyterServer:
             data = response.read()
         return json.loads(data) if data else None
 
-    def kernel_client(self, kernel_id: str, protocol: str = "v1", **kwargs) -> KernelClient:
-        """A side WebSocket client on ``/api/kernels/<id>/channels`` (``protocol``: v1 or legacy)."""
+    def kernel_client(self, kernel_id: str, protocol: str | None = None, **kwargs) -> KernelClient:
+        """A side WebSocket client on ``/api/kernels/<id>/channels`` (``protocol``: v1 or legacy;
+        by default the one this server speaks)."""
+        protocol = protocol or self.kernel_ws_protocol
         ws_url = f"ws://127.0.0.1:{self.port}{self.base_url}api/kernels/{kernel_id}/channels"
         return KernelClient(ws_url, self.token, protocol, **kwargs)
 
