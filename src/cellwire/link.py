@@ -19,7 +19,7 @@ from typing import Any
 from . import assets, identity, rpc
 from ._version import PROTOCOL, __version__
 from .buffers import to_buffers
-from .connection import PageConnection
+from .connection import PageConnection, decode_text_buffers
 from .delivery import Sender, direct_sender
 from .log import logger
 from .subshell import create_subshell, silence_status
@@ -127,6 +127,7 @@ class KernelLink:
         buffers = [memoryview(b) for b in msg.get("buffers") or ()]
         self._local.dispatching = True
         try:
+            buffers = decode_text_buffers(data, buffers)
             self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
         except ProtocolError as err:
             self._report(conn, err.code, str(err), data)

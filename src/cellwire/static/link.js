@@ -10,9 +10,39 @@ export const PROTOCOL = 1;
  * on frames over 10 MiB). */
 export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
 export const CHUNK_BYTES = 8 * 1024 * 1024;
+/** On a text-only socket (see `textOnly`): 6 MiB of bytes are 8 MiB of base64. */
+const TEXT_CHUNK_BYTES = 6 * 1024 * 1024;
+
+/** @param {ArrayBuffer | ArrayBufferView} buffer */
+function toBase64(buffer) {
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
+    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  if (bytes.toBase64) return bytes.toBase64();
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** @param {string} text @returns {DataView} */
+function fromBase64(text) {
+  if (Uint8Array.fromBase64) {
+    const bytes = Uint8Array.fromBase64(text);
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new DataView(bytes.buffer);
+}
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
 const DIRECT_WELCOME_MS = 3000;
+/** After this long without a welcome over iopub either, the page asks the kernel on control
+ * (answered even while a cell runs) whether messages get through at all. */
+const IOPUB_WELCOME_MS = 10000;
+/** After a reconnect, how long the kernel may take to answer on control (it does so even while
+ * a cell runs) before the page decides that messages do not get through. */
+const RESUME_INSPECT_MS = 10000;
 /** How often a connected link checks over REST that its kernel still exists. */
 const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
@@ -80,8 +110,33 @@ export class KernelLink {
       this._helloWaiter = { resolve, reject, viaIopub };
       this._trace(data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
-      if (!viaIopub) this._helloTimer = setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
+      this._helloTimer = viaIopub ? setTimeout(() => this._noWelcome(), IOPUB_WELCOME_MS)
+        : setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
     });
+  }
+
+  /** No welcome either way: a kernel busy on its main shell (no subshell) answers on control, and
+   * connects when the cell ends; no answer at all means the messages do not get through. */
+  async _noWelcome() {
+    const waiter = this._helloWaiter;
+    if (!waiter || !this.socket.isOpen) return;
+    try {
+      await this.request("kernel_info_request", {}, 5000, "control");
+      if (this._helloWaiter !== waiter) return;
+      this._setState("connecting", "the kernel is busy and has no subshell: the output connects when the running cell ends");
+    } catch (err) {
+      if (this._helloWaiter !== waiter) return;
+      this._helloWaiter = null;
+      waiter.reject(new Error(this._messagesLost()));
+    }
+  }
+
+  /** Give up on a socket that opened but brings nothing back; the message says so. */
+  _messagesLost() {
+    const message = `the socket to ${this.socket.where} opened, but no message from the kernel came back: `
+      + "the server, or a proxy or gateway in front of it, drops kernel messages. Reload the page to try again.";
+    this._setState("failed", message);
+    return message;
   }
 
   _helloAgainViaIopub() {
@@ -193,7 +248,17 @@ export class KernelLink {
   }
 
   _handle(data, buffers) {
+    if (data.b64buffers) {
+      const { b64buffers, ...rest } = data;
+      data = rest;
+      buffers = b64buffers.map(fromBase64);
+    }
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
+    if (data.op === "chunk" && data.download) return this._downloadChunk(data, buffers);
+    if (data.download) {
+      buffers = this._downloadComplete(data.download);
+      if (!buffers) return;
+    }
     switch (data.op) {
       case "welcome":
         return this._onWelcome(data);
@@ -230,6 +295,33 @@ export class KernelLink {
     }
   }
 
+  /** A piece of a message the kernel split (behind a kernel gateway, which drops messages over 10 MiB). */
+  _downloadChunk(data, buffers) {
+    if (!this._downloads) this._downloads = new Map();
+    const parts = this._downloads.get(data.download) || [];
+    parts.push(buffers[0]);
+    this._downloads.set(data.download, parts);
+  }
+
+  /** The buffers of a chunked message, cut back into the sizes the kernel sent (null: incomplete). */
+  _downloadComplete({ id, chunks, sizes }) {
+    const parts = this._downloads?.get(id) || [];
+    this._downloads?.delete(id);
+    if (parts.length !== chunks) {
+      console.warn(`cellwire: a message from the kernel arrived with ${parts.length} of its ${chunks} pieces; dropped`);
+      return null;
+    }
+    const total = sizes.reduce((n, size) => n + size, 0);
+    const whole = new Uint8Array(total);
+    let offset = 0;
+    for (const part of parts) {
+      whole.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
+      offset += part.byteLength;
+    }
+    offset = 0;
+    return sizes.map((size) => { const view = new DataView(whole.buffer, offset, size); offset += size; return view; });
+  }
+
   _onError(data) {
     if (data.fatal) {
       this._setComm(null); // the kernel has forgotten it: nothing to close
@@ -259,8 +351,15 @@ export class KernelLink {
   /** After a reconnect: the kernel may be the same process (keep the comm, re-sync views) or a
    * restarted one (old outputs are stale). */
   async _resume() {
+    let found;
     try {
-      const { hasCellwire, hasOurComm } = await this._inspect();
+      found = await this._inspect(RESUME_INSPECT_MS);
+    } catch (err) {
+      if (this.state !== "closed" && this.socket.isOpen) this._messagesLost();
+      return;
+    }
+    try {
+      const { hasCellwire, hasOurComm } = found;
       if (hasOurComm) {
         this._setState("live");
         for (const view of this.views.values()) this._sendAttach(view);
@@ -414,7 +513,8 @@ export class KernelLink {
       throw new Error(`not delivered: ${this.detail || "the kernel is not connected"}`);
     }
     const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-    if (total <= MAX_INLINE_BYTES) {
+    const chunkBytes = this.textOnly ? TEXT_CHUNK_BYTES : CHUNK_BYTES;
+    if (total <= (this.textOnly ? TEXT_CHUNK_BYTES : MAX_INLINE_BYTES)) {
       this._commMsg(message, buffers);
       return;
     }
@@ -423,16 +523,26 @@ export class KernelLink {
     for (const buffer of buffers) {
       const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
         : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
-        this._commMsg({ op: "chunk", upload: id, index: index++ }, [bytes.subarray(start, start + CHUNK_BYTES)]);
+      for (let start = 0; start < bytes.byteLength; start += chunkBytes) {
+        this._commMsg({ op: "chunk", upload: id, index: index++ }, [bytes.subarray(start, start + chunkBytes)]);
       }
     }
     const sizes = buffers.map((b) => b.byteLength);
     this._commMsg({ ...message, upload: { id, chunks: index, sizes } }, []);
   }
 
+  /** Buffers go base64-encoded in the JSON on a legacy-framed socket: the server is then in front
+   * of a kernel gateway, and jupyter_server's gateway relay passes text frames only. */
+  get textOnly() {
+    return this.socket.protocol === "legacy";
+  }
+
   _commMsg(data, buffers) {
     this._trace(data, buffers.length);
+    if (this.textOnly && buffers.length) {
+      data = { ...data, b64buffers: buffers.map(toBase64) };
+      buffers = [];
+    }
     this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers, ...this._subshell() });
   }
 

@@ -9,6 +9,9 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 10000];
 /** Reconnect attempts in a row (about 75 s with the backoff above) before a socket gives up and
  * says why: never a silent "reconnecting…" forever. */
 const MAX_ATTEMPTS = 12;
+/** Sockets refused in a row while the server answers REST requests and has the kernel, before
+ * the socket gives up (about 2 s): no restart of the server explains that, a proxy does. */
+const REFUSED_WHILE_UP = 4;
 /** How long a new socket worker may take to say it is ready before the main thread is used. */
 const WORKER_START_MS = 3000;
 
@@ -53,6 +56,8 @@ export class KernelSocket {
     this._comms = [];
     this._attempt = 0;
     this._timer = null;
+    this._serverUp = false; // did the last REST check find the server and the kernel
+    this._refusedWhileUp = 0; // sockets refused in a row while the server was up
   }
 
   /** Where this socket connects, for messages (no token). */
@@ -74,6 +79,7 @@ export class KernelSocket {
           if (this.wire !== wire) return;
           opened = true;
           this._attempt = 0;
+          this._refusedWhileUp = 0;
           this.protocol = protocol;
           if (framing === "legacy" && !legacyKernels.has(this.kernelId)) {
             console.info(`cellwire: ${this.where} does not answer the v1 subprotocol (a kernel gateway?): using the legacy framing`);
@@ -99,10 +105,17 @@ export class KernelSocket {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
+              return;
+            }
+            // The server answers over HTTP and has the kernel, yet refuses its socket, again and
+            // again: something in between (a proxy, a gateway) does not pass kernel WebSockets.
+            this._refusedWhileUp = this._serverUp ? this._refusedWhileUp + 1 : 0;
+            if (this._refusedWhileUp >= REFUSED_WHILE_UP) {
+              this._giveUp(`the server answers, but its kernel WebSocket was refused ${this._refusedWhileUp} times (code ${code})`);
             } else {
               this._scheduleReconnect(`could not connect (code ${code})`);
-              reject(new Error(`could not connect to kernel ${this.kernelId}`));
             }
+            reject(new Error(`could not connect to kernel ${this.kernelId}`));
           });
         },
       });
@@ -113,8 +126,10 @@ export class KernelSocket {
 
   /** Why a socket would not open: the kernel is gone, access is refused, or (null) try again. */
   async _diagnose() {
+    this._serverUp = false;
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
+      this._serverUp = response.ok;
       if (response.status === 404) return { state: "gone", message: "the kernel is no longer running" };
       if (response.status === 403 || response.status === 401) {
         return { state: "forbidden", message: "the server refused access to the kernel: log in again" };
@@ -127,9 +142,7 @@ export class KernelSocket {
 
   _scheduleReconnect(reason) {
     if (this._attempt >= MAX_ATTEMPTS) {
-      this._setState("failed", `could not reach the kernel's WebSocket at ${this.where} after ${MAX_ATTEMPTS} tries `
-        + `(${reason}): the server is down, or a proxy or gateway in front of it refuses kernel WebSockets `
-        + "(it must forward the Upgrade and Connection headers). Reload the page to try again.");
+      this._giveUp(`${MAX_ATTEMPTS} tries failed (${reason})`);
       return;
     }
     const delay = BACKOFF_MS[Math.min(this._attempt, BACKOFF_MS.length - 1)] * (0.8 + 0.4 * Math.random());
@@ -139,6 +152,13 @@ export class KernelSocket {
     this._timer = setTimeout(() => {
       if (this.state === "reconnecting") this.connect().catch(() => {});
     }, delay);
+  }
+
+  _giveUp(what) {
+    clearTimeout(this._timer);
+    this._setState("failed", `could not open the kernel's WebSocket at ${this.where}: ${what}. The server is down, `
+      + "or a proxy or gateway in front of it does not pass kernel WebSockets (a proxy must forward the "
+      + "Upgrade and Connection headers). Reload the page to try again.");
   }
 
   _setState(state, detail) {

@@ -250,7 +250,7 @@ export class OutputView {
     if (!text && this.state !== "live") {
       // Failures carry the reason (e.g. the server's answer); passing states speak for themselves.
       const failure = ["failed", "forbidden", "gone"].includes(this.state);
-      text = (failure && detail) || STATUS_TEXT[this.state] || detail || "";
+      text = ((failure || this.state === "connecting") && detail) || STATUS_TEXT[this.state] || detail || "";
     }
     this.statusEl.textContent = text ? `cellwire: ${text}` : "";
     this.statusEl.hidden = !text;
