@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pytest
-from harness import CuttableProxy, JupyterServer, KernelGateway
+from harness import CuttableProxy, JupyterServer, KernelClient, KernelGateway
 from playwright.sync_api import expect
 from test_busy import stop_latency
 from test_link import ECHO_CHANNEL, weighted_sum
@@ -162,3 +162,29 @@ def test_a_proxy_that_refuses_or_mutes_kernel_sockets_gets_one_clear_message(not
         expect(second.locator(".cellwire-status")).to_contain_text("drops kernel messages")
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize("server", ["lab"], indirect=True)
+def test_a_server_restart_reconnects_the_page_without_a_reload(notebook, gateway):
+    """The Jupyter server dies and comes back on the same port while the page stays open; the
+    kernel lives on in the gateway. The page reconnects by itself and its widgets are live again,
+    with what the kernel holds (a value changed while the server was down)."""
+    shown = notebook.page.locator(".cellwire-output > .cellwire-live")
+    out = notebook.run(WIDGETS)
+    live(out)
+    kernel_id = notebook.kernel_id
+    notebook.server.kill()
+    with KernelClient(f"ws://127.0.0.1:{gateway.port}/api/kernels/{kernel_id}/channels", "", "v1") as client:
+        client.eval("setattr(s, 'value', 77)")  # (through the gateway: the page cannot hear this)
+    time.sleep(1)
+    notebook.server.start_again()
+    expect(shown.get_by_label("level")).to_have_value("77", timeout=30_000)
+    assert out.locator(".cellwire-output").get_attribute("data-cellwire-state") == "live"
+    shown.get_by_label("level").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    # (the front-end itself has lost the kernel: the restarted server forgot its session)
+    with notebook.server.kernel_client(kernel_id) as client:
+        deadline = time.monotonic() + 15
+        while (value := client.eval("s.value")) != "78" and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert value == "78"

@@ -130,6 +130,10 @@ export class KernelSocket {
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
       this._serverUp = response.ok;
+      if (response.status === 404 && await this._adopt()) {
+        this._serverUp = true;
+        return null;
+      }
       if (response.status === 404) return { state: "gone", message: "the kernel is no longer running" };
       if (response.status === 403 || response.status === 401) {
         return { state: "forbidden", message: "the server refused access to the kernel: log in again" };
@@ -138,6 +142,31 @@ export class KernelSocket {
       // The server itself is unreachable: keep trying.
     }
     return null;
+  }
+
+  /** Behind a kernel gateway the kernel outlives the Jupyter server, but a restarted server
+   * knows only the kernels it started: ask it to connect to this one again (jupyter_server's
+   * POST api/kernels with a kernel_id does that through the gateway; the gateway answers 404 if
+   * the kernel is really gone). Never tried elsewhere: a server of its own would start a new,
+   * empty kernel under the old id. */
+  async _adopt() {
+    if (!legacyKernels.has(this.kernelId)) return false;
+    const cfg = this.boot.pageConfig();
+    const headers = { "Content-Type": "application/json" };
+    if (cfg.token) headers.Authorization = `token ${cfg.token}`;
+    const xsrf = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    if (xsrf) headers["X-XSRFToken"] = decodeURIComponent(xsrf[1]);
+    try {
+      const response = await fetch(`${cfg.baseUrl}api/kernels`, {
+        method: "POST", headers, credentials: "same-origin", body: JSON.stringify({ kernel_id: this.kernelId }),
+      });
+      const model = response.ok ? await response.json() : null;
+      if (model?.id !== this.kernelId) return false;
+      console.info(`cellwire: the server had forgotten kernel ${this.kernelId} (it restarted?); it reconnected to it through its kernel gateway`);
+      return true;
+    } catch (err) {
+      return false;
+    }
   }
 
   _scheduleReconnect(reason) {

@@ -116,11 +116,26 @@ class JupyterServer:
         ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
-        with open(self.log_path, "wb") as log:
+        self._launch = (cmd, env, workdir)
+        self._start(startup_timeout)
+
+    def _start(self, startup_timeout: float) -> None:
+        cmd, env, workdir = self._launch
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, env=env, cwd=workdir,
                                             start_new_session=True)
         self._wait_ready(startup_timeout)
+
+    def kill(self) -> None:
+        """Kill the server (a crash, a redeploy: a clean stop would shut its kernels down). Its
+        kernels live on only where something else runs them: a kernel gateway."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def start_again(self, startup_timeout: float = 90) -> None:
+        """After ``kill``: the same server again, on the same port with the same token."""
+        self._start(startup_timeout)
 
     @property
     def url(self) -> str:
