@@ -6,6 +6,8 @@
 #                       optional server accelerator is enabled by the config file the wheel ships
 #   .venv-bench-server  jupyterlab + jupyterlab_widgets + anywidget + cellwire (its accelerator is switched
 #                       on and off per run), to compare with ipywidgets/anywidget on the same servers
+#   .venv-voila         voila and nothing of cellwire: it serves notebooks as apps, their kernels from the
+#                       project venv through a kernelspec (tests/e2e/test_voila.py)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,6 +19,7 @@ VENV := .venv
 SERVER_VENV := .venv-server
 ACCEL_SERVER_VENV := .venv-accel-server
 BENCH_SERVER_VENV := .venv-bench-server
+VOILA_VENV := .venv-voila
 JUPYTER_DATA := .jupyter-data
 KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -54,12 +57,17 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
+$(VOILA_VENV)/.stamp:
+	$(PYTHON) -m venv $(VOILA_VENV)
+	$(VOILA_VENV)/bin/pip install voila
+	touch $@
+
 # Runs every time: a package slipped into the server env would void what the tests prove.
-check-server-env: $(SERVER_VENV)/.stamp
-	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
+check-server-env: $(SERVER_VENV)/.stamp $(VOILA_VENV)/.stamp
+	@for venv in $(SERVER_VENV) $(VOILA_VENV); do env -u PYTHONPATH $$venv/bin/python -c 'import importlib.util, sys; \
 		found = [m for m in sys.argv[1:] if importlib.util.find_spec(m)]; \
 		sys.exit(f"ERROR: {sys.prefix} must not contain {found}; rebuild it with: make clean test" if found else 0)' \
-		$(NOT_IN_SERVER_ENV)
+		$(NOT_IN_SERVER_ENV); done
 
 # The demo kernel runs the project venv, where cellwire is installed.
 $(KERNELSPEC): $(VENV)/.stamp
@@ -68,5 +76,5 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(VOILA_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +

@@ -87,7 +87,7 @@ export class KernelLink {
   /** The first hello, once a socket is open (the first one, or a reconnect after it failed). */
   async _start() {
     this._started = true;
-    const server = await this.runtime.serverPath();
+    const server = await this.runtime.serverPath(this.kernelId);
     this.transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
     console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${this.socket.protocol} framing, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
     return this._hello();

@@ -229,10 +229,11 @@ class Runtime {
   }
 
   /** "accelerated" when the server runs cellwire's accelerator (it marks every response with a
-   * header), else "stock". Asked once per page. */
-  serverPath() {
+   * header), else "stock". Asked once per page, about a kernel of the page: every host that runs
+   * kernels answers that (Voilà has no api/status, and answers it 404). */
+  serverPath(kernelId) {
     if (!this._serverPath) {
-      this._serverPath = this.boot.api_request("api/status")
+      this._serverPath = this.boot.api_request(`api/kernels/${encodeURIComponent(kernelId)}`)
         .then((response) => (response.headers.get("X-Cellwire-Accelerator") === "tcp-nodelay" ? "accelerated" : "stock"))
         .catch(() => "stock");
     }
