@@ -91,7 +91,7 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
     assert "cellwire accelerator: TCP_NODELAY on" in accelerated_server.log_text()
     live(notebook.run(ECHO_CHANNEL))
     assert notebook.page.evaluate("[...__cellwire.links.values()][0].transport") == {
-        "socket": "worker", "server": "accelerated"}
+        "socket": "worker", "server": "accelerated", "framing": "v1"}
     [conn] = connections(notebook)
     assert (conn["server"], conn["route"]) == ("accelerated", "direct")
     # JupyterLab's socket, cellwire's and the side client's, each read back from the socket itself
