@@ -6,6 +6,8 @@
 #                       optional server accelerator is enabled by the config file the wheel ships
 #   .venv-bench-server  jupyterlab + jupyterlab_widgets + anywidget + cellwire (its accelerator is switched
 #                       on and off per run), to compare with ipywidgets/anywidget on the same servers
+#   .venv-hub           jupyterhub + jupyterlab and nothing of cellwire: the hub and its single-user servers
+#                       (tests/e2e/test_jupyterhub.py); configurable-http-proxy from npm in .hub-proxy/
 #   .venv-voila         voila and nothing of cellwire: it serves notebooks as apps, their kernels from the
 #                       project venv through a kernelspec (tests/e2e/test_voila.py)
 
@@ -20,6 +22,8 @@ SERVER_VENV := .venv-server
 ACCEL_SERVER_VENV := .venv-accel-server
 BENCH_SERVER_VENV := .venv-bench-server
 VOILA_VENV := .venv-voila
+HUB_VENV := .venv-hub
+HUB_PROXY := .hub-proxy/node_modules/.bin/configurable-http-proxy
 JUPYTER_DATA := .jupyter-data
 KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -57,14 +61,23 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
+$(HUB_VENV)/.stamp:
+	$(PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/pip install jupyterhub jupyterlab
+	touch $@
+
+$(HUB_PROXY):
+	npm install --prefix .hub-proxy --no-audit --no-fund configurable-http-proxy
+	touch $@
+
 $(VOILA_VENV)/.stamp:
 	$(PYTHON) -m venv $(VOILA_VENV)
 	$(VOILA_VENV)/bin/pip install voila
 	touch $@
 
 # Runs every time: a package slipped into the server env would void what the tests prove.
-check-server-env: $(SERVER_VENV)/.stamp $(VOILA_VENV)/.stamp
-	@for venv in $(SERVER_VENV) $(VOILA_VENV); do env -u PYTHONPATH $$venv/bin/python -c 'import importlib.util, sys; \
+check-server-env: $(SERVER_VENV)/.stamp $(VOILA_VENV)/.stamp $(HUB_VENV)/.stamp $(HUB_PROXY)
+	@for venv in $(SERVER_VENV) $(VOILA_VENV) $(HUB_VENV); do env -u PYTHONPATH $$venv/bin/python -c 'import importlib.util, sys; \
 		found = [m for m in sys.argv[1:] if importlib.util.find_spec(m)]; \
 		sys.exit(f"ERROR: {sys.prefix} must not contain {found}; rebuild it with: make clean test" if found else 0)' \
 		$(NOT_IN_SERVER_ENV); done
@@ -76,5 +89,5 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(VOILA_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(VOILA_VENV) $(HUB_VENV) .hub-proxy $(JUPYTER_DATA) test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +

@@ -15,7 +15,7 @@ from collections import deque
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from websockets.sync.client import connect
 
@@ -85,7 +85,7 @@ class KernelClient:
     """
 
     def __init__(self, ws_url: str, token: str, protocol: str = "v1", *,
-                 origin: str | None = None, timeout: float = 30):
+                 origin: str | None = None, timeout: float = 30, ssl: Any = None):
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {list(PROTOCOLS)}")
         self.session_id = uuid.uuid4().hex
@@ -101,6 +101,7 @@ class KernelClient:
             proxy=None,
             max_size=None,
             open_timeout=timeout,
+            **({"ssl": ssl} if ssl is not None else {}),
         ))
         self._pending: deque[dict] = deque()
 
