@@ -6,7 +6,7 @@ models) override the three ``_on_*`` hooks; everything about connections stays i
 
 What keeps a target alive (docs/widgets.md, "Lifetime"): the registry holds targets weakly, so a
 target lives while Python code references it, a view is attached to it, or an output in a notebook
-shows it. The last is a **pin**: each display makes an output element id (``output.py``) that pins
+shows it. The last is a **pin**: each display makes an output element id (``bundle.py``) that pins
 its target until a page reports that element gone for good (``release``: the output was cleared,
 its cell deleted or its notebook closed). A reloaded or closed browser tab releases nothing: the
 notebook still holds those outputs, and reopening it shows them live again.
@@ -15,17 +15,21 @@ notebook still holds those outputs, and reopening it shows them live again.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import threading
 import time
 import uuid
 import weakref
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
+from .wait import next_slice
 
 if TYPE_CHECKING:
-    from .connection import PageConnection
+    from .transport.page_connection import PageConnection
 
 _registry: weakref.WeakValueDictionary[str, Target] = weakref.WeakValueDictionary()
 _pins: dict[str, Target] = {}  # output element id -> the target that output shows
@@ -72,6 +76,24 @@ class View:
         return f"<View {self.id} of {self.target.target_id} on page {self.connection.page}>"
 
 
+_PATH_LIKE = re.compile(r"[^\s'\"`(){};=]+\.(?:js|mjs|css)")
+
+
+def read_source(source: str | os.PathLike[str]) -> str:
+    """An ES module's (or stylesheet's) text, given inline or as a file: a ``Path``, or a string
+    that looks like a path (one word ending in ``.js``, ``.mjs`` or ``.css``), anywidget's
+    convention for ``_esm``/``_css``. Such a path that names no file is an error, not source."""
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _PATH_LIKE.fullmatch(source.strip())):
+        path = Path(source if isinstance(source, os.PathLike) else source.strip())
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{str(path)!r} looks like a path to the module, but there is no such file "
+                f"(relative paths start from {Path.cwd()}); pass the source text, or a path that exists"
+            )
+        return path.read_text(encoding="utf-8")
+    return str(source)
+
+
 class Module:
     """A front-end ES module's source, named by its content hash so pages cache it."""
 
@@ -110,6 +132,9 @@ class Target:
     def _on_release(self, element_id: str) -> None:
         """Output ``element_id`` of this target is gone for good (see ``release``)."""
 
+    def _on_close(self, views: list[View]) -> None:
+        """The target was closed while ``views`` were attached (they are told already)."""
+
     # -- used by the link -----------------------------------------------------------------------
     def _add_view(self, view: View) -> None:
         with self._views_lock:
@@ -130,23 +155,20 @@ class Target:
     def _wait_views(self, timeout: float) -> list[View]:
         """The attached views, waiting up to ``timeout`` s for a first one to attach (an output
         displayed a moment ago connects a little later). Interruptible; [] if none came."""
-        from .wait import SLICE
-
         deadline = time.monotonic() + timeout
-        with self._views_lock:
-            while not self._views and not self._closed:
+        while True:
+            step = next_slice()  # (outside the lock: the page messages it may handle attach views)
+            with self._views_lock:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._views_changed.wait(min(SLICE, remaining))
-            return list(self._views.values())
+                if self._views or self._closed or remaining <= 0:
+                    return list(self._views.values())
+                self._views_changed.wait(min(step, remaining))
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None,
-                   exclude: View | None = None) -> None:
+    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None, exclude: View | None = None) -> None:
         """Send to every view: one message per page, which fans it out to its views."""
         bufs = to_buffers(buffers)
         connections = {view.connection for view in self.views}
@@ -170,6 +192,4 @@ class Target:
             conn.send({"op": "closed", "target": self.target_id})
         with self._views_lock:
             self._views.clear()
-        from .rpc import fail_calls
-
-        fail_calls(views, "the object was closed")
+        self._on_close(views)

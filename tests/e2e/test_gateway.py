@@ -33,8 +33,9 @@ def gateway_servers(gateway, tmp_path_factory):
 
     def get(frontend: str) -> JupyterServer:
         if frontend not in servers:
-            servers[frontend] = JupyterServer(frontend, tmp_path_factory.mktemp(f"gw-{frontend}"),
-                                              extra_args=gateway.server_args)
+            servers[frontend] = JupyterServer(
+                frontend, tmp_path_factory.mktemp(f"gw-{frontend}"), extra_args=gateway.server_args
+            )
         return servers[frontend]
 
     yield get
@@ -54,8 +55,11 @@ FRONTEND_FALLBACK = "failed: Error during WebSocket handshake: Sent non-empty 'S
 def console_errors(notebook) -> list[str]:
     """Console errors, less the front-end's own handshake fallback (cellwire's sockets, told by
     their output's spec that the kernel is behind a gateway, never offer v1)."""
-    return [e for e in notebook.unexpected_console_errors
-            if not (FRONTEND_FALLBACK in e and "/static/" in e and "blob:" not in e)]
+    return [
+        e
+        for e in notebook.unexpected_console_errors
+        if not (FRONTEND_FALLBACK in e and "/static/" in e and "blob:" not in e)
+    ]
 
 
 WIDGETS = """
@@ -98,9 +102,12 @@ def test_stop_button_and_50_mb_both_ways(notebook):
     assert notebook.kernel_eval("got[0][0]") == repr({"downSum": expected, "length": 50 * 2**20})
     notebook.run("ch.send({'cmd': 'send-up', 'n': 50 * 2**20})")
     wait_kernel(notebook, "len(got)", "2", timeout=60)
-    assert notebook.kernel_eval(
-        "len(got[1][1]), bool((np.frombuffer(got[1][1][0], np.uint8) == np.arange(50 * 2**20) * 31 % 251).all())"
-    ) == "(1, True)"
+    assert (
+        notebook.kernel_eval(
+            "len(got[1][1]), bool((np.frombuffer(got[1][1][0], np.uint8) == np.arange(50 * 2**20) * 31 % 251).all())"
+        )
+        == "(1, True)"
+    )
 
 
 HIDE_GATEWAY = """
@@ -144,8 +151,9 @@ def test_a_proxy_that_refuses_or_mutes_kernel_sockets_gets_one_clear_message(not
         # (only cellwire's socket is dropped: the front-end's stays connected, so cells still run)
         proxy.refuse_websockets = True
         notebook.page.evaluate("[...window.__cellwire.links.values()][0].socket.wire.close()")
-        expect(status).to_contain_text("could not open the kernel's WebSocket at ws://127.0.0.1:"
-                                       f"{proxy.port}/api/kernels/", timeout=20_000)
+        expect(status).to_contain_text(
+            f"could not open the kernel's WebSocket at ws://127.0.0.1:{proxy.port}/api/kernels/", timeout=20_000
+        )
         expect(status).to_contain_text("refused 4 times")
         expect(status).to_contain_text("Reload the page")
         tries = len(proxy.attempts("/channels"))
@@ -158,7 +166,8 @@ def test_a_proxy_that_refuses_or_mutes_kernel_sockets_gets_one_clear_message(not
         proxy.mute_websockets = True
         second = notebook.run("display(cw.IntSlider(1, description='second'))", timeout=60)
         expect(second.locator(".cellwire-status")).to_contain_text(
-            "opened, but no message from the kernel came back", timeout=30_000)
+            "opened, but no message from the kernel came back", timeout=30_000
+        )
         expect(second.locator(".cellwire-status")).to_contain_text("drops kernel messages")
     finally:
         proxy.close()

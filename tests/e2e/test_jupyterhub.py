@@ -50,8 +50,7 @@ def test_log_in_run_widgets_both_ways_reload_and_save_no_credential(browser, hub
         name = f"hub-{uuid.uuid4().hex[:6]}.ipynb"
         notebook = NotebookPage(page, user)
         notebook.path = name
-        user.api("PUT", f"api/contents/{name}", {"type": "notebook", "format": "json",
-                                                  "content": empty_notebook()})
+        user.api("PUT", f"api/contents/{name}", {"type": "notebook", "format": "json", "content": empty_notebook()})
         page.goto(user.notebook_url(name))
         notebook.wait_ready(90)
         notebook._output_selector = page.evaluate("cwt.outputSelector")
@@ -60,7 +59,8 @@ def test_log_in_run_widgets_both_ways_reload_and_save_no_credential(browser, hub
         live(notebook.run(WIDGETS))
         scheme = "wss" if hub.https else "ws"
         assert page.evaluate("[...window.__cellwire.links.values()][0].socket.boot.pageConfig().wsUrl").startswith(
-            f"{scheme}://127.0.0.1:{hub.port}/user/alice/")
+            f"{scheme}://127.0.0.1:{hub.port}/user/alice/"
+        )
         notebook.kernel_eval("setattr(s, 'value', 42)")
         expect(shown.get_by_label("level")).to_have_value("42")
         shown.get_by_label("level").focus()

@@ -1,6 +1,6 @@
 """Kernel -> page messages behind a kernel gateway: buffers over the chunk size go in pieces first."""
 
-from cellwire.connection import PageConnection
+from cellwire.transport.page_connection import PageConnection
 
 
 class FakeComm:

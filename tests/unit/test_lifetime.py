@@ -5,10 +5,11 @@ import gc
 import logging
 import weakref
 
+from fakes import Page, make_link
+
 import cellwire as cw
 from cellwire import target
 from cellwire.widgets.base import MODEL_MIME
-from fakes import Page, make_link
 
 
 def displayed(widget) -> str:
@@ -83,7 +84,7 @@ def test_error_answers_are_rate_limited_and_every_error_is_logged(monkeypatch):
     link = make_link()
     page = Page(link, "c1")
     now = [1000.0]
-    monkeypatch.setattr("cellwire.connection.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("cellwire.transport.page_connection.time.monotonic", lambda: now[0])
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
@@ -115,7 +116,8 @@ def test_a_refused_hello_forgets_its_comm():
     from fakes import FakeComm
 
     class Manager:
-        unregistered = []
+        def __init__(self):
+            self.unregistered = []
 
         def unregister_comm(self, comm):
             self.unregistered.append(comm.comm_id)
@@ -123,18 +125,20 @@ def test_a_refused_hello_forgets_its_comm():
     link = make_link()
     link.comm_manager = Manager()
     comm = FakeComm("refused")
-    link._on_open(comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}},
-                         "header": {}})
-    assert comm.last["fatal"] and Manager.unregistered == ["refused"]
+    link._on_open(
+        comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}}, "header": {}}
+    )
+    assert comm.last["fatal"] and link.comm_manager.unregistered == ["refused"]
 
 
 def test_attaching_an_output_pins_it_again():
-    from cellwire import identity
+    from cellwire.transport import identity
 
     page = Page(make_link(), "c1")
     slider = cw.IntSlider(6)
     el = displayed(slider)
     target.release([el])
-    page.comm.deliver({"op": "attach", "view": "v1", "target": slider.target_id,
-                       "instance": identity.INSTANCE_ID, "output": el})
+    page.comm.deliver(
+        {"op": "attach", "view": "v1", "target": slider.target_id, "instance": identity.INSTANCE_ID, "output": el}
+    )
     assert page.comm.last["op"] == "attached" and target._pins[el] is slider

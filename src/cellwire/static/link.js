@@ -1,39 +1,12 @@
+// @ts-check
 // The page side of the link to one kernel: a comm opened from the browser to target "cellwire",
 // the handshake, routing of messages to the output views of this page, and the reconnect and
 // restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
 
+import { fromBase64, toBase64 } from "./binary.js";
+import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL, TEXT_CHUNK_BYTES } from "./constants.js";
 import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
-
-export const PROTOCOL = 1;
-/** Buffers larger than this in one message are uploaded in chunks (the server closes a socket
- * on frames over 10 MiB). */
-export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
-export const CHUNK_BYTES = 8 * 1024 * 1024;
-/** On a text-only socket (see `textOnly`): 6 MiB of bytes are 8 MiB of base64. */
-const TEXT_CHUNK_BYTES = 6 * 1024 * 1024;
-
-/** @param {ArrayBuffer | ArrayBufferView} buffer */
-function toBase64(buffer) {
-  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
-    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  if (bytes.toBase64) return bytes.toBase64();
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
-/** @param {string} text @returns {DataView} */
-function fromBase64(text) {
-  if (Uint8Array.fromBase64) {
-    const bytes = Uint8Array.fromBase64(text);
-    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return new DataView(bytes.buffer);
-}
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
 const DIRECT_WELCOME_MS = 3000;
@@ -48,38 +21,86 @@ const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
 const MAX_QUEUED = 1000;
 
+/**
+ * The kernel's answer to our hello.
+ * @typedef {object} Welcome
+ * @property {string} instance     the kernel process
+ * @property {string} route        "direct" or "iopub"
+ * @property {string | null} [subshell]
+ */
+
+/**
+ * A cellwire message from the kernel, by its `op` (docs/protocol.md; the kernel checks what it sends).
+ * @typedef {({op: "welcome"} & Welcome)
+ *   | ({op: "attached", view: string} & AttachedMessage)
+ *   | {op: "msg", target: string, view?: string, except?: string, data: any}
+ *   | ({op: "call" | "reply", view: string} & CallMessage)
+ *   | {op: "closed", target: string}
+ *   | {op: "pong", id: number}
+ *   | ErrorOp} FromKernel
+ */
+
+/** @typedef {{op: "error", code: string, message: string, view?: string, fatal?: boolean}} ErrorOp */
+
+/**
+ * What a message from the kernel may carry on a text-only socket (protocol.md §6).
+ * @typedef {{op?: string, b64buffers?: string[], download?: string | {id: string, chunks: number, sizes: number[]}}} TextOnlyParts
+ */
+
+/** @typedef {{resolve: (welcome: Welcome) => void, reject: (err: Error) => void, viaIopub: boolean}} HelloWaiter */
+
 export class KernelLink {
-  /** `subshellId`: the kernel's cellwire subshell, from the first output's spec (null: main shell). */
+  /**
+   * @param {Runtime} runtime
+   * @param {string} kernelId
+   * @param {string | null} [subshellId]  the kernel's cellwire subshell, from the first output's spec (null: main shell)
+   */
   constructor(runtime, kernelId, subshellId = null) {
     this.runtime = runtime;
     this.kernelId = kernelId;
     // Every cellwire shell message carries it, so the kernel handles them while a cell runs.
     this.subshellId = subshellId;
-    this.views = new Map(); // view id -> OutputView
-    this.models = new Map(); // target id -> Model (one per synced object on this page)
+    /** @type {Map<string, OutputView>} view id -> view */
+    this.views = new Map();
+    /** @type {Map<string, Model>} target id -> its model (one per synced object on this page) */
+    this.models = new Map();
     this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
     this.detail = "";
+    /** @type {string | null} */
     this.commId = null;
+    /** @type {Welcome | null} */
     this.welcome = null;
-    this.route = null; // "direct" | "iopub", as the welcome says
-    this._queue = []; // view messages waiting for the link to be live
-    this._released = new Set(); // ids of outputs gone for good, to tell the kernel once live
-    this._requests = new Map(); // msg_id -> resolve, for shell and control replies
+    /** @type {string | null} "direct" | "iopub", as the welcome says */
+    this.route = null;
+    /** @type {Array<[OutputView, Record<string, unknown>, Binary[]]>} view messages waiting for the link to be live */
+    this._queue = [];
+    /** @type {Set<string>} ids of outputs gone for good, to tell the kernel once live */
+    this._released = new Set();
+    /** @type {Map<string, (content: any) => void>} msg_id -> resolve, for shell and control replies */
+    this._requests = new Map();
+    /** @type {string | null} */
     this._helloMsgId = null;
+    /** @type {Map<number, () => void>} */
     this._pings = new Map();
     this._pingId = 0;
+    /** @type {HelloWaiter | null} */
     this._helloWaiter = null;
+    /** @type {Promise<unknown> | null} */
     this._probing = null;
-    this._helloTimer = null;
+    this._probeAgain = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this._helloTimer = undefined;
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
     }, runtime.sockets);
     // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
-    /** Which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"}. */
+    /** @type {{socket: string | null, server: string, framing: string | null} | null} which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock", framing: "v1" | "legacy"} */
     this.transport = null;
     this._started = false; // has the first hello gone out (else a later open must send it)
+    /** @type {Map<string, DataView[]>} pieces of kernel messages sent in chunks, by download id */
+    this._downloads = new Map();
     this.ready = this.socket.connect().then(() => this._start());
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
   }
@@ -88,17 +109,23 @@ export class KernelLink {
   async _start() {
     this._started = true;
     const server = await this.runtime.serverPath(this.kernelId);
-    this.transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
-    console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${this.socket.protocol} framing, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
+    const transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
+    this.transport = transport;
+    console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${transport.framing} framing, socket in the ${transport.socket === "worker" ? "worker" : "main thread"}`);
     return this._hello();
   }
 
   // -- handshake -------------------------------------------------------------------------------
-  /** Open our comm. The kernel answers the direct way when it can; `viaIopub` asks for iopub. */
+  /**
+   * Open our comm. The kernel answers the direct way when it can; `viaIopub` asks for iopub.
+   * @param {boolean} [viaIopub]
+   * @returns {Promise<Welcome>}
+   */
   _hello(viaIopub = false) {
     const previous = this.commId;
     this._setComm(this.runtime.boot.uuid());
     this.route = null;
+    /** @type {Record<string, unknown>} */
     const data = {
       op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
       runtime: this.runtime.version, kernel_id: this.kernelId, transport: this.transport,
@@ -146,18 +173,27 @@ export class KernelLink {
     this._hello(true).then(waiter.resolve, waiter.reject);
   }
 
-  /** Our comm on this kernel: the socket passes on iopub messages of this comm only. */
+  /**
+   * Our comm on this kernel: the socket passes on iopub messages of this comm only.
+   * @param {string | null} id
+   */
   _setComm(id) {
     this.commId = id;
     this.socket.setComms([id]);
   }
 
-  /** Header option for shell messages: our subshell, when the kernel has one. */
+  /**
+   * Header option for shell messages: our subshell, when the kernel has one.
+   * @returns {{subshellId?: string}}
+   */
   _subshell() {
     return this.subshellId ? { subshellId: this.subshellId } : {};
   }
 
-  /** The kernel says our subshell does not exist (a stale id): fall back to the main shell. */
+  /**
+   * The kernel says our subshell does not exist (a stale id): fall back to the main shell.
+   * @param {string} parentId  the message it answered
+   */
   _subshellUnknown(parentId) {
     this.subshellId = null;
     if (parentId === this._helloMsgId && this._helloWaiter) {
@@ -166,6 +202,7 @@ export class KernelLink {
     }
   }
 
+  /** @param {Welcome} data */
   _onWelcome(data) {
     clearTimeout(this._helloTimer);
     this.welcome = data;
@@ -178,7 +215,14 @@ export class KernelLink {
     this._flushQueue();
   }
 
-  /** Ask the kernel (over shell, or `channel`); resolves with the reply's content. */
+  /**
+   * Ask the kernel (over shell, or `channel`); resolves with the reply's content.
+   * @param {string} msgType
+   * @param {unknown} content
+   * @param {number} [timeoutMs]
+   * @param {string} [channel]
+   * @returns {Promise<any>}
+   */
   request(msgType, content, timeoutMs = 10000, channel = "shell") {
     return new Promise((resolve, reject) => {
       const id = this.socket.send(channel, msgType, content);
@@ -192,11 +236,14 @@ export class KernelLink {
 
   /** Does this kernel (still) have cellwire loaded, and our comm open? Asked on the control
    * channel, which kernels answer even while a cell runs. Also picks the subshell for a new
-   * hello: the one named by an output of the running kernel process (null: main shell). */
+   * hello: the one named by an output of the running kernel process (null: main shell).
+   * @param {number} [timeoutMs]
+   * @returns {Promise<{beacons: string[], hasCellwire: boolean, hasOurComm: boolean}>}
+   */
   async _inspect(timeoutMs = 60000) {
     const reply = await this.request("comm_info_request", { target_name: "cellwire" }, timeoutMs, "control");
     const comms = Object.keys(reply.comms || {});
-    const beacons = comms.filter((id) => id.startsWith("cellwire-beacon-")).map((id) => id.slice(16));
+    const beacons = comms.filter((id) => id.startsWith(BEACON_PREFIX)).map((id) => id.slice(BEACON_PREFIX.length));
     if (!this.welcome || !beacons.includes(this.welcome.instance)) {  // a new kernel process
       const spec = [...this.views.values()].map((view) => view.spec).find((s) => beacons.includes(s.instance));
       this.subshellId = spec?.subshell || null;
@@ -209,6 +256,7 @@ export class KernelLink {
   }
 
   // -- incoming --------------------------------------------------------------------------------
+  /** @param {ReceivedMessage} msg */
   _onMessage(msg) {
     const type = msg.header.msg_type;
     if (msg.channel === "iopub") {
@@ -247,41 +295,50 @@ export class KernelLink {
     }
   }
 
+  /**
+   * @param {FromKernel} data
+   * @param {DataView[]} buffers
+   */
   _handle(data, buffers) {
-    if (data.b64buffers) {
-      const { b64buffers, ...rest } = data;
-      data = rest;
+    // A text-only socket's framing (see `textOnly`): buffers in base64, big ones in chunks first.
+    const wrapped = /** @type {TextOnlyParts} */ (/** @type {unknown} */ (data));
+    if (wrapped.b64buffers) {
+      const { b64buffers, ...rest } = wrapped;
+      data = /** @type {FromKernel} */ (/** @type {unknown} */ (rest));
       buffers = b64buffers.map(fromBase64);
     }
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
-    if (data.op === "chunk" && data.download) return this._downloadChunk(data, buffers);
-    if (data.download) {
-      buffers = this._downloadComplete(data.download);
-      if (!buffers) return;
+    if (wrapped.op === "chunk" && typeof wrapped.download === "string") {
+      return this._downloadChunk(wrapped.download, buffers);
+    }
+    if (wrapped.download && typeof wrapped.download === "object") {
+      const whole = this._downloadComplete(wrapped.download);
+      if (!whole) return;
+      buffers = whole;
     }
     switch (data.op) {
       case "welcome":
         return this._onWelcome(data);
       case "attached":
-        return this.views.get(data.view)?._attached(data, buffers);
+        return this.views.get(data.view)?.attached(data, buffers);
       case "msg": {
         // A synced model gets each message once, however many outputs show it on this page.
         const model = this.models.get(data.target);
-        if (model) return model._receive(data.data, buffers);
-        if (data.view) return this.views.get(data.view)?._receive(data.data, buffers);
+        if (model) return model.receive(data.data, buffers);
+        if (data.view) return this.views.get(data.view)?.receive(data.data, buffers);
         for (const view of this.views.values()) {
-          if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
+          if (view.targetId === data.target && view.id !== data.except) view.receive(data.data, buffers);
         }
         return;
       }
       case "call":
-        return this.views.get(data.view)?.calls._call(data, buffers);
+        return this.views.get(data.view)?.calls.runCall(data, buffers);
       case "reply":
-        return this.views.get(data.view)?.calls._reply(data, buffers);
+        return this.views.get(data.view)?.calls.receiveReply(data, buffers);
       case "closed":
-        this.models.get(data.target)?._close();
+        this.models.get(data.target)?.dispose();
         this.models.delete(data.target);
-        for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
+        for (const view of this.views.values()) if (view.targetId === data.target) view.targetClosed();
         return;
       case "pong": {
         const resolve = this._pings.get(data.id);
@@ -291,28 +348,34 @@ export class KernelLink {
       case "error":
         return this._onError(data);
       default:
-        console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(data.op)}); is the page runtime older than the kernel's?`);
+        console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(/** @type {{op: unknown}} */ (data).op)}); is the page runtime older than the kernel's?`);
     }
   }
 
-  /** A piece of a message the kernel split (behind a kernel gateway, which drops messages over 10 MiB). */
-  _downloadChunk(data, buffers) {
-    if (!this._downloads) this._downloads = new Map();
-    const parts = this._downloads.get(data.download) || [];
+  /**
+   * A piece of a message the kernel split (behind a kernel gateway, which drops messages over 10 MiB).
+   * @param {string} download
+   * @param {DataView[]} buffers
+   */
+  _downloadChunk(download, buffers) {
+    const parts = this._downloads.get(download) || [];
     parts.push(buffers[0]);
-    this._downloads.set(data.download, parts);
+    this._downloads.set(download, parts);
   }
 
-  /** The buffers of a chunked message, cut back into the sizes the kernel sent (null: incomplete). */
+  /**
+   * The buffers of a chunked message, cut back into the sizes the kernel sent (null: incomplete).
+   * @param {{id: string, chunks: number, sizes: number[]}} download
+   * @returns {DataView[] | null}
+   */
   _downloadComplete({ id, chunks, sizes }) {
-    const parts = this._downloads?.get(id) || [];
-    this._downloads?.delete(id);
+    const parts = this._downloads.get(id) || [];
+    this._downloads.delete(id);
     if (parts.length !== chunks) {
       console.warn(`cellwire: a message from the kernel arrived with ${parts.length} of its ${chunks} pieces; dropped`);
       return null;
     }
-    const total = sizes.reduce((n, size) => n + size, 0);
-    const whole = new Uint8Array(total);
+    const whole = new Uint8Array(sizes.reduce((n, size) => n + size, 0));
     let offset = 0;
     for (const part of parts) {
       whole.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
@@ -322,6 +385,7 @@ export class KernelLink {
     return sizes.map((size) => { const view = new DataView(whole.buffer, offset, size); offset += size; return view; });
   }
 
+  /** @param {ErrorOp} data */
   _onError(data) {
     if (data.fatal) {
       this._setComm(null); // the kernel has forgotten it: nothing to close
@@ -331,12 +395,16 @@ export class KernelLink {
       return;
     }
     const view = data.view && this.views.get(data.view);
-    if (view) view._error(data);
+    if (view) view.kernelError(data);
     else console.warn(`cellwire: the kernel reported: ${data.message} (${data.code})`);
   }
 
   // -- lifecycle -------------------------------------------------------------------------------
-  _onSocketState(state, detail) {
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
+  _onSocketState(state, detail = "") {
     if (state === "open") {
       if (this.welcome) this._resume();
       else if (!this._started && this.state !== "connecting") this._start().catch((err) => this._setState("failed", err.message));
@@ -370,13 +438,13 @@ export class KernelLink {
         this._kernelRestarted();
       }
     } catch (err) {
-      this._setState("failed", err.message);
+      this._setState("failed", err instanceof Error ? err.message : String(err));
     }
   }
 
   async _checkKernel() {
     if (!this.socket.isOpen || document.hidden) return;
-    const problem = await this.socket._diagnose();
+    const problem = await this.socket.diagnose();
     if (problem && this.state !== "closed") {
       this.close();
       this._setState(problem.state, problem.message);
@@ -419,16 +487,37 @@ export class KernelLink {
     this._setState("failed", "the kernel closed the connection");
   }
 
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
   _setState(state, detail = "") {
     this.state = state;
     this.detail = detail;
     if (["gone", "forbidden", "failed"].includes(state)) this._released.clear(); // nobody to tell
-    for (const view of this.views.values()) view._linkState(state, detail);
+    for (const view of this.views.values()) view.linkState(state, detail);
   }
 
   // -- models ----------------------------------------------------------------------------------
   /** The page's model of `targetId`: created from the first view's `init`, else updated by it.
-   * Without `init`, resolves to an existing model or rejects. */
+   * Without `init`, resolves to an existing model or rejects.
+   * @overload
+   * @param {string} targetId
+   * @returns {Promise<Model>}
+   */
+  /**
+   * @overload
+   * @param {string} targetId
+   * @param {ModelInit} init
+   * @param {DataView[]} [buffers]
+   * @returns {Model}
+   */
+  /**
+   * @param {string} targetId
+   * @param {ModelInit} [init]
+   * @param {DataView[]} [buffers]
+   * @returns {Model | Promise<Model>}
+   */
   modelFor(targetId, init, buffers = []) {
     let model = this.models.get(targetId);
     if (!init) return model ? Promise.resolve(model) : Promise.reject(new Error(`no model ${targetId} on this page`));
@@ -436,37 +525,45 @@ export class KernelLink {
       model = new Model(this, targetId, init, buffers);
       this.models.set(targetId, model);
     } else {
-      model._resync(init, buffers);
+      model.resync(init, buffers);
     }
     return model;
   }
 
-  /** A view of a model went away; the model goes with its last view. */
+  /**
+   * A view of a model went away; the model goes with its last view.
+   * @param {OutputView} view
+   */
   releaseModel(view) {
+    if (view.targetId === null) return;
     const model = this.models.get(view.targetId);
     if (!model) return;
-    model.views.delete(view);
-    if (!model.views.size) {
+    model.removeView(view);
+    if (!model.hasViews) {
       this.models.delete(view.targetId);
-      model._close();
+      model.dispose();
     }
   }
 
   // -- views -----------------------------------------------------------------------------------
+  /** @param {OutputView} view */
   attach(view) {
     this.views.set(view.id, view);
-    view._linkState(this.state, this.detail);
+    view.linkState(this.state, this.detail);
     if (this.state === "live") this._sendAttachIfCurrent(view);
     else if (this.state === "restarted") this._probeAfterRestart();
   }
 
   /** An output of another kernel process than ours is either stale (an earlier process) or proof
-   * of a restart this socket did not hear about (a newer one): the kernel's beacon tells which. */
+   * of a restart this socket did not hear about (a newer one): the kernel's beacon tells which.
+   * @param {OutputView} view
+   */
   async _sendAttachIfCurrent(view) {
     if (!this.welcome || view.spec.instance === this.welcome.instance) {
       this._sendAttach(view);
       return;
     }
+    /** @type {string[]} */
     let beacons = [];
     try {
       ({ beacons } = await this._inspect());
@@ -475,36 +572,52 @@ export class KernelLink {
       this._kernelRestarted();
       this._probeAfterRestart();
     } else if (this.views.has(view.id)) {
-      view._error({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
+      view.kernelError({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
     }
   }
 
+  /** @param {OutputView} view */
   _sendAttach(view) {
+    /** @type {Record<string, unknown>} */
     const attach = { op: "attach", view: view.id, target: view.targetId, instance: view.spec.instance };
     if (view.spec.el) attach.output = view.spec.el; // (pins the target again, if it was released)
     this._commMsg(attach, []);
   }
 
+  /** @param {OutputView} view */
   detach(view) {
     if (!this.views.delete(view.id)) return;
     if (this.state === "live" && this.socket.isOpen) this._commMsg({ op: "detach", view: view.id }, []);
   }
 
-  /** Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways. */
+  /**
+   * Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways.
+   * @param {unknown} data
+   * @param {number} nbuffers
+   */
   _trace(data, nbuffers) {
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "out", data, nbuffers });
   }
 
-  /** Send a view's message, chunking large buffers; queued while reconnecting. */
+  /**
+   * Send a view's message, chunking large buffers; queued while reconnecting.
+   * @param {OutputView} view
+   * @param {unknown} data
+   * @param {Binary[]} [buffers]
+   */
   send(view, data, buffers = []) {
     this.sendOp(view, { op: "msg", view: view.id, data }, buffers);
   }
 
-  /** Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers. */
+  /**
+   * Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers.
+   * @param {OutputView} view
+   * @param {Record<string, unknown>} message
+   * @param {Binary[]} [buffers]
+   */
   sendOp(view, message, buffers = []) {
-    if (view.state === "stale" || view.state === "target-closed") {
-      throw new Error(`not delivered: ${view._problem || "this output is no longer live"}`);
-    }
+    const ended = view.endedReason();
+    if (ended) throw new Error(`not delivered: ${ended}`);
     if (this.state !== "live" || !this.socket.isOpen) {
       if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
         this._queue.push([view, message, buffers]);
@@ -537,6 +650,10 @@ export class KernelLink {
     return this.socket.protocol === "legacy";
   }
 
+  /**
+   * @param {Record<string, unknown>} data
+   * @param {Binary[]} buffers
+   */
   _commMsg(data, buffers) {
     this._trace(data, buffers.length);
     if (this.textOnly && buffers.length) {
@@ -554,7 +671,9 @@ export class KernelLink {
   }
 
   /** These outputs are gone for good: the kernel may free what only they kept alive. Sent at
-   * once when live, else when the link is live again. */
+   * once when live, else when the link is live again.
+   * @param {string[]} outputs  their element ids
+   */
   release(outputs) {
     for (const id of outputs) this._released.add(id);
     if (!this._released.size || this.state !== "live" || !this.socket.isOpen) return;
@@ -562,11 +681,15 @@ export class KernelLink {
     this._released.clear();
   }
 
+  /** @param {string} reason */
   _refuseQueue(reason) {
-    for (const [view] of this._queue.splice(0)) view._error({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
+    for (const [view] of this._queue.splice(0)) view.kernelError({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
   }
 
-  /** Round trip page -> kernel -> page, in ms (used by benchmarks and health checks). */
+  /**
+   * Round trip page -> kernel -> page, in ms (used by benchmarks and health checks).
+   * @returns {Promise<number>}
+   */
   ping() {
     const id = ++this._pingId;
     const start = performance.now();

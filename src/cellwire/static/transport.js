@@ -1,3 +1,4 @@
+// @ts-check
 // One connection to one kernel's channels, with its own random session_id (reusing the front-end's
 // would make the server close the front-end's socket). It reconnects with backoff and says what
 // state it is in. The WebSocket itself is a `Wire`: in the page's socket worker where the browser
@@ -19,30 +20,65 @@ const WORKER_START_MS = 3000;
  * gateway speaks only the legacy framing): remembered for the page's session, so later sockets
  * (and a reload) open with the framing that works at once. */
 const legacyKernels = {
+  /** @type {Set<string>} */
+  mem: new Set(),
+  /** @param {string} kernelId */
   key: (kernelId) => `cellwire.framing.${kernelId}`,
+  /** @param {string} kernelId */
   has(kernelId) {
-    try { return sessionStorage.getItem(this.key(kernelId)) === "legacy"; } catch (err) { return this._mem.has(kernelId); }
+    try { return sessionStorage.getItem(this.key(kernelId)) === "legacy"; } catch (err) { return this.mem.has(kernelId); }
   },
+  /** @param {string} kernelId */
   add(kernelId) {
-    this._mem.add(kernelId);
+    this.mem.add(kernelId);
     try { sessionStorage.setItem(this.key(kernelId), "legacy"); } catch (err) { /* storage blocked */ }
   },
-  _mem: new Set(),
 };
 
-/** An output's spec says its kernel runs behind a kernel gateway: open its sockets legacy-framed. */
+/**
+ * An output's spec says its kernel runs behind a kernel gateway: open its sockets legacy-framed.
+ * @param {string} kernelId
+ */
 export function preferLegacyFraming(kernelId) {
   if (!legacyKernels.has(kernelId)) legacyKernels.add(kernelId);
 }
 
+/**
+ * What a socket's owner (the link) hears: every message of ours, and each change of state.
+ * @typedef {object} SocketHandlers
+ * @property {(msg: ReceivedMessage) => void} onMessage
+ * @property {(state: string, detail?: string) => void} onState
+ */
+
+/**
+ * A WebSocket speaking kernel messages, on this thread (`Wire`) or in the socket worker.
+ * @typedef {object} WireLike
+ * @property {(channel: string, msg: KernelMessage) => void} send
+ * @property {(ids: string[]) => void} setComms
+ * @property {() => void} close
+ * @property {boolean} isOpen
+ */
+
+/** @typedef {(url: string, framing: "v1" | "legacy", events: WireEvents) => WireLike} WireOpener */
+
+/**
+ * Options of a sent message.
+ * @typedef {object} SendOptions
+ * @property {Binary[]} [buffers]
+ * @property {Record<string, unknown>} [metadata]
+ * @property {string} [subshellId]  the kernel subshell that should handle it
+ */
+
+/** Why a socket would not open, when the server says. @typedef {{state: string, message: string}} SocketProblem */
+
 export class KernelSocket {
   /**
-   * @param boot      the loader's helpers (page config, REST requests, ids)
-   * @param kernelId  the kernel to connect to
-   * @param handlers  { onMessage(msg), onState(state, detail) }
-   * @param sockets   the page's `Sockets` (where WebSockets are opened)
    * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden",
-   * "failed" (gave up after MAX_ATTEMPTS), "closed".
+   * "failed" (gave up: MAX_ATTEMPTS tries, or refused while the server answers), "closed".
+   * @param {CellwireBoot} boot  the loader's helpers (page config, REST requests, ids)
+   * @param {string} kernelId    the kernel to connect to
+   * @param {SocketHandlers} handlers
+   * @param {Sockets} sockets    the page's `Sockets` (where WebSockets are opened)
    */
   constructor(boot, kernelId, handlers, sockets) {
     this.boot = boot;
@@ -51,11 +87,15 @@ export class KernelSocket {
     this.sockets = sockets;
     this.sessionId = boot.uuid();
     this.state = "connecting";
+    /** @type {string | null} "v1" or "legacy", once open */
     this.protocol = null;
+    /** @type {WireLike | null} */
     this.wire = null;
+    /** @type {string[]} */
     this._comms = [];
     this._attempt = 0;
-    this._timer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this._timer = undefined;
     this._serverUp = false; // did the last REST check find the server and the kernel
     this._refusedWhileUp = 0; // sockets refused in a row while the server was up
   }
@@ -65,8 +105,12 @@ export class KernelSocket {
     return `${this.boot.pageConfig().wsUrl}api/kernels/${this.kernelId}/channels`;
   }
 
-  /** Open the socket; resolves once it is open (or rejects if the server refuses it). A server
-   * that fails a socket offering the v1 subprotocol is tried again at once without it. */
+  /**
+   * Open the socket; resolves once it is open (or rejects if the server refuses it). A server
+   * that fails a socket offering the v1 subprotocol is tried again at once without it.
+   * @param {"v1" | "legacy"} [framing]
+   * @returns {Promise<void>}
+   */
   async connect(framing = legacyKernels.has(this.kernelId) ? "legacy" : "v1") {
     const cfg = this.boot.pageConfig();
     let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
@@ -101,7 +145,7 @@ export class KernelSocket {
             this.connect("legacy").then(resolve, reject);
             return;
           }
-          this._diagnose().then((problem) => {
+          this.diagnose().then((problem) => {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
@@ -124,8 +168,11 @@ export class KernelSocket {
     });
   }
 
-  /** Why a socket would not open: the kernel is gone, access is refused, or (null) try again. */
-  async _diagnose() {
+  /**
+   * Why a socket would not open: the kernel is gone, access is refused, or (null) try again.
+   * @returns {Promise<SocketProblem | null>}
+   */
+  async diagnose() {
     this._serverUp = false;
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
@@ -148,10 +195,13 @@ export class KernelSocket {
    * knows only the kernels it started: ask it to connect to this one again (jupyter_server's
    * POST api/kernels with a kernel_id does that through the gateway; the gateway answers 404 if
    * the kernel is really gone). Never tried elsewhere: a server of its own would start a new,
-   * empty kernel under the old id. */
+   * empty kernel under the old id.
+   * @returns {Promise<boolean>}
+   */
   async _adopt() {
     if (!legacyKernels.has(this.kernelId)) return false;
     const cfg = this.boot.pageConfig();
+    /** @type {Record<string, string>} */
     const headers = { "Content-Type": "application/json" };
     if (cfg.token) headers.Authorization = `token ${cfg.token}`;
     const xsrf = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
@@ -169,6 +219,7 @@ export class KernelSocket {
     }
   }
 
+  /** @param {string} reason */
   _scheduleReconnect(reason) {
     if (this._attempt >= MAX_ATTEMPTS) {
       this._giveUp(`${MAX_ATTEMPTS} tries failed (${reason})`);
@@ -183,6 +234,7 @@ export class KernelSocket {
     }, delay);
   }
 
+  /** @param {string} what */
   _giveUp(what) {
     clearTimeout(this._timer);
     this._setState("failed", `could not open the kernel's WebSocket at ${this.where}: ${what}. The server is down, `
@@ -190,6 +242,10 @@ export class KernelSocket {
       + "Upgrade and Connection headers). Reload the page to try again.");
   }
 
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
   _setState(state, detail) {
     this.state = state;
     this.handlers.onState(state, detail);
@@ -199,15 +255,26 @@ export class KernelSocket {
     return this.state === "open" && this.wire !== null && this.wire.isOpen;
   }
 
-  /** The comms whose iopub messages this socket passes on (everything else on iopub is dropped). */
+  /**
+   * The comms whose iopub messages this socket passes on (everything else on iopub is dropped).
+   * @param {Array<string | null>} ids  (null entries are ignored)
+   */
   setComms(ids) {
-    this._comms = ids.filter(Boolean);
+    this._comms = ids.filter(/** @returns {id is string} */ (id) => Boolean(id));
     if (this.wire) this.wire.setComms(this._comms);
   }
 
-  /** Send a kernel message; returns its msg_id. Throws when the socket is not open. */
+  /**
+   * Send a kernel message; returns its msg_id. Throws when the socket is not open.
+   * @param {string} channel
+   * @param {string} msgType
+   * @param {unknown} content
+   * @param {SendOptions} [options]
+   * @returns {string}
+   */
   send(channel, msgType, content, { buffers = [], metadata = {}, subshellId } = {}) {
-    if (!this.isOpen) throw new Error("the connection to the kernel is not open");
+    if (!this.isOpen || !this.wire) throw new Error("the connection to the kernel is not open");
+    /** @type {KernelMessage["header"]} */
     const header = {
       msg_id: this.boot.uuid(), username: "", session: this.sessionId, msg_type: msgType,
       version: "5.3", date: new Date().toISOString(),
@@ -230,34 +297,49 @@ export class KernelSocket {
  * workers, falls back to the main thread), or `localStorage["cellwire.socket"] = "main"`. */
 export class Sockets {
   constructor() {
-    this.where = null; // "worker" | "main", once decided
+    /** @type {"worker" | "main" | null} once decided */
+    this.where = null;
+    /** @type {Worker | null} */
     this._worker = null;
-    this._wires = new Map(); // socket id -> WorkerWire
+    /** @type {Map<number, WorkerWire>} socket id -> its handle */
+    this._wires = new Map();
     this._nextId = 0;
+    /** @type {Promise<void> | null} */
     this._deciding = null;
   }
 
-  /** Resolves to `open(url, framing, events) -> wire`, in the worker or on the main thread. */
+  /**
+   * Resolves to `open(url, framing, events) -> wire`, in the worker or on the main thread.
+   * @returns {Promise<WireOpener>}
+   */
   opener() {
     if (!this._deciding) {
       this._deciding = this._startWorker().then(
         () => { this.where = "worker"; },
-        (err) => {
+        (/** @type {Error | null} */ err) => {
           if (err) console.info(`cellwire: kernel sockets run on the main thread (${err.message})`);
           this.where = "main";
         },
       );
     }
-    return this._deciding.then(() => (this.where === "worker"
-      ? (url, framing, events) => this._openInWorker(url, framing, events)
-      : (url, framing, events) => new Wire(url, events, framing)));
+    return this._deciding.then(() => {
+      const worker = this._worker;
+      return this.where === "worker" && worker
+        ? (url, framing, events) => this._openInWorker(worker, url, framing, events)
+        : (url, framing, events) => new Wire(url, events, framing);
+    });
   }
 
+  /**
+   * Start the socket worker; rejects with why not (null: not wanted here).
+   * @returns {Promise<void>}
+   */
   _startWorker() {
     let preference = null;
     try { preference = localStorage.getItem("cellwire.socket"); } catch (err) { /* storage blocked */ }
     if (preference === "main" || typeof Worker === "undefined") return Promise.reject(null);
     return new Promise((resolve, reject) => {
+      /** @type {Worker} */
       let worker;
       try {
         worker = new Worker("./socket-worker.js", { type: "module", name: "cellwire sockets" });
@@ -266,6 +348,7 @@ export class Sockets {
         return;
       }
       const timer = setTimeout(() => fail(new Error("the socket worker did not start")), WORKER_START_MS);
+      /** @param {Error} err */
       const fail = (err) => {
         clearTimeout(timer);
         worker.terminate();
@@ -286,32 +369,47 @@ export class Sockets {
     });
   }
 
-  _openInWorker(url, framing, events) {
+  /**
+   * @param {Worker} worker
+   * @param {string} url
+   * @param {"v1" | "legacy"} framing
+   * @param {WireEvents} events
+   */
+  _openInWorker(worker, url, framing, events) {
     const id = ++this._nextId;
-    const wire = new WorkerWire(this._worker, id, events);
+    const wire = new WorkerWire(worker, id, events);
     this._wires.set(id, wire);
-    this._worker.postMessage({ op: "open", id, url, framing });
+    worker.postMessage({ op: "open", id, url, framing });
     return wire;
   }
 
+  /**
+   * What the worker says about one of its sockets (socket-worker.js).
+   * @param {{op: string, id: number, protocol?: string, msg?: ReceivedMessage, code?: number}} message
+   */
   _fromWorker({ op, id, protocol, msg, code }) {
     const wire = this._wires.get(id);
     if (!wire) return;
     if (op === "open") {
       wire.isOpen = true;
-      wire.events.open(protocol);
-    } else if (op === "message") {
+      wire.events.open(protocol ?? "");
+    } else if (op === "message" && msg) {
       wire.events.message(msg);
     } else if (op === "close") {
       wire.isOpen = false;
       this._wires.delete(id);
-      wire.events.close(code);
+      wire.events.close(code ?? 0);
     }
   }
 }
 
 /** The main thread's handle on a `Wire` that lives in the socket worker. */
 class WorkerWire {
+  /**
+   * @param {Worker} worker
+   * @param {number} id
+   * @param {WireEvents} events
+   */
   constructor(worker, id, events) {
     this.worker = worker;
     this.id = id;
@@ -320,13 +418,17 @@ class WorkerWire {
   }
 
   /** Buffers belong to the caller, so each is copied once (exactly its bytes: posting a view
-   * would clone its whole underlying buffer) and the copy is moved to the worker. */
+   * would clone its whole underlying buffer) and the copy is moved to the worker.
+   * @param {string} channel
+   * @param {KernelMessage} msg
+   */
   send(channel, msg) {
     const buffers = msg.buffers.map((b) => (b instanceof ArrayBuffer ? b.slice(0)
       : new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice().buffer));
     this.worker.postMessage({ op: "send", id: this.id, channel, msg: { ...msg, buffers } }, buffers);
   }
 
+  /** @param {string[]} ids */
   setComms(ids) {
     this.worker.postMessage({ op: "comms", id: this.id, ids });
   }

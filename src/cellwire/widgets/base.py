@@ -13,15 +13,18 @@ from typing import Any
 
 from traitlets import Dict, Unicode
 
-from .. import output
-from ..assets import read_static
+from .. import bundle
 from ..model import Model
 from ..target import Module
+from ..transport.assets import read_static
+from . import snapshots
 
 MODEL_MIME = "application/vnd.cellwire.model+json"
+#: Modules of ``cellwire.widgets`` that build on the standard widgets and define no views of their own.
+_NOT_FAMILIES = frozenset({"cellwire.widgets.interact", "cellwire.widgets.custom"})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def family_module(family: str) -> Module:
     """The ES module of one widget family: shared helpers followed by the family's views."""
     return Module(read_static("widgets/_common.js") + "\n" + read_static(f"widgets/{family}.js"))
@@ -46,8 +49,9 @@ class Widget(Model):
 
     @classmethod
     def _default_view_name(cls) -> str:
+        """The standard widget this class is or derives from: its view's name in its family module."""
         for klass in cls.__mro__:
-            if klass.__module__.startswith("cellwire.widgets"):
+            if klass.__module__.startswith("cellwire.widgets.") and klass.__module__ not in _NOT_FAMILIES:
                 return klass.__name__
         return cls.__name__
 
@@ -74,8 +78,8 @@ class Widget(Model):
     # -- display --------------------------------------------------------------------------------
     def _bundle(self, element_id: str | None = None) -> dict[str, Any]:
         """A display's mimebundle: a new (pinned) one, or a refresh of output ``element_id``."""
-        element_id = element_id or output.new_display(self)
-        data: dict[str, Any] = output.bundle(self, self._snapshot_block(), repr(self), element_id)
+        element_id = element_id or bundle.new_display(self)
+        data: dict[str, Any] = bundle.bundle(self, self._snapshot_block(), repr(self), element_id)
         data[MODEL_MIME] = {"id": self.target_id, "version": 1, "el": element_id}
         return data
 
@@ -86,14 +90,12 @@ class Widget(Model):
         """Display with a ``display_id`` so the saved snapshot can be refreshed later."""
         from IPython.display import publish_display_data
 
-        from .. import snapshot
-
         display_id = "cellwire-" + uuid.uuid4().hex
         data = self._bundle()
         self._displays.append((display_id, data[MODEL_MIME]["el"]))
         publish_display_data(data, transient={"display_id": display_id})
         self._snapshot_mark = self._state_mark()
-        snapshot.track(self)
+        snapshots.track(self)
 
     def _on_release(self, element_id: str) -> None:
         """That output is gone: stop refreshing its snapshot. (In place: a display may be
@@ -106,15 +108,20 @@ class Widget(Model):
         return sum(self._versions.values())
 
 
-SNAP_STYLE = ("font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;"
-              "color:var(--jp-ui-font-color1,#222);margin:2px 0")
+SNAP_STYLE = (
+    "font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;color:var(--jp-ui-font-color1,#222);margin:2px 0"
+)
 
 
 def esc(value: Any) -> str:
-    return output.escape(value)
+    return bundle.escape(value)
 
 
 def labelled(description: str, inner: str) -> str:
     """A snapshot row: the description (escaped) then the control's static form."""
-    label = f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>' if description else ""
+    label = (
+        f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>'
+        if description
+        else ""
+    )
     return f'<span style="display:inline-flex;align-items:center;gap:4px">{label}{inner}</span>'

@@ -1,11 +1,22 @@
 """End-to-end harness: a real Jupyter server, headless Chromium and a notebook driver."""
 
 from .browser import ConsoleLog, launch_chromium
+from .gateway import KernelGateway
 from .kernel_client import KernelClient, Reply, pack_v1, unpack_v1
 from .notebook import NotebookPage
-from .gateway import KernelGateway
 from .proxy import CuttableProxy
 from .server import FRONTENDS, JupyterServer
 
-__all__ = ["FRONTENDS", "ConsoleLog", "CuttableProxy", "JupyterServer", "KernelClient", "KernelGateway", "NotebookPage", "Reply",
-           "launch_chromium", "pack_v1", "unpack_v1"]
+__all__ = [
+    "FRONTENDS",
+    "ConsoleLog",
+    "CuttableProxy",
+    "JupyterServer",
+    "KernelClient",
+    "KernelGateway",
+    "NotebookPage",
+    "Reply",
+    "launch_chromium",
+    "pack_v1",
+    "unpack_v1",
+]

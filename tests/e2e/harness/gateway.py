@@ -30,18 +30,35 @@ class KernelGateway:
         self.log_path = workdir / "gateway.log"
         jupyter_path = workdir / "jupyter-path"
         write_kernelspec(jupyter_path)
-        env = {**os.environ, "JUPYTER_PATH": str(jupyter_path),
-               "JUPYTER_CONFIG_DIR": str(workdir / "config"), "JUPYTER_DATA_DIR": str(workdir / "data"),
-               "JUPYTER_RUNTIME_DIR": str(workdir / "runtime")}
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(jupyter_path),
+            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        }
         env.pop("PYTHONPATH", None)
-        cmd = [sys.executable, "-m", "kernel_gateway", "--KernelGatewayApp.ip=127.0.0.1",
-               f"--KernelGatewayApp.port={self.port}", "--KernelGatewayApp.port_retries=0",
-               f"--KernelGatewayApp.default_kernel_name={KERNEL_NAME}",
-               # the Jupyter server lists the gateway's kernels (GET /api/kernels)
-               "--JupyterWebsocketPersonality.list_kernels=True"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "kernel_gateway",
+            "--KernelGatewayApp.ip=127.0.0.1",
+            f"--KernelGatewayApp.port={self.port}",
+            "--KernelGatewayApp.port_retries=0",
+            f"--KernelGatewayApp.default_kernel_name={KERNEL_NAME}",
+            # the Jupyter server lists the gateway's kernels (GET /api/kernels)
+            "--JupyterWebsocketPersonality.list_kernels=True",
+        ]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            env=env, cwd=workdir, start_new_session=True)
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
         self._wait_ready(startup_timeout)
 
     @property

@@ -39,9 +39,28 @@ def hub_proxy() -> Path:
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -63,43 +82,64 @@ class JupyterHub:
             path.write_text(json.dumps(settings))
         venv = hub_venv()
         options = {
-            "JupyterHub.ip": "127.0.0.1", "JupyterHub.port": self.port, "JupyterHub.hub_port": free_port(),
+            "JupyterHub.ip": "127.0.0.1",
+            "JupyterHub.port": self.port,
+            "JupyterHub.hub_port": free_port(),
             "JupyterHub.db_url": f"sqlite:///{workdir / 'hub.sqlite'}",
             "JupyterHub.cookie_secret_file": str(workdir / "cookie_secret"),
             "ConfigurableHTTPProxy.command": [str(hub_proxy())],
             "ConfigurableHTTPProxy.api_url": f"http://127.0.0.1:{free_port()}",
             "ConfigurableHTTPProxy.pid_file": str(workdir / "proxy.pid"),
-            "JupyterHub.authenticator_class": "dummy", "DummyAuthenticator.password": PASSWORD,
+            "JupyterHub.authenticator_class": "dummy",
+            "DummyAuthenticator.password": PASSWORD,
             "Authenticator.allow_all": True,
             "JupyterHub.spawner_class": "simple",
             "SimpleLocalProcessSpawner.home_dir_template": str(workdir / "home" / "{username}"),
             "Spawner.cmd": [str(venv / "bin" / "jupyterhub-singleuser")],
             "Spawner.default_url": "/lab",
-            "Spawner.start_timeout": 90, "Spawner.http_timeout": 90,
+            "Spawner.start_timeout": 90,
+            "Spawner.http_timeout": 90,
             # (the spawner runs the user's server as this process's user: root needs --allow-root)
-            "Spawner.args": [f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}", *FRONTEND_FLAGS["lab"],
-                             *(["--allow-root"] if os.geteuid() == 0 else [])],
+            "Spawner.args": [
+                f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
+                *FRONTEND_FLAGS["lab"],
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],
             "Spawner.environment": {"JUPYTER_PATH": str(jupyter_path), "JUPYTER_CONFIG_DIR": str(config)},
             "JupyterHub.services": [{"name": "cellwire-test", "api_token": self.token}],
-            "JupyterHub.load_roles": [{"name": "cellwire-test", "services": ["cellwire-test"],
-                                       "scopes": ["admin:users", "admin:servers", "access:servers"]}],
+            "JupyterHub.load_roles": [
+                {
+                    "name": "cellwire-test",
+                    "services": ["cellwire-test"],
+                    "scopes": ["admin:users", "admin:servers", "access:servers"],
+                }
+            ],
         }
         if https:
             cert, key = self_signed_certificate(workdir)
             options.update({"JupyterHub.ssl_cert": str(cert), "JupyterHub.ssl_key": str(key)})
         (workdir / "jupyterhub_config.py").write_text(
-            "".join(f"c.{name} = {value!r}\n" for name, value in options.items()))
+            "".join(f"c.{name} = {value!r}\n" for name, value in options.items())
+        )
         env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '')}"}
         env.pop("PYTHONPATH", None)
         cmd = [str(venv / "bin" / "jupyterhub"), "-f", str(workdir / "jupyterhub_config.py")]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            env=env, cwd=workdir, start_new_session=True)
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
         self._ssl = ssl.create_default_context()
         self._ssl.check_hostname = False
         self._ssl.verify_mode = ssl.CERT_NONE
-        self._http = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                                 urllib.request.HTTPSHandler(context=self._ssl))
+        self._http = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=self._ssl)
+        )
         self._wait_ready(startup_timeout)
 
     @property
@@ -110,9 +150,12 @@ class JupyterHub:
         return self.log_path.read_text(errors="replace")
 
     def request(self, method: str, url: str, body: dict | None = None, timeout: float = 30):
-        request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {self.token}",
-                                                  "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with self._http.open(request, timeout=timeout) as response:
             data = response.read()
         return json.loads(data) if data else None
@@ -171,8 +214,9 @@ class HubUserServer:
     def kernel_client(self, kernel_id: str, protocol: str | None = None, **kwargs) -> KernelClient:
         scheme = "wss" if self.hub.https else "ws"
         ws_url = f"{scheme}://127.0.0.1:{self.hub.port}{self.base_url}api/kernels/{kernel_id}/channels"
-        return KernelClient(ws_url, self.token, protocol or "v1", ssl=self.hub._ssl if self.hub.https else None,
-                            **kwargs)
+        return KernelClient(
+            ws_url, self.token, protocol or "v1", ssl=self.hub._ssl if self.hub.https else None, **kwargs
+        )
 
     def log_text(self) -> str:
         return self.hub.log_text()

@@ -7,6 +7,7 @@ away: its sockets close, reconnects fail, REST calls fail. Only 127.0.0.1 is inv
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -71,10 +72,8 @@ class CuttableProxy:
             if b"upgrade: websocket" in head:
                 if self.refuse_websockets:
                     self.refused.append((time.monotonic(), head.split(b"\r\n", 1)[0].decode(errors="replace")))
-                    try:
+                    with contextlib.suppress(OSError):
                         client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    except OSError:
-                        pass
                     _close(client)
                     return
                 mute = True
@@ -108,7 +107,7 @@ class CuttableProxy:
                     end = seen.find(b"\r\n\r\n")
                     if end < 0:
                         continue
-                    dst.sendall(seen[:end + 4])
+                    dst.sendall(seen[: end + 4])
                     seen = None
                     continue
                 dst.sendall(data)
@@ -123,8 +122,6 @@ class CuttableProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

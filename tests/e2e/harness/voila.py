@@ -21,7 +21,9 @@ _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def voila_venv() -> Path:
     venv = Path(os.environ.get("CELLWIRE_VOILA_VENV", PROJECT_ROOT / ".venv-voila"))
     if not (venv / "bin" / "voila").exists():
-        raise RuntimeError(f"no voila venv at {venv}: run `make test` to build it (or point CELLWIRE_VOILA_VENV at one)")
+        raise RuntimeError(
+            f"no voila venv at {venv}: run `make test` to build it (or point CELLWIRE_VOILA_VENV at one)"
+        )
     return venv
 
 
@@ -35,14 +37,32 @@ class VoilaServer:
         self.log_path = workdir / "voila.log"
         jupyter_path = workdir / "jupyter-path"
         write_kernelspec(jupyter_path)
-        env = {**os.environ, "JUPYTER_PATH": str(jupyter_path), "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-               "JUPYTER_DATA_DIR": str(workdir / "data"), "JUPYTER_RUNTIME_DIR": str(workdir / "runtime")}
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(jupyter_path),
+            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        }
         env.pop("PYTHONPATH", None)
-        cmd = [str(voila_venv() / "bin" / "voila"), str(self.root_dir), "--no-browser", "--Voila.ip=127.0.0.1",
-               f"--port={self.port}", "--show_tracebacks=True"]
+        cmd = [
+            str(voila_venv() / "bin" / "voila"),
+            str(self.root_dir),
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--show_tracebacks=True",
+        ]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            env=env, cwd=workdir, start_new_session=True)
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
         self._wait_ready(startup_timeout)
 
     @property
@@ -52,8 +72,10 @@ class VoilaServer:
     def write_app(self, name: str, *sources: str) -> str:
         """A notebook of code cells ``sources``; its app's URL."""
         notebook = empty_notebook()
-        notebook["cells"] = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                              "source": source} for source in sources]
+        notebook["cells"] = [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+            for source in sources
+        ]
         (self.root_dir / name).write_text(json.dumps(notebook))
         return f"{self.url}voila/render/{name}"
 

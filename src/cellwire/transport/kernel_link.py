@@ -1,7 +1,7 @@
 """The kernel side of the link: the ``cellwire`` comm target, the beacon, and message dispatch.
 
 Pages open one comm per (page, kernel) to target ``cellwire``; every message on it is checked by
-``wire`` and dispatched here. Errors are answered on the same comm (the page shows them) and
+``protocol`` and dispatched here. Errors are answered on the same comm (the page shows them) and
 logged once; they never propagate into ipykernel, so a bad message cannot hurt the kernel.
 
 Threads: with a subshell (ipykernel >= 7, see ``subshell``) every page message is dispatched on the
@@ -12,19 +12,22 @@ run outside it, one message at a time (docs/busy.md).
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import threading
 import traceback
 from typing import Any
 
-from . import assets, identity, rpc
-from ._version import PROTOCOL, __version__
-from .buffers import to_buffers
-from .connection import PageConnection, decode_text_buffers
-from .delivery import Sender, direct_sender
-from .log import logger
+from .. import dispatching, rpc
+from .._version import PROTOCOL, __version__
+from ..buffers import to_buffers
+from ..log import logger
+from ..target import View, find_target, pin, release
+from . import assets, identity
+from .page_connection import PageConnection, Sender, decode_text_buffers, direct_sender
+from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
+from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
-from .target import View, find_target, pin, release
-from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 
 
 class KernelLink:
@@ -43,10 +46,8 @@ class KernelLink:
         self.connections: dict[str, PageConnection] = {}
         self.views: dict[tuple[str, str], View] = {}
         self._direct: Sender | None = direct_sender(kernel)
-        #: cellwire's subshell in this kernel process, or None (messages then use the main shell).
-        self.subshell_id: str | None = None
+        self._subshell_id: str | None = None
         self._lock = threading.RLock()
-        self._local = threading.local()
 
     def install(self) -> None:
         """Create cellwire's subshell, then register the comm target and the beacon that
@@ -54,31 +55,39 @@ class KernelLink:
         self.subshell_id = create_subshell(self.kernel)
         if self.subshell_id is not None:
             silence_status(self.kernel, self.subshell_id)
+        else:  # ipykernel 6: a waiting cell handles cellwire's queued messages itself
+            dispatching.set_pump(ShellPump.for_kernel(self.kernel, self._is_page_comm))
+            logger.info(
+                "this kernel has no subshells (ipykernel %s): page events reach a running cell only "
+                "while it waits (wait_for, wait_click, cw.poll())",
+                _ipykernel_version(),
+            )
         self.comm_manager.register_target(TARGET_NAME, self._on_open)
         from ipykernel.comm import Comm
 
         # primary=False: registered in the kernel only, nothing is sent to any front-end.
-        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False,
-                      target_name=TARGET_NAME, show_warning=False)
+        options = {"show_warning": False} if "show_warning" in inspect.signature(Comm.__init__).parameters else {}
+        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False, target_name=TARGET_NAME, **options)
         self.comm_manager.register_comm(beacon)
 
-    @property
-    def receives_while_busy(self) -> bool:
-        """Are page messages handled while a cell runs (on the subshell), not only between cells?"""
-        return self.subshell_id is not None
+    def _is_page_comm(self, comm_id: str) -> bool:
+        with self._lock:
+            return comm_id in self.connections
 
-    def is_dispatch_thread(self) -> bool:
-        """Is this thread handling a page message right now (i.e. running inside a callback)?"""
-        return getattr(self._local, "dispatching", False)
+    @property
+    def subshell_id(self) -> str | None:
+        """cellwire's subshell in this kernel process, or None (messages then use the main shell)."""
+        return self._subshell_id
+
+    @subshell_id.setter
+    def subshell_id(self, value: str | None) -> None:
+        self._subshell_id = value
+        dispatching.set_receives_while_busy(value is not None)
 
     # -- comm callbacks -------------------------------------------------------------------------
     def _on_open(self, comm: Any, msg: dict[str, Any]) -> None:
-        self._local.dispatching = True
-        try:
-            with self._lock:
-                self._open(comm, msg)
-        finally:
-            self._local.dispatching = False
+        with dispatching.dispatching():
+            self._open(comm, msg)
 
     def _open(self, comm: Any, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
@@ -88,9 +97,7 @@ class KernelLink:
                 raise ProtocolError("malformed", "the first message on a cellwire comm must be 'hello'")
             claimed = hello.get("kernel_id")
             if claimed and self.kernel_id and claimed != self.kernel_id:
-                raise ProtocolError(
-                    "wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}"
-                )
+                raise ProtocolError("wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}")
         except ProtocolError as err:
             self._refuse(comm, err)
             return
@@ -106,36 +113,40 @@ class KernelLink:
                 comm.send(runtime)
             return
         conn = PageConnection(comm, hello, session, direct, lambda: self.max_upload_bytes)
-        old = self.connections.pop(hello.get("replaces", ""), None)
-        if old is not None:
+        with self._lock:
+            old = self.connections.pop(hello.get("replaces", ""), None)
+            self.connections[conn.id] = conn
+        if old is not None:  # its views' hooks run outside the lock, as every target hook does
             self._drop(old)
-        self.connections[conn.id] = conn
         comm.on_msg(lambda m, conn=conn: self._on_msg(conn, m))
         comm.on_close(lambda m, conn=conn: self._drop(conn))
         if self.subshell_id is not None:
             # ipykernel's routing hook: this comm's messages go to our subshell even if a page
             # sent one without the subshell_id header.
             comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
-        conn.send({
-            "op": "welcome", "protocol": PROTOCOL, "version": __version__,
-            "kernel_id": self.kernel_id, "instance": identity.INSTANCE_ID,
-            "route": conn.route, "subshell": self.subshell_id,
-        })
+        conn.send(
+            {
+                "op": "welcome",
+                "protocol": PROTOCOL,
+                "version": __version__,
+                "kernel_id": self.kernel_id,
+                "instance": identity.INSTANCE_ID,
+                "route": conn.route,
+                "subshell": self.subshell_id,
+            }
+        )
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
         buffers = [memoryview(b) for b in msg.get("buffers") or ()]
-        self._local.dispatching = True
-        try:
-            buffers = decode_text_buffers(data, buffers)
-            self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
-        except ProtocolError as err:
-            self._report(conn, err.code, str(err), data)
-        except Exception as err:  # a bug in a handler or user callback: report, keep serving
-            self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
-                         detail=traceback.format_exc())
-        finally:
-            self._local.dispatching = False
+        with dispatching.dispatching():
+            try:
+                buffers = decode_text_buffers(data, buffers)
+                self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
+            except ProtocolError as err:
+                self._report(conn, err.code, str(err), data)
+            except Exception as err:  # a bug in a handler or user callback: report, keep serving
+                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, detail=traceback.format_exc())
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
@@ -154,9 +165,9 @@ class KernelLink:
             self._attach(conn, data)
         elif op == "detach":
             with self._lock:
-                view = self.views.pop((conn.id, data["view"]), None)
-            if view is not None:
-                self._detached(view, "the output was removed from the page")
+                gone = self.views.pop((conn.id, data["view"]), None)
+            if gone is not None:
+                self._detached(gone, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "release":
@@ -175,8 +186,11 @@ class KernelLink:
             )
         target = find_target(data["target"])
         if target is None or target.closed:
-            raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel (it was "
-                                "closed, or every output showing it was cleared); run the cell again")
+            raise ProtocolError(
+                "unknown-target",
+                f"no live object {data['target']!r} in this kernel (it was "
+                "closed, or every output showing it was cleared); run the cell again",
+            )
         if "output" in data:  # the page shows that output: it pins the target again if released
             pin(data["output"], target)
         view = View(conn, view_id, target)
@@ -206,10 +220,8 @@ class KernelLink:
         message = clip(str(err))
         logger.warning("refused a page connection: %s (%s)", message, err.code)
         comm.send({"op": "error", "code": err.code, "message": message, "fatal": True})
-        try:
+        with contextlib.suppress(Exception):  # not registered (a test's fake comm manager)
             self.comm_manager.unregister_comm(comm)
-        except Exception:  # not registered (a test's fake comm manager)
-            pass
 
     def _report(self, conn: PageConnection, code: str, message: str, data: Any, detail: str = "") -> None:
         ref = data.get("view") if isinstance(data, dict) else None
@@ -238,9 +250,17 @@ class KernelLink:
         with self._lock:
             conns = list(self.connections.values())
             counts = {conn.id: sum(1 for key in self.views if key[0] == conn.id) for conn in conns}
-        return [{"page": conn.page, "route": conn.route, "socket": conn.transport.get("socket", "unknown"),
-                 "server": conn.transport.get("server", "unknown"),
-                 "framing": conn.transport.get("framing", "unknown"), "views": counts[conn.id]} for conn in conns]
+        return [
+            {
+                "page": conn.page,
+                "route": conn.route,
+                "socket": conn.transport.get("socket", "unknown"),
+                "server": conn.transport.get("server", "unknown"),
+                "framing": conn.transport.get("framing", "unknown"),
+                "views": counts[conn.id],
+            }
+            for conn in conns
+        ]
 
 
 _link: KernelLink | None = None
@@ -265,10 +285,20 @@ def get_link() -> KernelLink | None:
             return None
         import comm
 
-        link = KernelLink(kernel, comm.get_comm_manager())
+        # ipykernel >= 6.18 routes comms through the `comm` package; before, the kernel has its own.
+        link = KernelLink(kernel, getattr(kernel, "comm_manager", None) or comm.get_comm_manager())
         link.install()
         _link = link
     return _link
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _current_kernel() -> Any:
