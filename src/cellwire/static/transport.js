@@ -141,14 +141,16 @@ export class KernelSocket {
             this._scheduleReconnect(`connection lost (code ${code})`);
             return;
           }
-          if (framing === "v1") {
-            this.connect("legacy").then(resolve, reject);
-            return;
-          }
           this.diagnose().then((problem) => {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
+              return;
+            }
+            // The server is there and has the kernel, yet failed a socket offering v1: try at once
+            // without it (a server that is down is not probed twice per attempt).
+            if (framing === "v1" && this._serverUp) {
+              this.connect("legacy").then(resolve, reject);
               return;
             }
             // The server answers over HTTP and has the kernel, yet refuses its socket, again and
