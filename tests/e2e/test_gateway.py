@@ -193,7 +193,8 @@ def test_a_server_restart_reconnects_the_page_without_a_reload(notebook, gateway
     # may put up a kernel dialog that takes the focus; so the slider is moved without the keyboard)
     shown.get_by_label("level").evaluate(
         "el => { el.value = '78'; el.dispatchEvent(new Event('input', {bubbles: true}));"
-        " el.dispatchEvent(new Event('change', {bubbles: true})); }")
+        " el.dispatchEvent(new Event('change', {bubbles: true})); }"
+    )
     with notebook.server.kernel_client(kernel_id) as client:
         deadline = time.monotonic() + 15
         while (value := client.eval("s.value")) != "78" and time.monotonic() < deadline:
