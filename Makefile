@@ -11,6 +11,10 @@
 #                       supported (before 6.18 comms did not go through the `comm` package)
 #   js/node_modules     typescript (pinned in js/package-lock.json), for `make check-js` only: nothing
 #                       is built, the runtime's modules ship as they are
+#   .venv-hub           jupyterhub + jupyterlab and nothing of cellwire: the hub and its single-user servers
+#                       (tests/e2e/test_jupyterhub.py); configurable-http-proxy from npm in .hub-proxy/
+#   .venv-voila         voila and nothing of cellwire: it serves notebooks as apps, their kernels from the
+#                       project venv through a kernelspec (tests/e2e/test_voila.py)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,6 +26,9 @@ VENV := .venv
 SERVER_VENV := .venv-server
 ACCEL_SERVER_VENV := .venv-accel-server
 BENCH_SERVER_VENV := .venv-bench-server
+VOILA_VENV := .venv-voila
+HUB_VENV := .venv-hub
+HUB_PROXY := .hub-proxy/node_modules/.bin/configurable-http-proxy
 JUPYTER_DATA := .jupyter-data
 KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -100,14 +107,27 @@ check-js: system-packages $(JS_STAMP)
 
 $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund
+
+$(HUB_VENV)/.stamp:
+	$(PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/pip install jupyterhub jupyterlab
+	touch $@
+
+$(HUB_PROXY):
+	npm install --prefix .hub-proxy --no-audit --no-fund configurable-http-proxy
+	touch $@
+
+$(VOILA_VENV)/.stamp:
+	$(PYTHON) -m venv $(VOILA_VENV)
+	$(VOILA_VENV)/bin/pip install voila
 	touch $@
 
 # Runs every time: a package slipped into the server env would void what the tests prove.
-check-server-env: $(SERVER_VENV)/.stamp
-	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
+check-server-env: $(SERVER_VENV)/.stamp $(VOILA_VENV)/.stamp $(HUB_VENV)/.stamp $(HUB_PROXY)
+	@for venv in $(SERVER_VENV) $(VOILA_VENV) $(HUB_VENV); do env -u PYTHONPATH $$venv/bin/python -c 'import importlib.util, sys; \
 		found = [m for m in sys.argv[1:] if importlib.util.find_spec(m)]; \
 		sys.exit(f"ERROR: {sys.prefix} must not contain {found}; rebuild it with: make clean test" if found else 0)' \
-		$(NOT_IN_SERVER_ENV)
+		$(NOT_IN_SERVER_ENV); done
 
 # The demo kernel runs the project venv, where cellwire is installed.
 $(KERNELSPEC): $(VENV)/.stamp
@@ -116,6 +136,6 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(JUPYTER_DATA) \
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(VOILA_VENV) $(HUB_VENV) .hub-proxy $(JUPYTER_DATA) \
 		$(JS_DIR)/node_modules test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +

@@ -27,7 +27,7 @@ MIME_TEXT = "text/plain"
 def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
     """What the loader needs to find the kernel and the object (all of it safe to save)."""
     link = get_link()
-    return {
+    spec: dict[str, Any] = {
         "el": element_id,
         "target": target_id,
         "instance": identity.INSTANCE_ID,
@@ -37,6 +37,10 @@ def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
         # Pages send this output's first messages to this subshell, so it connects while a cell runs.
         "subshell": link.subshell_id if link is not None else None,
     }
+    if identity.started_by_gateway():
+        # Behind a kernel gateway the server answers only the legacy WebSocket framing.
+        spec["framing"] = "legacy"
+    return spec
 
 
 def script_json(value: Any) -> str:

@@ -70,7 +70,7 @@ def _nodelay_is_on(handler: Any) -> bool:
         return False
 
 
-class StatusHandler(APIHandler):  # type: ignore[misc]  # jupyter_server is untyped
+class StatusHandler(APIHandler):  # type: ignore[misc,unused-ignore]  # untyped unless jupyter_server is installed here
     """``GET cellwire/accelerator``: is the accelerator on, and on how many sockets so far."""
 
     def initialize(self, stats: dict[str, int]) -> None:

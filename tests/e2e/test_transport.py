@@ -103,6 +103,7 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
     assert notebook.page.evaluate("[...__cellwire.links.values()][0].transport") == {
         "socket": "worker",
         "server": "accelerated",
+        "framing": "v1",
     }
     [conn] = connections(notebook)
     assert (conn["server"], conn["route"]) == ("accelerated", "direct")

@@ -25,6 +25,12 @@ def test_kernel_id_comes_from_jupyter_server_connection_file_names():
     assert kernel_id_from_connection_file(None) is None
 
 
+def test_a_kernel_started_through_a_gateway_knows_it():
+    assert identity.started_by_gateway({"KERNEL_GATEWAY": "1"})  # jupyter kernelgateway
+    assert identity.started_by_gateway({"KERNEL_LAUNCH_TIMEOUT": "58"})  # jupyter_server's gateway client
+    assert not identity.started_by_gateway({"JPY_PARENT_PID": "1"})
+
+
 def test_runtime_modules_come_in_dependency_order():
     payload = assets.runtime_payload()
     names = [m["name"] for m in payload["modules"]]

@@ -63,3 +63,36 @@ export function joinBinary(value, paths = [], buffers = []) {
   });
   return value;
 }
+
+/**
+ * Bytes as base64 text: buffers inside JSON, where only text frames get through (behind a kernel
+ * gateway, see `KernelLink.textOnly`).
+ * @param {Binary} buffer
+ * @returns {string}
+ */
+export function toBase64(buffer) {
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
+    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const native = /** @type {{toBase64?: () => string}} */ (/** @type {unknown} */ (bytes));
+  if (native.toBase64) return native.toBase64();
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/**
+ * The inverse of `toBase64`.
+ * @param {string} text
+ * @returns {DataView}
+ */
+export function fromBase64(text) {
+  const native = /** @type {{fromBase64?: (text: string) => Uint8Array}} */ (/** @type {unknown} */ (Uint8Array));
+  if (native.fromBase64) {
+    const bytes = native.fromBase64(text);
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new DataView(bytes.buffer);
+}

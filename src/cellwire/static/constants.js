@@ -19,6 +19,10 @@ export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
 /** The size of one chunk of such an upload. */
 export const CHUNK_BYTES = 8 * 1024 * 1024;
 
+/** Both limits on a text-only socket (buffers in base64, behind a kernel gateway): 6 MiB of bytes
+ * are 8 MiB of base64. The kernel's twin is `page_connection.TEXT_CHUNK_BYTES`. */
+export const TEXT_CHUNK_BYTES = 6 * 1024 * 1024;
+
 /**
  * The model id in a reference ("IPY_MODEL_<id>", or the id itself).
  * @param {unknown} ref

@@ -3,12 +3,19 @@
 // the handshake, routing of messages to the output views of this page, and the reconnect and
 // restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
 
-import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL } from "./constants.js";
+import { fromBase64, toBase64 } from "./binary.js";
+import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL, TEXT_CHUNK_BYTES } from "./constants.js";
 import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
 const DIRECT_WELCOME_MS = 3000;
+/** After this long without a welcome over iopub either, the page asks the kernel on control
+ * (answered even while a cell runs) whether messages get through at all. */
+const IOPUB_WELCOME_MS = 10000;
+/** After a reconnect, how long the kernel may take to answer on control (it does so even while
+ * a cell runs) before the page decides that messages do not get through. */
+const RESUME_INSPECT_MS = 10000;
 /** How often a connected link checks over REST that its kernel still exists. */
 const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
@@ -34,6 +41,11 @@ const MAX_QUEUED = 1000;
  */
 
 /** @typedef {{op: "error", code: string, message: string, view?: string, fatal?: boolean}} ErrorOp */
+
+/**
+ * What a message from the kernel may carry on a text-only socket (protocol.md §6).
+ * @typedef {{op?: string, b64buffers?: string[], download?: string | {id: string, chunks: number, sizes: number[]}}} TextOnlyParts
+ */
 
 /** @typedef {{resolve: (welcome: Welcome) => void, reject: (err: Error) => void, viaIopub: boolean}} HelloWaiter */
 
@@ -84,14 +96,23 @@ export class KernelLink {
     }, runtime.sockets);
     // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
-    /** @type {{socket: string | null, server: string} | null} which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"} */
+    /** @type {{socket: string | null, server: string, framing: string | null} | null} which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock", framing: "v1" | "legacy"} */
     this.transport = null;
-    this.ready = Promise.all([this.socket.connect(), runtime.serverPath()]).then(([, server]) => {
-      this.transport = { socket: runtime.sockets.where, server };
-      console.debug(`cellwire: kernel ${kernelId}: server ${server}, socket in the ${this.transport.socket === "worker" ? "worker" : "main thread"}`);
-      return this._hello();
-    });
+    this._started = false; // has the first hello gone out (else a later open must send it)
+    /** @type {Map<string, DataView[]>} pieces of kernel messages sent in chunks, by download id */
+    this._downloads = new Map();
+    this.ready = this.socket.connect().then(() => this._start());
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
+  }
+
+  /** The first hello, once a socket is open (the first one, or a reconnect after it failed). */
+  async _start() {
+    this._started = true;
+    const server = await this.runtime.serverPath(this.kernelId);
+    const transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
+    this.transport = transport;
+    console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${transport.framing} framing, socket in the ${transport.socket === "worker" ? "worker" : "main thread"}`);
+    return this._hello();
   }
 
   // -- handshake -------------------------------------------------------------------------------
@@ -116,8 +137,33 @@ export class KernelLink {
       this._helloWaiter = { resolve, reject, viaIopub };
       this._trace(data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
-      if (!viaIopub) this._helloTimer = setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
+      this._helloTimer = viaIopub ? setTimeout(() => this._noWelcome(), IOPUB_WELCOME_MS)
+        : setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
     });
+  }
+
+  /** No welcome either way: a kernel busy on its main shell (no subshell) answers on control, and
+   * connects when the cell ends; no answer at all means the messages do not get through. */
+  async _noWelcome() {
+    const waiter = this._helloWaiter;
+    if (!waiter || !this.socket.isOpen) return;
+    try {
+      await this.request("kernel_info_request", {}, 5000, "control");
+      if (this._helloWaiter !== waiter) return;
+      this._setState("connecting", "the kernel is busy and has no subshell: the output connects when the running cell ends");
+    } catch (err) {
+      if (this._helloWaiter !== waiter) return;
+      this._helloWaiter = null;
+      waiter.reject(new Error(this._messagesLost()));
+    }
+  }
+
+  /** Give up on a socket that opened but brings nothing back; the message says so. */
+  _messagesLost() {
+    const message = `the socket to ${this.socket.where} opened, but no message from the kernel came back: `
+      + "the server, or a proxy or gateway in front of it, drops kernel messages. Reload the page to try again.";
+    this._setState("failed", message);
+    return message;
   }
 
   _helloAgainViaIopub() {
@@ -254,7 +300,22 @@ export class KernelLink {
    * @param {DataView[]} buffers
    */
   _handle(data, buffers) {
+    // A text-only socket's framing (see `textOnly`): buffers in base64, big ones in chunks first.
+    const wrapped = /** @type {TextOnlyParts} */ (/** @type {unknown} */ (data));
+    if (wrapped.b64buffers) {
+      const { b64buffers, ...rest } = wrapped;
+      data = /** @type {FromKernel} */ (/** @type {unknown} */ (rest));
+      buffers = b64buffers.map(fromBase64);
+    }
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
+    if (wrapped.op === "chunk" && typeof wrapped.download === "string") {
+      return this._downloadChunk(wrapped.download, buffers);
+    }
+    if (wrapped.download && typeof wrapped.download === "object") {
+      const whole = this._downloadComplete(wrapped.download);
+      if (!whole) return;
+      buffers = whole;
+    }
     switch (data.op) {
       case "welcome":
         return this._onWelcome(data);
@@ -291,6 +352,39 @@ export class KernelLink {
     }
   }
 
+  /**
+   * A piece of a message the kernel split (behind a kernel gateway, which drops messages over 10 MiB).
+   * @param {string} download
+   * @param {DataView[]} buffers
+   */
+  _downloadChunk(download, buffers) {
+    const parts = this._downloads.get(download) || [];
+    parts.push(buffers[0]);
+    this._downloads.set(download, parts);
+  }
+
+  /**
+   * The buffers of a chunked message, cut back into the sizes the kernel sent (null: incomplete).
+   * @param {{id: string, chunks: number, sizes: number[]}} download
+   * @returns {DataView[] | null}
+   */
+  _downloadComplete({ id, chunks, sizes }) {
+    const parts = this._downloads.get(id) || [];
+    this._downloads.delete(id);
+    if (parts.length !== chunks) {
+      console.warn(`cellwire: a message from the kernel arrived with ${parts.length} of its ${chunks} pieces; dropped`);
+      return null;
+    }
+    const whole = new Uint8Array(sizes.reduce((n, size) => n + size, 0));
+    let offset = 0;
+    for (const part of parts) {
+      whole.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
+      offset += part.byteLength;
+    }
+    offset = 0;
+    return sizes.map((size) => { const view = new DataView(whole.buffer, offset, size); offset += size; return view; });
+  }
+
   /** @param {ErrorOp} data */
   _onError(data) {
     if (data.fatal) {
@@ -313,9 +407,10 @@ export class KernelLink {
   _onSocketState(state, detail = "") {
     if (state === "open") {
       if (this.welcome) this._resume();
+      else if (!this._started && this.state !== "connecting") this._start().catch((err) => this._setState("failed", err.message));
     } else if (state === "reconnecting") {
       if (this.state !== "restarted") this._setState("reconnecting", detail);
-    } else if (state === "gone" || state === "forbidden") {
+    } else if (state === "gone" || state === "forbidden" || state === "failed") {
       this._setState(state, detail);
       this._refuseQueue(detail);
     }
@@ -324,8 +419,15 @@ export class KernelLink {
   /** After a reconnect: the kernel may be the same process (keep the comm, re-sync views) or a
    * restarted one (old outputs are stale). */
   async _resume() {
+    let found;
     try {
-      const { hasCellwire, hasOurComm } = await this._inspect();
+      found = await this._inspect(RESUME_INSPECT_MS);
+    } catch (err) {
+      if (this.state !== "closed" && this.socket.isOpen) this._messagesLost();
+      return;
+    }
+    try {
+      const { hasCellwire, hasOurComm } = found;
       if (hasOurComm) {
         this._setState("live");
         for (const view of this.views.values()) this._sendAttach(view);
@@ -524,7 +626,8 @@ export class KernelLink {
       throw new Error(`not delivered: ${this.detail || "the kernel is not connected"}`);
     }
     const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-    if (total <= MAX_INLINE_BYTES) {
+    const chunkBytes = this.textOnly ? TEXT_CHUNK_BYTES : CHUNK_BYTES;
+    if (total <= (this.textOnly ? TEXT_CHUNK_BYTES : MAX_INLINE_BYTES)) {
       this._commMsg(message, buffers);
       return;
     }
@@ -533,12 +636,18 @@ export class KernelLink {
     for (const buffer of buffers) {
       const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
         : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
-        this._commMsg({ op: "chunk", upload: id, index: index++ }, [bytes.subarray(start, start + CHUNK_BYTES)]);
+      for (let start = 0; start < bytes.byteLength; start += chunkBytes) {
+        this._commMsg({ op: "chunk", upload: id, index: index++ }, [bytes.subarray(start, start + chunkBytes)]);
       }
     }
     const sizes = buffers.map((b) => b.byteLength);
     this._commMsg({ ...message, upload: { id, chunks: index, sizes } }, []);
+  }
+
+  /** Buffers go base64-encoded in the JSON on a legacy-framed socket: the server is then in front
+   * of a kernel gateway, and jupyter_server's gateway relay passes text frames only. */
+  get textOnly() {
+    return this.socket.protocol === "legacy";
   }
 
   /**
@@ -547,6 +656,10 @@ export class KernelLink {
    */
   _commMsg(data, buffers) {
     this._trace(data, buffers.length);
+    if (this.textOnly && buffers.length) {
+      data = { ...data, b64buffers: buffers.map(toBase64) };
+      buffers = [];
+    }
     this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers, ...this._subshell() });
   }
 

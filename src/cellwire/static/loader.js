@@ -88,7 +88,11 @@
         var url = cfg.wsUrl + "api/kernels/" + encodeURIComponent(kernelId) + "/channels?session_id=" + session;
         if (cfg.token) url += "&token=" + encodeURIComponent(cfg.token);
         var ws = new WebSocket(url);
-        var timer = setTimeout(function () { finish(new Error("kernel " + kernelId + " did not answer")); }, timeoutMs);
+        var where = cfg.wsUrl + "api/kernels/" + kernelId + "/channels";
+        var timer = setTimeout(function () {
+          finish(new Error("kernel " + kernelId + " did not answer in " + timeoutMs / 1000 + " s through " + where +
+                           " (a proxy or gateway that drops kernel messages?): reload the page to try again"));
+        }, timeoutMs);
         /**
          * @param {Error | null} err
          * @param {T} [value]
@@ -107,7 +111,11 @@
           return msg.header.msg_id;
         }
         ws.onopen = function () { start(send); };
-        ws.onerror = function () { finish(new Error("could not open a socket to kernel " + kernelId)); };
+        ws.onerror = function () {
+          finish(new Error("could not open the kernel's WebSocket at " + where + ": the server is down, or a proxy " +
+                           "in front of it does not pass WebSockets (it must forward the Upgrade and Connection " +
+                           "headers). Reload the page to try again"));
+        };
         ws.onclose = function () { finish(new Error("socket to kernel " + kernelId + " closed")); };
         ws.onmessage = function (event) {
           if (typeof event.data !== "string") return;

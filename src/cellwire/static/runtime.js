@@ -10,7 +10,7 @@
 // RELEASE_DETACHED_AFTER_MS counts as gone too; if it comes back, attaching it pins it again.
 
 import { KernelLink } from "./link.js";
-import { Sockets } from "./transport.js";
+import { Sockets, preferLegacyFraming } from "./transport.js";
 import { OutputView } from "./view.js";
 
 /** An element gone from the document this long is detached from its kernel object. */
@@ -172,6 +172,7 @@ export class Runtime {
     }
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);
+    if (spec.framing === "legacy") preferLegacyFraming(id);
     let link = this.links.get(id);
     if (!link) {
       link = new KernelLink(this, id, spec.subshell || null);
@@ -278,12 +279,14 @@ export class Runtime {
   }
 
   /** "accelerated" when the server runs cellwire's accelerator (it marks every response with a
-   * header), else "stock". Asked once per page.
+   * header), else "stock". Asked once per page, about a kernel of the page: every host that runs
+   * kernels answers that (Voilà has no api/status, and answers it 404).
+   * @param {string} kernelId
    * @returns {Promise<string>}
    */
-  serverPath() {
+  serverPath(kernelId) {
     if (!this._serverPath) {
-      this._serverPath = this.boot.api_request("api/status")
+      this._serverPath = this.boot.api_request(`api/kernels/${encodeURIComponent(kernelId)}`)
         .then((response) => (response.headers.get("X-Cellwire-Accelerator") === "tcp-nodelay" ? "accelerated" : "stock"))
         .catch(() => "stock");
     }

@@ -4,7 +4,7 @@
 // (other cells' output, other comms) never reaches the page's main thread at all. Buffers of the
 // messages that are passed on move to the main thread without a copy (transferred).
 //
-// Main -> worker: {op: "open", id, url} | {op: "send", id, channel, msg} | {op: "comms", id, ids}
+// Main -> worker: {op: "open", id, url, framing} | {op: "send", id, channel, msg} | {op: "comms", id, ids}
 //                 | {op: "close", id}
 // Worker -> main: {op: "ready"} | {op: "open", id, protocol} | {op: "message", id, msg}
 //                 | {op: "close", id, code}
@@ -21,7 +21,7 @@ import { Wire, plainMessage } from "./wire.js";
 
 /**
  * What the main thread asks of this worker (see the top of this file).
- * @typedef {{op: "open", id: number, url: string}
+ * @typedef {{op: "open", id: number, url: string, framing: "v1" | "legacy"}
  *   | {op: "send", id: number, channel: string, msg: KernelMessage}
  *   | {op: "comms", id: number, ids: string[]}
  *   | {op: "close", id: number}} ToWorker
@@ -56,7 +56,7 @@ scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ { data }) => {
         wires.delete(id);
         scope.postMessage({ op: "close", id, code });
       },
-    }));
+    }, data.framing));
     return;
   }
   const wire = wires.get(id);

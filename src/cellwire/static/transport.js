@@ -7,8 +7,41 @@
 import { Wire } from "./wire.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 10000];
+/** Reconnect attempts in a row (about 75 s with the backoff above) before a socket gives up and
+ * says why: never a silent "reconnecting…" forever. */
+const MAX_ATTEMPTS = 12;
+/** Sockets refused in a row while the server answers REST requests and has the kernel, before
+ * the socket gives up (about 2 s): no restart of the server explains that, a proxy does. */
+const REFUSED_WHILE_UP = 4;
 /** How long a new socket worker may take to say it is ready before the main thread is used. */
 const WORKER_START_MS = 3000;
+
+/** Kernels whose server does not answer the v1 subprotocol (jupyter_server in front of a kernel
+ * gateway speaks only the legacy framing): remembered for the page's session, so later sockets
+ * (and a reload) open with the framing that works at once. */
+const legacyKernels = {
+  /** @type {Set<string>} */
+  mem: new Set(),
+  /** @param {string} kernelId */
+  key: (kernelId) => `cellwire.framing.${kernelId}`,
+  /** @param {string} kernelId */
+  has(kernelId) {
+    try { return sessionStorage.getItem(this.key(kernelId)) === "legacy"; } catch (err) { return this.mem.has(kernelId); }
+  },
+  /** @param {string} kernelId */
+  add(kernelId) {
+    this.mem.add(kernelId);
+    try { sessionStorage.setItem(this.key(kernelId), "legacy"); } catch (err) { /* storage blocked */ }
+  },
+};
+
+/**
+ * An output's spec says its kernel runs behind a kernel gateway: open its sockets legacy-framed.
+ * @param {string} kernelId
+ */
+export function preferLegacyFraming(kernelId) {
+  if (!legacyKernels.has(kernelId)) legacyKernels.add(kernelId);
+}
 
 /**
  * What a socket's owner (the link) hears: every message of ours, and each change of state.
@@ -26,7 +59,7 @@ const WORKER_START_MS = 3000;
  * @property {boolean} isOpen
  */
 
-/** @typedef {(url: string, events: WireEvents) => WireLike} WireOpener */
+/** @typedef {(url: string, framing: "v1" | "legacy", events: WireEvents) => WireLike} WireOpener */
 
 /**
  * Options of a sent message.
@@ -40,7 +73,8 @@ const WORKER_START_MS = 3000;
 
 export class KernelSocket {
   /**
-   * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden", "closed".
+   * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden",
+   * "failed" (gave up: MAX_ATTEMPTS tries, or refused while the server answers), "closed".
    * @param {CellwireBoot} boot  the loader's helpers (page config, REST requests, ids)
    * @param {string} kernelId    the kernel to connect to
    * @param {SocketHandlers} handlers
@@ -62,25 +96,39 @@ export class KernelSocket {
     this._attempt = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this._timer = undefined;
+    this._serverUp = false; // did the last REST check find the server and the kernel
+    this._refusedWhileUp = 0; // sockets refused in a row while the server was up
+  }
+
+  /** Where this socket connects, for messages (no token). */
+  get where() {
+    return `${this.boot.pageConfig().wsUrl}api/kernels/${this.kernelId}/channels`;
   }
 
   /**
-   * Open the socket; resolves once it is open (or rejects if the server refuses it).
+   * Open the socket; resolves once it is open (or rejects if the server refuses it). A server
+   * that fails a socket offering the v1 subprotocol is tried again at once without it.
+   * @param {"v1" | "legacy"} [framing]
    * @returns {Promise<void>}
    */
-  async connect() {
+  async connect(framing = legacyKernels.has(this.kernelId) ? "legacy" : "v1") {
     const cfg = this.boot.pageConfig();
     let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
     if (cfg.token) url += `&token=${encodeURIComponent(cfg.token)}`;
     const open = await this.sockets.opener();
     return new Promise((resolve, reject) => {
       let opened = false;
-      const wire = open(url, {
+      const wire = open(url, framing, {
         open: (protocol) => {
           if (this.wire !== wire) return;
           opened = true;
           this._attempt = 0;
+          this._refusedWhileUp = 0;
           this.protocol = protocol;
+          if (framing === "legacy" && !legacyKernels.has(this.kernelId)) {
+            console.info(`cellwire: ${this.where} does not answer the v1 subprotocol (a kernel gateway?): using the legacy framing`);
+            legacyKernels.add(this.kernelId);
+          }
           this._setState("open");
           resolve();
         },
@@ -97,10 +145,23 @@ export class KernelSocket {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
+              return;
+            }
+            // The server is there and has the kernel, yet failed a socket offering v1: try at once
+            // without it (a server that is down is not probed twice per attempt).
+            if (framing === "v1" && this._serverUp) {
+              this.connect("legacy").then(resolve, reject);
+              return;
+            }
+            // The server answers over HTTP and has the kernel, yet refuses its socket, again and
+            // again: something in between (a proxy, a gateway) does not pass kernel WebSockets.
+            this._refusedWhileUp = this._serverUp ? this._refusedWhileUp + 1 : 0;
+            if (this._refusedWhileUp >= REFUSED_WHILE_UP) {
+              this._giveUp(`the server answers, but its kernel WebSocket was refused ${this._refusedWhileUp} times (code ${code})`);
             } else {
               this._scheduleReconnect(`could not connect (code ${code})`);
-              reject(new Error(`could not connect to kernel ${this.kernelId}`));
             }
+            reject(new Error(`could not connect to kernel ${this.kernelId}`));
           });
         },
       });
@@ -114,8 +175,14 @@ export class KernelSocket {
    * @returns {Promise<SocketProblem | null>}
    */
   async diagnose() {
+    this._serverUp = false;
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
+      this._serverUp = response.ok;
+      if (response.status === 404 && await this._adopt()) {
+        this._serverUp = true;
+        return null;
+      }
       if (response.status === 404) return { state: "gone", message: "the kernel is no longer running" };
       if (response.status === 403 || response.status === 401) {
         return { state: "forbidden", message: "the server refused access to the kernel: log in again" };
@@ -126,8 +193,40 @@ export class KernelSocket {
     return null;
   }
 
+  /** Behind a kernel gateway the kernel outlives the Jupyter server, but a restarted server
+   * knows only the kernels it started: ask it to connect to this one again (jupyter_server's
+   * POST api/kernels with a kernel_id does that through the gateway; the gateway answers 404 if
+   * the kernel is really gone). Never tried elsewhere: a server of its own would start a new,
+   * empty kernel under the old id.
+   * @returns {Promise<boolean>}
+   */
+  async _adopt() {
+    if (!legacyKernels.has(this.kernelId)) return false;
+    const cfg = this.boot.pageConfig();
+    /** @type {Record<string, string>} */
+    const headers = { "Content-Type": "application/json" };
+    if (cfg.token) headers.Authorization = `token ${cfg.token}`;
+    const xsrf = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    if (xsrf) headers["X-XSRFToken"] = decodeURIComponent(xsrf[1]);
+    try {
+      const response = await fetch(`${cfg.baseUrl}api/kernels`, {
+        method: "POST", headers, credentials: "same-origin", body: JSON.stringify({ kernel_id: this.kernelId }),
+      });
+      const model = response.ok ? await response.json() : null;
+      if (model?.id !== this.kernelId) return false;
+      console.info(`cellwire: the server had forgotten kernel ${this.kernelId} (it restarted?); it reconnected to it through its kernel gateway`);
+      return true;
+    } catch (err) {
+      return false;
+    }
+  }
+
   /** @param {string} reason */
   _scheduleReconnect(reason) {
+    if (this._attempt >= MAX_ATTEMPTS) {
+      this._giveUp(`${MAX_ATTEMPTS} tries failed (${reason})`);
+      return;
+    }
     const delay = BACKOFF_MS[Math.min(this._attempt, BACKOFF_MS.length - 1)] * (0.8 + 0.4 * Math.random());
     this._attempt += 1;
     this._setState("reconnecting", reason);
@@ -135,6 +234,14 @@ export class KernelSocket {
     this._timer = setTimeout(() => {
       if (this.state === "reconnecting") this.connect().catch(() => {});
     }, delay);
+  }
+
+  /** @param {string} what */
+  _giveUp(what) {
+    clearTimeout(this._timer);
+    this._setState("failed", `could not open the kernel's WebSocket at ${this.where}: ${what}. The server is down, `
+      + "or a proxy or gateway in front of it does not pass kernel WebSockets (a proxy must forward the "
+      + "Upgrade and Connection headers). Reload the page to try again.");
   }
 
   /**
@@ -204,7 +311,7 @@ export class Sockets {
   }
 
   /**
-   * Resolves to `open(url, events) -> wire`, in the worker or on the main thread.
+   * Resolves to `open(url, framing, events) -> wire`, in the worker or on the main thread.
    * @returns {Promise<WireOpener>}
    */
   opener() {
@@ -220,8 +327,8 @@ export class Sockets {
     return this._deciding.then(() => {
       const worker = this._worker;
       return this.where === "worker" && worker
-        ? (url, events) => this._openInWorker(worker, url, events)
-        : (url, events) => new Wire(url, events);
+        ? (url, framing, events) => this._openInWorker(worker, url, framing, events)
+        : (url, framing, events) => new Wire(url, events, framing);
     });
   }
 
@@ -267,13 +374,14 @@ export class Sockets {
   /**
    * @param {Worker} worker
    * @param {string} url
+   * @param {"v1" | "legacy"} framing
    * @param {WireEvents} events
    */
-  _openInWorker(worker, url, events) {
+  _openInWorker(worker, url, framing, events) {
     const id = ++this._nextId;
     const wire = new WorkerWire(worker, id, events);
     this._wires.set(id, wire);
-    worker.postMessage({ op: "open", id, url });
+    worker.postMessage({ op: "open", id, url, framing });
     return wire;
   }
 

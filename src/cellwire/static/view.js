@@ -158,6 +158,7 @@ export class ChannelHandle {
  * @property {string} instance             the kernel process that made the output
  * @property {string | null} [kernel_id]
  * @property {string | null} [subshell]
+ * @property {"legacy"} [framing]          only behind a kernel gateway: open sockets without the v1 subprotocol
  * @property {string} v                    the cellwire version
  * @property {number} protocol
  */
@@ -432,7 +433,7 @@ export class OutputView {
     if (!text && this.state !== "live") {
       // Failures carry the reason (e.g. the server's answer); passing states speak for themselves.
       const failure = ["failed", "forbidden", "gone"].includes(this.state);
-      text = (failure && detail) || STATUS_TEXT[this.state] || detail || "";
+      text = ((failure || this.state === "connecting") && detail) || STATUS_TEXT[this.state] || detail || "";
     }
     this.statusEl.textContent = text ? `cellwire: ${text}` : "";
     this.statusEl.hidden = !text;

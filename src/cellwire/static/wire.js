@@ -22,14 +22,16 @@ export class Wire {
   /**
    * @param {string} url  the channels URL (with session_id and, if any, token)
    * @param {WireEvents} events
+   * @param {"v1" | "legacy"} [framing]  "v1": offer the v1 subprotocol (the server may still answer
+   *   legacy); "legacy": offer none (a server that does not answer v1 fails a socket that offers it)
    */
-  constructor(url, events) {
+  constructor(url, events, framing = "v1") {
     this.events = events;
     /** @type {Set<string>} the comms whose iopub messages are ours */
     this.commIds = new Set();
     /** @type {"v1" | "legacy" | null} */
     this.protocol = null;
-    this.ws = new WebSocket(url, [V1_PROTOCOL]);
+    this.ws = new WebSocket(url, framing === "v1" ? [V1_PROTOCOL] : []);
     this.ws.binaryType = "arraybuffer";
     this.ws.onopen = () => {
       this.protocol = this.ws.protocol === V1_PROTOCOL ? "v1" : "legacy";

@@ -27,6 +27,19 @@ def kernel_id_from_connection_file(path: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
+#: Set in a kernel's environment by a kernel gateway (Kernel Gateway: KERNEL_GATEWAY) or by
+#: jupyter_server's gateway client, which Enterprise Gateway's kernels get too (KERNEL_LAUNCH_TIMEOUT).
+_GATEWAY_ENV = ("KERNEL_GATEWAY", "KERNEL_LAUNCH_TIMEOUT")
+
+
+def started_by_gateway(environ: dict[str, str] | None = None) -> bool:
+    """Was this kernel started through a kernel gateway? Then the Jupyter server in front of it
+    speaks only the legacy framing on kernel WebSockets, and pages should not offer v1 (a socket
+    offering it fails the handshake, and the browser logs an error)."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in _GATEWAY_ENV)
+
+
 def current_kernel_id() -> str | None:
     """This kernel's jupyter_server id, or None when it was not started by jupyter_server."""
     try:

@@ -24,7 +24,7 @@ from ..buffers import to_buffers
 from ..log import logger
 from ..target import View, find_target, pin, release
 from . import assets, identity
-from .page_connection import PageConnection, Sender, direct_sender
+from .page_connection import PageConnection, Sender, decode_text_buffers, direct_sender
 from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
@@ -141,6 +141,7 @@ class KernelLink:
         buffers = [memoryview(b) for b in msg.get("buffers") or ()]
         with dispatching.dispatching():
             try:
+                buffers = decode_text_buffers(data, buffers)
                 self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
             except ProtocolError as err:
                 self._report(conn, err.code, str(err), data)
@@ -255,6 +256,7 @@ class KernelLink:
                 "route": conn.route,
                 "socket": conn.transport.get("socket", "unknown"),
                 "server": conn.transport.get("server", "unknown"),
+                "framing": conn.transport.get("framing", "unknown"),
                 "views": counts[conn.id],
             }
             for conn in conns
@@ -268,7 +270,8 @@ def connections() -> list[dict[str, Any]]:
     """The pages connected to this kernel now, each with the path its messages take: ``route``
     (``direct`` to that page alone, or the ``iopub`` broadcast), ``socket`` (in a ``worker`` or
     on the ``main`` thread), ``server`` (``accelerated`` by cellwire's server extension, or
-    ``stock``) and ``views`` (outputs it shows). For finding out why widgets are slow or missing."""
+    ``stock``), ``framing`` (``v1``, or ``legacy`` where the server does not answer the v1
+    subprotocol, e.g. behind a kernel gateway) and ``views`` (outputs it shows). For finding out why widgets are slow or missing."""
     link = get_link()
     return link.describe() if link is not None else []
 

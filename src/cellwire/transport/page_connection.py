@@ -13,12 +13,16 @@ asks again for the iopub route (``hello.route``).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..buffers import split_by_sizes
+from .identity import started_by_gateway
 from .protocol import ProtocolError, clip
 
 #: Where the upload limit is set: the class attribute read at every chunk (``KernelLink``).
@@ -44,6 +48,24 @@ def direct_sender(kernel: Any) -> Sender | None:
         loop.add_callback(stream.send_multipart, parts, copy=False)
 
     return send
+
+
+#: Raw bytes per chunk for text-only pages: 6 MiB is 8 MiB of base64, under the 10 MiB frame limit.
+TEXT_CHUNK_BYTES = 6 * 1024**2
+
+
+def decode_text_buffers(data: Any, buffers: list[memoryview]) -> list[memoryview]:
+    """The buffers of a message from a text-only page (``b64buffers`` in its data, removed), else
+    ``buffers`` as they came."""
+    if not isinstance(data, dict) or "b64buffers" not in data:
+        return buffers
+    encoded = data.pop("b64buffers")
+    if not isinstance(encoded, list) or not all(isinstance(e, str) for e in encoded) or buffers:
+        raise ProtocolError("malformed", "'b64buffers' must be a list of base64 strings, on a message without buffers")
+    try:
+        return [memoryview(base64.b64decode(e, validate=True)) for e in encoded]
+    except binascii.Error as err:
+        raise ProtocolError("malformed", f"'b64buffers' holds invalid base64: {err}") from None
 
 
 class Uploads:
@@ -103,6 +125,9 @@ class PageConnection:
     #: otherwise flood iopub (on the iopub route) and trip the server's rate limit, which
     #: drops the notebook's own output.
     max_errors_per_second = 20
+    #: Kernel -> page messages with more buffer bytes than this are sent in chunks of this size
+    #: (None: never); set for text-only pages (see ``text_only``).
+    download_chunk_bytes: int | None = None
 
     def __init__(
         self,
@@ -121,6 +146,13 @@ class PageConnection:
         self.uploads = Uploads(max_upload_bytes)
         self.sent_modules: set[str] = set()
         self.closed = False
+        #: Buffers travel base64-encoded in the JSON (``b64buffers``), in chunks under 10 MiB:
+        #: jupyter_server's relay to a kernel gateway passes only text frames (it decodes every
+        #: frame from the gateway as UTF-8) and drops messages over 10 MiB. A page on the legacy
+        #: framing is behind such a server (a server of its own answers v1).
+        self.text_only = started_by_gateway() or self.transport.get("framing") == "legacy"
+        if self.text_only:
+            self.download_chunk_bytes = TEXT_CHUNK_BYTES
         self._direct = direct
         self._lock = threading.Lock()
         self._error_window = 0.0  # when the current second of error answers began
@@ -132,14 +164,30 @@ class PageConnection:
         return "direct" if self._direct is not None else "iopub"
 
     def send(self, data: dict[str, Any], buffers: Sequence[memoryview] = ()) -> None:
-        """Send one cellwire message to this page (safe from any thread)."""
+        """Send one cellwire message to this page (safe from any thread). Behind a kernel gateway
+        (``download_chunk_bytes`` set), buffers above that size go first in ``chunk`` messages."""
         if self.closed:
             return
-        with self._lock:
-            if self._direct is not None:
-                self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
-            else:
-                self.comm.send(data, buffers=list(buffers))
+        limit = self.download_chunk_bytes
+        with self._lock:  # (held across the chunks: nothing may come between them)
+            if limit is None or sum(len(b) for b in buffers) <= limit:
+                self._send(data, buffers)
+                return
+            download = uuid.uuid4().hex
+            index = 0
+            for buffer in buffers:
+                for start in range(0, max(len(buffer), 1), limit):
+                    self._send({"op": "chunk", "download": download, "index": index}, [buffer[start : start + limit]])
+                    index += 1
+            self._send({**data, "download": {"id": download, "chunks": index, "sizes": [len(b) for b in buffers]}}, ())
+
+    def _send(self, data: dict[str, Any], buffers: Sequence[memoryview]) -> None:
+        if self.text_only and buffers:
+            data, buffers = {**data, "b64buffers": [base64.b64encode(b).decode("ascii") for b in buffers]}, ()
+        if self._direct is not None:
+            self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
+        else:
+            self.comm.send(data, buffers=list(buffers))
 
     def report(self, error: dict[str, Any]) -> None:
         """Send an ``error`` answer unless this page had ``max_errors_per_second`` already; the

@@ -1,6 +1,7 @@
 """End-to-end harness: a real Jupyter server, headless Chromium and a notebook driver."""
 
 from .browser import ConsoleLog, launch_chromium
+from .gateway import KernelGateway
 from .kernel_client import KernelClient, Reply, pack_v1, unpack_v1
 from .notebook import NotebookPage
 from .proxy import CuttableProxy
@@ -12,6 +13,7 @@ __all__ = [
     "CuttableProxy",
     "JupyterServer",
     "KernelClient",
+    "KernelGateway",
     "NotebookPage",
     "Reply",
     "launch_chromium",

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from websockets.sync.client import connect
 
@@ -86,7 +87,14 @@ class KernelClient:
     """
 
     def __init__(
-        self, ws_url: str, token: str, protocol: str = "v1", *, origin: str | None = None, timeout: float = 30
+        self,
+        ws_url: str,
+        token: str,
+        protocol: str = "v1",
+        *,
+        origin: str | None = None,
+        timeout: float = 30,
+        ssl: Any = None,
     ):
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {list(PROTOCOLS)}")
@@ -104,6 +112,7 @@ class KernelClient:
                 proxy=None,
                 max_size=None,
                 open_timeout=timeout,
+                **({"ssl": ssl} if ssl is not None else {}),
             )
         )
         self._pending: deque[dict] = deque()

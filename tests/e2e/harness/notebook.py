@@ -179,7 +179,7 @@ class NotebookPage:
         finally:
             cdp.detach()
 
-    def kernel_client(self, protocol: str = "v1", **kwargs) -> KernelClient:
+    def kernel_client(self, protocol: str | None = None, **kwargs) -> KernelClient:
         """A side WebSocket client on this notebook's kernel (see ``KernelClient``)."""
         return self.server.kernel_client(self.kernel_id, protocol, **kwargs)
 

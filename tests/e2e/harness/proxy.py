@@ -23,6 +23,10 @@ class CuttableProxy:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self.down = False
+        #: Answer WebSocket upgrade requests with 502 (a proxy that does not pass WebSockets).
+        self.refuse_websockets = False
+        #: Pass WebSocket handshakes but drop every frame from the server (a proxy that loses messages).
+        self.mute_websockets = False
         #: (monotonic time, first request line) of each connection refused while cut
         self.refused: list[tuple[float, str]] = []
         threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
@@ -54,15 +58,34 @@ class CuttableProxy:
             if self.down:
                 threading.Thread(target=self._refuse, args=(client,), daemon=True).start()
                 continue
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        mute = False
+        if self.refuse_websockets or self.mute_websockets:
+            client.settimeout(5)
             try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                head = client.recv(8192, socket.MSG_PEEK).lower()
             except OSError:
-                _close(client)
-                continue
-            with self._lock:
-                self._open.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+                head = b""
+            client.settimeout(None)
+            if b"upgrade: websocket" in head:
+                if self.refuse_websockets:
+                    self.refused.append((time.monotonic(), head.split(b"\r\n", 1)[0].decode(errors="replace")))
+                    with contextlib.suppress(OSError):
+                        client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    _close(client)
+                    return
+                mute = True
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            _close(client)
+            return
+        with self._lock:
+            self._open.update((client, upstream))
+        threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+        self._pump(upstream, client, after_headers_drop=mute)
 
     def _refuse(self, client: socket.socket) -> None:
         client.settimeout(2)
@@ -73,9 +96,20 @@ class CuttableProxy:
         self.refused.append((time.monotonic(), line))
         _close(client)
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, after_headers_drop: bool = False) -> None:
+        seen = b""
         try:
             while data := src.recv(65536):
+                if after_headers_drop:
+                    if seen is None:
+                        continue  # the handshake went through: frames are dropped
+                    seen += data
+                    end = seen.find(b"\r\n\r\n")
+                    if end < 0:
+                        continue
+                    dst.sendall(seen[: end + 4])
+                    seen = None
+                    continue
                 dst.sendall(data)
         except OSError:
             pass

@@ -61,7 +61,7 @@ def server_venv(kind: str = "server") -> Path:
     return venv
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -107,7 +107,10 @@ class JupyterServer:
         stripped = base_url.strip("/")
         self.base_url = f"/{stripped}/" if stripped else "/"
         self.token = secrets.token_hex(16)
-        self.port = _free_port()
+        self.port = free_port()
+        self.extra_args = extra_args
+        # Behind a kernel gateway, jupyter_server speaks only the legacy framing on kernel sockets.
+        self.kernel_ws_protocol = "legacy" if any(a.startswith("--gateway-url") for a in extra_args) else "v1"
         self.venv = venv or server_venv()
         self.root_dir = workdir / "root"
         self.log_path = workdir / "server.log"
@@ -143,7 +146,12 @@ class JupyterServer:
         ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
-        with open(self.log_path, "wb") as log:
+        self._launch = (cmd, env, workdir)
+        self._start(startup_timeout)
+
+    def _start(self, startup_timeout: float) -> None:
+        cmd, env, workdir = self._launch
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd,
                 stdout=log,
@@ -154,6 +162,16 @@ class JupyterServer:
                 start_new_session=True,
             )
         self._wait_ready(startup_timeout)
+
+    def kill(self) -> None:
+        """Kill the server (a crash, a redeploy: a clean stop would shut its kernels down). Its
+        kernels live on only where something else runs them: a kernel gateway."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def start_again(self, startup_timeout: float = 90) -> None:
+        """After ``kill``: the same server again, on the same port with the same token."""
+        self._start(startup_timeout)
 
     @property
     def url(self) -> str:
@@ -182,8 +200,10 @@ class JupyterServer:
             data = response.read()
         return json.loads(data) if data else None
 
-    def kernel_client(self, kernel_id: str, protocol: str = "v1", **kwargs) -> KernelClient:
-        """A side WebSocket client on ``/api/kernels/<id>/channels`` (``protocol``: v1 or legacy)."""
+    def kernel_client(self, kernel_id: str, protocol: str | None = None, **kwargs) -> KernelClient:
+        """A side WebSocket client on ``/api/kernels/<id>/channels`` (``protocol``: v1 or legacy;
+        by default the one this server speaks)."""
+        protocol = protocol or self.kernel_ws_protocol
         ws_url = f"ws://127.0.0.1:{self.port}{self.base_url}api/kernels/{kernel_id}/channels"
         return KernelClient(ws_url, self.token, protocol, **kwargs)
 

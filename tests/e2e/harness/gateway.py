@@ -1,0 +1,96 @@
+"""A real Jupyter Kernel Gateway (``jupyter kernelgateway``) running kernels from the project venv.
+
+A Jupyter server started with ``--gateway-url`` (``gateway_args``) forwards every kernel request
+and kernel WebSocket to it: the kernels live elsewhere than the server, as with Enterprise Gateway
+and most remote or containerised kernels. The gateway runs from the kernel's env (it has cellwire);
+the server stays in the server env (it has not).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .server import KERNEL_NAME, free_port, write_kernelspec
+
+_http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class KernelGateway:
+    """One ``jupyter kernelgateway`` process on 127.0.0.1 (the websocket personality)."""
+
+    def __init__(self, workdir: Path, startup_timeout: float = 60):
+        self.port = free_port()
+        self.log_path = workdir / "gateway.log"
+        jupyter_path = workdir / "jupyter-path"
+        write_kernelspec(jupyter_path)
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(jupyter_path),
+            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        }
+        env.pop("PYTHONPATH", None)
+        cmd = [
+            sys.executable,
+            "-m",
+            "kernel_gateway",
+            "--KernelGatewayApp.ip=127.0.0.1",
+            f"--KernelGatewayApp.port={self.port}",
+            "--KernelGatewayApp.port_retries=0",
+            f"--KernelGatewayApp.default_kernel_name={KERNEL_NAME}",
+            # the Jupyter server lists the gateway's kernels (GET /api/kernels)
+            "--JupyterWebsocketPersonality.list_kernels=True",
+        ]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
+        self._wait_ready(startup_timeout)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def server_args(self) -> tuple[str, ...]:
+        """Arguments that make a Jupyter server use this gateway for its kernels."""
+        return (f"--gateway-url={self.url}", "--GatewayClient.request_timeout=60")
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kernel gateway exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
+            try:
+                with _http.open(self.url + "/api/kernelspecs", timeout=5):
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"kernel gateway not ready after {timeout}s:\n{self.log_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()

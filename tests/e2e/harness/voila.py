@@ -1,0 +1,105 @@
+"""A real Voilà (``voila``) serving notebooks as apps, from the voila venv (no cellwire in it); each
+app's kernel runs the project venv through the test kernelspec."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .notebook import empty_notebook
+from .server import PROJECT_ROOT, free_port, write_kernelspec
+
+_http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def voila_venv() -> Path:
+    venv = Path(os.environ.get("CELLWIRE_VOILA_VENV", PROJECT_ROOT / ".venv-voila"))
+    if not (venv / "bin" / "voila").exists():
+        raise RuntimeError(
+            f"no voila venv at {venv}: run `make test` to build it (or point CELLWIRE_VOILA_VENV at one)"
+        )
+    return venv
+
+
+class VoilaServer:
+    """``voila <root_dir>`` on 127.0.0.1: ``app_url(name)`` runs notebook ``name`` as an app."""
+
+    def __init__(self, workdir: Path, startup_timeout: float = 60):
+        self.port = free_port()
+        self.root_dir = workdir / "apps"
+        self.root_dir.mkdir(parents=True)
+        self.log_path = workdir / "voila.log"
+        jupyter_path = workdir / "jupyter-path"
+        write_kernelspec(jupyter_path)
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(jupyter_path),
+            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        }
+        env.pop("PYTHONPATH", None)
+        cmd = [
+            str(voila_venv() / "bin" / "voila"),
+            str(self.root_dir),
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--show_tracebacks=True",
+        ]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
+        self._wait_ready(startup_timeout)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def write_app(self, name: str, *sources: str) -> str:
+        """A notebook of code cells ``sources``; its app's URL."""
+        notebook = empty_notebook()
+        notebook["cells"] = [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+            for source in sources
+        ]
+        (self.root_dir / name).write_text(json.dumps(notebook))
+        return f"{self.url}voila/render/{name}"
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"voila exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
+            try:
+                with _http.open(self.url, timeout=5):
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"voila not ready after {timeout}s:\n{self.log_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
