@@ -22,7 +22,7 @@ KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 
-.PHONY: test demo bench clean check-server-env
+.PHONY: test demo bench clean check-server-env widgets-bundle
 
 test: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
@@ -70,3 +70,7 @@ $(KERNELSPEC): $(VENV)/.stamp
 clean:
 	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +
+
+# Rebuild the vendored ipywidgets front-end (needs node + npm; the built files are committed).
+widgets-bundle:
+	scripts/build-widgets-bundle.sh
