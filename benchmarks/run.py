@@ -81,7 +81,7 @@ export default { render({ model, el }) {
 
 KERNEL_SETUP = """
 import anywidget, traitlets, numpy as np, ipywidgets, cellwire as cw, time
-from cellwire import bench
+import sys; sys.path.insert(0, {helpers!r}); import kernel_helpers as bench
 BENCH_ESM = {esm!r}
 _payloads = {{}}
 
@@ -115,7 +115,7 @@ def stream(widget, n, rate):
         while time.perf_counter() < start + i / rate:
             pass
     return n / (time.perf_counter() - start)
-""".format(esm=BENCH_ESM)
+""".format(esm=BENCH_ESM, helpers=str(Path(__file__).resolve().parent))
 
 TOOLKITS = ("anywidget", "cellwire")
 # What makes a slider interactive, per toolkit.

@@ -2,25 +2,32 @@
 
 Importing cellwire inside an ipykernel registers the ``cellwire`` comm target; outputs then open
 their own connection to the kernel from the page, with no front-end extension installed.
+
+The package in layers, each knowing only the ones below it:
+``transport/`` (the kernel link: page connections, the protocol, the subshell), then targets and
+models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``bundle``, ``dom``), then
+``widgets/`` (the standard widgets, ``interact``, links, custom ES-module widgets).
 """
 
-from ._version import PROTOCOL, __version__
 from . import dom
+from ._version import PROTOCOL, __version__
 from .channel import Channel, Message
 from .dom import DOMEvent, Element
-from .link import connections, get_link
-from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
-from .custom import AnyWidget, show, wrap
-from .interact import interact, interact_manual, interactive
-from .links import jsdlink, jslink, link
 from .model import Model
+from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
+from .transport.kernel_link import connections, get_link
 from .wait import WouldDeadlock, changes, wait_for
 from .widgets import *  # noqa: F403
 from .widgets import __all__ as _widget_names
+from .widgets.custom import AnyWidget, show, wrap
+from .widgets.interact import fixed, interact, interact_manual, interactive
+from .widgets.linking import dlink, jsdlink, jslink, link
 
 get_link()
 
-__all__ = ["AnyWidget", "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError", "Message",
-           "Model", "NoViewError", "PROTOCOL", "ViewGoneError", "WouldDeadlock", "__version__", "changes", "connections", "dom",
-           "interact", "interact_manual", "interactive", "jsdlink", "jslink", "link", "show", "wait_for", "wrap",
-           *_widget_names]
+__all__ = [
+    "PROTOCOL", "AnyWidget", "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError",
+    "Message", "Model", "NoViewError", "ViewGoneError", "WouldDeadlock", "__version__", "changes",
+    "connections", "dlink", "dom", "fixed", "interact", "interact_manual", "interactive", "jsdlink",
+    "jslink", "link", "show", "wait_for", "wrap", *_widget_names,
+]

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import output
+from . import bundle
 from .buffers import BufferLike
-from .link import get_link
+from .transport.kernel_link import get_link
 from .log import logger
 from .rpc import Calls
 from .target import Module, Target, View
@@ -135,7 +135,7 @@ class Channel(Calls, Target):
         snapshot = self._snapshot if self._snapshot is not None else (
             '<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>'
         )
-        return output.bundle(self, snapshot, repr(self))
+        return bundle.bundle(self, snapshot, repr(self))
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"{len(self.views)} view(s)"

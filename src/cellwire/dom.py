@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import assets
+from .transport import assets
 from .channel import Channel, Message
-from .output import escape
+from .bundle import escape
 from .target import Module, View
 from .wait import check_can_block, wait_event
 

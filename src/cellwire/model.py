@@ -26,13 +26,13 @@ import traitlets
 from traitlets import HasTraits
 
 from .buffers import BufferLike, to_buffers
-from .link import get_link
+from .transport.kernel_link import get_link
 from .log import logger
 from .rpc import Calls
 from .scheduler import scheduler
 from .serialize import MODEL_PREFIX, join_buffers, split_buffers
 from .target import Module, Target, View, find_target
-from .wire import ProtocolError, clip
+from .transport.protocol import ProtocolError, clip
 
 CustomCallback = Callable[[Any, Any, list[memoryview]], Any]
 

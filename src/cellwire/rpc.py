@@ -31,7 +31,7 @@ from .serialize import join_binary, split_binary
 from .wait import check_can_block, wait_event
 
 if TYPE_CHECKING:
-    from .connection import PageConnection
+    from .transport.page_connection import PageConnection
     from .target import Target, View
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -162,9 +162,14 @@ def on_call(view: View, data: dict[str, Any], buffers: list[memoryview]) -> None
 
 # -- the public side, mixed into Channel (and anything else a view renders) ---------------------
 class Calls:
-    """``expose``, ``call`` and ``eval_js`` for a ``Target`` subclass."""
+    """``expose``, ``call`` and ``eval_js`` for a ``Target`` subclass (mixed in before it)."""
 
     _exposed: dict[str, Callable[..., Any]]
+
+    def _on_close(self, views: list[View]) -> None:
+        """Calls still waiting on the closed object's views fail at once."""
+        fail_calls(views, "the object was closed")
+        super()._on_close(views)  # type: ignore[misc]
 
     def expose(self, function: F | str | None = None, *, name: str | None = None) -> Any:
         """Let the views call ``function`` with ``await channel.invoke(name, [args], {kwargs})``.

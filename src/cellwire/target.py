@@ -6,7 +6,7 @@ models) override the three ``_on_*`` hooks; everything about connections stays i
 
 What keeps a target alive (docs/widgets.md, "Lifetime"): the registry holds targets weakly, so a
 target lives while Python code references it, a view is attached to it, or an output in a notebook
-shows it. The last is a **pin**: each display makes an output element id (``output.py``) that pins
+shows it. The last is a **pin**: each display makes an output element id (``bundle.py``) that pins
 its target until a page reports that element gone for good (``release``: the output was cleared,
 its cell deleted or its notebook closed). A reloaded or closed browser tab releases nothing: the
 notebook still holds those outputs, and reopening it shows them live again.
@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
+from .wait import SLICE
 
 if TYPE_CHECKING:
-    from .connection import PageConnection
+    from .transport.page_connection import PageConnection
 
 _registry: weakref.WeakValueDictionary[str, Target] = weakref.WeakValueDictionary()
 _pins: dict[str, Target] = {}  # output element id -> the target that output shows
@@ -110,6 +111,9 @@ class Target:
     def _on_release(self, element_id: str) -> None:
         """Output ``element_id`` of this target is gone for good (see ``release``)."""
 
+    def _on_close(self, views: list[View]) -> None:
+        """The target was closed while ``views`` were attached (they are told already)."""
+
     # -- used by the link -----------------------------------------------------------------------
     def _add_view(self, view: View) -> None:
         with self._views_lock:
@@ -130,8 +134,6 @@ class Target:
     def _wait_views(self, timeout: float) -> list[View]:
         """The attached views, waiting up to ``timeout`` s for a first one to attach (an output
         displayed a moment ago connects a little later). Interruptible; [] if none came."""
-        from .wait import SLICE
-
         deadline = time.monotonic() + timeout
         with self._views_lock:
             while not self._views and not self._closed:
@@ -170,6 +172,4 @@ class Target:
             conn.send({"op": "closed", "target": self.target_id})
         with self._views_lock:
             self._views.clear()
-        from .rpc import fail_calls
-
-        fail_calls(views, "the object was closed")
+        self._on_close(views)

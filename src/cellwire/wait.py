@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import dispatching
+
 #: Longest uninterrupted sleep of a waiting thread; bounds how late an interrupt is noticed.
 SLICE = 0.05
 
@@ -30,18 +32,13 @@ def check_can_block(what: str) -> None:
     running it), and in a cell when the kernel has no subshell (page messages then wait for the
     cell to end).
     """
-    from .link import get_link
-
-    link = get_link()
-    if link is None:
-        return  # not in a kernel: nothing is dispatched anywhere, the caller's own threads decide
-    if link.is_dispatch_thread():
+    if dispatching.is_dispatch_thread():
         raise WouldDeadlock(
             f"{what} cannot wait inside a cellwire callback: page messages are handled one at a time "
             "on this thread, so the answer could never arrive. Wait in the cell instead, or react to "
             "the event with a callback."
         )
-    if not link.receives_while_busy and threading.current_thread() is threading.main_thread():
+    if dispatching.receives_while_busy() is False and threading.current_thread() is threading.main_thread():
         raise WouldDeadlock(
             f"{what} cannot wait inside a running cell on this kernel: it has no subshells "
             "(ipykernel >= 7 is needed), so page events are handled only after the cell ends. "
@@ -62,6 +59,32 @@ def wait_event(event: threading.Event, timeout: float | None) -> bool:
             return event.is_set()
         event.wait(min(SLICE, remaining))
     return True
+
+
+def wait_once(what: str, subscribe: Callable[[Callable[[Any], None]], Callable[[], None]],
+              timeout: float | None, timeout_message: str) -> Any:
+    """Block until the callback handed to ``subscribe`` is first called; return its argument.
+
+    ``subscribe(catch)`` registers ``catch`` (e.g. as an ``on_click`` callback) and returns the
+    function that unregisters it, which runs however the wait ends (event, timeout, interrupt).
+    The one helper behind ``wait_message``, ``wait_click`` and ``Element.wait``.
+    """
+    check_can_block(what)
+    box: list[Any] = []
+    arrived = threading.Event()
+
+    def catch(value: Any = None) -> None:
+        if not box:
+            box.append(value)
+            arrived.set()
+
+    unsubscribe = subscribe(catch)
+    try:
+        if not wait_event(arrived, timeout):
+            raise TimeoutError(timeout_message)
+        return box[0]
+    finally:
+        unsubscribe()
 
 
 def _describe(obj: Any, name: str) -> str:

@@ -282,7 +282,7 @@ def test_without_subshells_events_wait_for_the_cell_and_waits_refuse_clearly(not
     """A kernel without subshells (simulated: cellwire's subshell switched off before any output):
     the page uses the main shell, a click during a running cell is handled after it, and
     wait_for says why it cannot work instead of hanging."""
-    notebook.run("import cellwire as cw\nfrom cellwire.link import get_link\nget_link().subshell_id = None")
+    notebook.run("import cellwire as cw\nfrom cellwire.transport.kernel_link import get_link\nget_link().subshell_id = None")
     button_out = notebook.run(f'''
 import time, traitlets
 clicked_at = []

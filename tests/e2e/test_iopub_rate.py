@@ -30,7 +30,7 @@ for i in range(300):              # and output of the notebook's own, which must
 @pytest.mark.parametrize("route", ["direct", "iopub"])
 def test_20000_updates_in_tight_loops_keep_under_the_iopub_limit_and_end_exact(notebook, route):
     if route == "iopub":  # before any output connects: every connection then stays on iopub
-        notebook.run("from cellwire.link import get_link\nget_link().direct_route = False")
+        notebook.run("from cellwire.transport.kernel_link import get_link\nget_link().direct_route = False")
     out = notebook.run(WIDGETS)
     live(out, 1)
     assert notebook.page.evaluate("[...window.__cellwire.links.values()][0].route") == route

@@ -245,7 +245,7 @@ def test_wrong_or_unknown_kernel_id_falls_back_to_the_beacon(notebook, hint):
             client.eval("__import__('cellwire').__version__")  # that kernel serves cellwire too
     fake = {"unknown": None, "nonexistent": str(uuid.uuid4()), "another-kernel": other}[hint]
     try:
-        out = notebook.run(ECHO_CHANNEL.replace("ch = cellwire.Channel", f"cellwire.output.identity.current_kernel_id = lambda: {fake!r}\nch = cellwire.Channel"))
+        out = notebook.run(ECHO_CHANNEL.replace("ch = cellwire.Channel", f"cellwire.bundle.identity.current_kernel_id = lambda: {fake!r}\nch = cellwire.Channel"))
         live(out, timeout=45_000)
         links = notebook.page.evaluate("Array.from(window.__cellwire.links.keys())")
         assert notebook.kernel_id in links

@@ -117,7 +117,7 @@ def test_jslink_acts_in_the_page_while_the_kernel_is_busy(notebook):
 def test_fast_drag_while_the_kernel_is_busy_sends_the_latest_value_not_a_queue(notebook):
     """On a kernel that cannot answer during a cell (no subshell: simulated by switching cellwire's
     off before any output), a drag sends its latest value, not a queue of every step."""
-    notebook.run("from cellwire.link import get_link\nget_link().subshell_id = None")
+    notebook.run("from cellwire.transport.kernel_link import get_link\nget_link().subshell_id = None")
     out = notebook.run("import cellwire as cw\nseen = []\ns = cw.IntSlider(0, max=100, description='fast')\n"
                        "s.observe(lambda c: seen.append(c['new']), names='value')\ns")
     view = live(out)

@@ -105,7 +105,7 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
 def test_when_direct_messages_never_arrive_pages_fall_back_to_iopub(notebook):
     """A server or gateway that does not forward the kernel's direct messages (simulated: the
     kernel drops them) costs a few seconds, once: the loader and the link then ask for iopub."""
-    notebook.run("import cellwire\nfrom cellwire.link import get_link\nget_link()._direct = lambda *message: None")
+    notebook.run("import cellwire\nfrom cellwire.transport.kernel_link import get_link\nget_link()._direct = lambda *message: None")
     live(notebook.run(ECHO_CHANNEL), timeout=30_000)
     assert notebook.page.evaluate("[...__cellwire.links.values()][0].route") == "iopub"
     [conn] = connections(notebook)

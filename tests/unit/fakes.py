@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cellwire import identity
+from cellwire.transport import identity
 from cellwire._version import PROTOCOL
-from cellwire.link import KernelLink
+from cellwire.transport.kernel_link import KernelLink
 
 
 class FakeComm:

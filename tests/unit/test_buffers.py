@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from cellwire.buffers import split_by_sizes, to_buffer, to_buffers
-from cellwire.connection import Uploads
-from cellwire.wire import ProtocolError
+from cellwire.transport.page_connection import Uploads
+from cellwire.transport.protocol import ProtocolError
 
 
 def test_bytes_and_arrays_become_flat_byte_views_without_copies():

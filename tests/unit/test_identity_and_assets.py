@@ -3,8 +3,9 @@ import re
 import tomllib
 from pathlib import Path
 
-from cellwire import Channel, __version__, assets, identity, output
-from cellwire.identity import kernel_id_from_connection_file
+from cellwire import Channel, __version__, bundle
+from cellwire.transport import assets, identity
+from cellwire.transport.identity import kernel_id_from_connection_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,9 +35,9 @@ def test_runtime_modules_come_in_dependency_order():
 
 
 def test_bundle_has_snapshot_loader_and_no_credentials():
-    bundle = output.bundle(Channel(), "<b>snap</b>", "plain")
-    html = bundle["text/html"]
-    assert bundle["text/plain"] == "plain"
+    data = bundle.bundle(Channel(), "<b>snap</b>", "plain")
+    html = data["text/html"]
+    assert data["text/plain"] == "plain"
     assert '<div class="cellwire-snapshot"><b>snap</b></div>' in html
     spec = json.loads(re.search(r"\}\)\((\{.*?\}), document\.currentScript\)", html).group(1))
     assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol", "subshell"}
@@ -46,6 +47,6 @@ def test_bundle_has_snapshot_loader_and_no_credentials():
 
 
 def test_script_json_cannot_close_the_script_element():
-    text = output.script_json({"x": "</script><script>alert(1)</script><!--"})
+    text = bundle.script_json({"x": "</script><script>alert(1)</script><!--"})
     assert "<" not in text and ">" not in text
     assert json.loads(text) == {"x": "</script><script>alert(1)</script><!--"}

@@ -83,7 +83,7 @@ def test_error_answers_are_rate_limited_and_every_error_is_logged(monkeypatch):
     link = make_link()
     page = Page(link, "c1")
     now = [1000.0]
-    monkeypatch.setattr("cellwire.connection.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("cellwire.transport.page_connection.time.monotonic", lambda: now[0])
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
@@ -129,7 +129,7 @@ def test_a_refused_hello_forgets_its_comm():
 
 
 def test_attaching_an_output_pins_it_again():
-    from cellwire import identity
+    from cellwire.transport import identity
 
     page = Page(make_link(), "c1")
     slider = cw.IntSlider(6)

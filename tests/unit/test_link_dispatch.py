@@ -2,9 +2,10 @@
 
 import pytest
 
-from cellwire import Channel, identity
+from cellwire import Channel
+from cellwire.transport import identity
 from cellwire._version import PROTOCOL
-from cellwire.link import KernelLink
+from cellwire.transport.kernel_link import KernelLink
 from fakes import FakeComm
 
 

@@ -10,16 +10,17 @@ import time
 import pytest
 import traitlets
 
-from cellwire import Channel, identity, rpc, serialize, wait
-from cellwire.link import KernelLink
+from cellwire import Channel, rpc, serialize, wait
+from cellwire.transport import identity
+from cellwire.transport.kernel_link import KernelLink
 from cellwire.wait import Changes, WouldDeadlock, changes, wait_for
-from cellwire.wire import check_browser_message
+from cellwire.transport.protocol import check_browser_message
 
 from fakes import FakeComm
 from test_link_dispatch import hello
 
 # ``cellwire.link`` the attribute is the traitlets-style link() function; the module is this one.
-link_module = importlib.import_module("cellwire.link")
+link_module = importlib.import_module("cellwire.transport.kernel_link")
 
 
 class Picked(traitlets.HasTraits):
@@ -364,7 +365,7 @@ def test_new_messages_match_the_json_schemas(link):
 
 
 def test_status_is_silenced_only_on_cellwire_subshell_thread():
-    from cellwire.subshell import create_subshell, silence_status
+    from cellwire.transport.subshell import create_subshell, silence_status
 
     class FakeKernel:
         def __init__(self):

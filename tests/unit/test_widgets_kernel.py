@@ -9,7 +9,7 @@ import pytest
 import traitlets
 
 import cellwire as cw
-from cellwire.interact import fixed, widget_for
+from cellwire.widgets.interact import fixed, widget_for
 from cellwire.widgets.text import markdown_to_html
 
 from fakes import Page, make_link, settle

@@ -1,7 +1,7 @@
 import pytest
 
 from cellwire._version import PROTOCOL
-from cellwire.wire import ProtocolError, check_browser_message
+from cellwire.transport.protocol import ProtocolError, check_browser_message
 
 HELLO = {"op": "hello", "protocol": PROTOCOL, "page": "p", "runtime": "0.1.0"}
 
@@ -48,7 +48,7 @@ def test_schema_files_agree_with_the_kernel_checks():
 
     import jsonschema
 
-    from cellwire.wire import BROWSER_OPS
+    from cellwire.transport.protocol import BROWSER_OPS
 
     schema = json.loads(resources.files("cellwire").joinpath("schema/browser-to-kernel.json").read_text())
     assert set(schema["$defs"]) == set(BROWSER_OPS)

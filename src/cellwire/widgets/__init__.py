@@ -4,10 +4,11 @@ written with the same ``render({model, el})`` contract as third-party (anywidget
 from .base import Widget
 from .buttons import Button, Checkbox, ToggleButton
 from .layout import Accordion, Box, Grid, GridBox, HBox, Tab, VBox
-from .media import ColorPicker, DatePicker, Image, encode_png
+from .media import Image, encode_png
 from .numbers import (FloatProgress, FloatRangeSlider, FloatSlider, IntProgress, IntRangeSlider, IntSlider, Play,
                       Progress)
 from .output import Output
+from .pickers import ColorPicker, DatePicker
 from .selection import Dropdown, RadioButtons, Select, SelectMultiple, ToggleButtons
 from .text import HTML, Label, Markdown, Text, Textarea
 

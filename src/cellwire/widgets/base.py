@@ -13,10 +13,11 @@ from typing import Any
 
 from traitlets import Dict, Unicode
 
-from .. import output
-from ..assets import read_static
+from .. import bundle
+from ..transport.assets import read_static
 from ..model import Model
 from ..target import Module
+from . import snapshots
 
 MODEL_MIME = "application/vnd.cellwire.model+json"
 
@@ -74,8 +75,8 @@ class Widget(Model):
     # -- display --------------------------------------------------------------------------------
     def _bundle(self, element_id: str | None = None) -> dict[str, Any]:
         """A display's mimebundle: a new (pinned) one, or a refresh of output ``element_id``."""
-        element_id = element_id or output.new_display(self)
-        data: dict[str, Any] = output.bundle(self, self._snapshot_block(), repr(self), element_id)
+        element_id = element_id or bundle.new_display(self)
+        data: dict[str, Any] = bundle.bundle(self, self._snapshot_block(), repr(self), element_id)
         data[MODEL_MIME] = {"id": self.target_id, "version": 1, "el": element_id}
         return data
 
@@ -86,14 +87,12 @@ class Widget(Model):
         """Display with a ``display_id`` so the saved snapshot can be refreshed later."""
         from IPython.display import publish_display_data
 
-        from .. import snapshot
-
         display_id = "cellwire-" + uuid.uuid4().hex
         data = self._bundle()
         self._displays.append((display_id, data[MODEL_MIME]["el"]))
         publish_display_data(data, transient={"display_id": display_id})
         self._snapshot_mark = self._state_mark()
-        snapshot.track(self)
+        snapshots.track(self)
 
     def _on_release(self, element_id: str) -> None:
         """That output is gone: stop refreshing its snapshot. (In place: a display may be
@@ -111,7 +110,7 @@ SNAP_STYLE = ("font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;"
 
 
 def esc(value: Any) -> str:
-    return output.escape(value)
+    return bundle.escape(value)
 
 
 def labelled(description: str, inner: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from traitlets import Instance, Int, List, TraitError, Unicode, validate
 
 from .base import Widget, esc
+from .custom import wrap
 
 
 class Children(List):  # type: ignore[type-arg]
@@ -19,8 +20,6 @@ class Children(List):  # type: ignore[type-arg]
 
     def validate(self, obj: Any, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
-            from ..custom import wrap
-
             value = [v if isinstance(v, Widget) or not hasattr(v, "_esm") else wrap(v) for v in value]
         return super().validate(obj, value)
 

@@ -1,4 +1,4 @@
-"""Image (PNG/JPEG bytes or a numpy array), ColorPicker and DatePicker."""
+"""Image: PNG/JPEG bytes or a numpy array, shown as an image."""
 
 from __future__ import annotations
 
@@ -104,64 +104,3 @@ class Image(Widget):
         size = "".join(f' {k}="{esc(v)}"' for k, v in (("width", self.width), ("height", self.height)) if v)
         src = f"data:{esc(mime)};base64,{base64.b64encode(self.value).decode()}"
         return f'<img src="{src}" alt="{esc(self.alt)}"{size}>'
-
-
-_COLOR = re.compile(r"#[0-9a-fA-F]{6}$|#[0-9a-fA-F]{3}$")
-
-
-class ColorPicker(Widget):
-    """A color as ``"#rrggbb"`` (short ``#rgb`` is expanded)."""
-
-    _family = "media"
-    value = Unicode("#000000").tag(sync=True)
-    description = Unicode("").tag(sync=True)
-    disabled = Bool(False).tag(sync=True)
-    concise = Bool(False).tag(sync=True)
-
-    def __init__(self, value: str = "#000000", **kwargs: Any) -> None:
-        super().__init__(value=value, **kwargs)
-
-    @validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
-        if not _COLOR.match(value):
-            raise TraitError(f"{value!r} is not a color: use '#rrggbb'")
-        if len(value) == 4:
-            value = "#" + "".join(c * 2 for c in value[1:])
-        return value.lower()
-
-    def _snapshot_html(self) -> str:
-        swatch = (f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'
-                  f'border:1px solid #888;background:{esc(self.value)}"></span>')
-        return labelled(self.description, f"{swatch} <code>{esc(self.value)}</code>")
-
-
-def _date_to_json(value: dt.date | None, _widget: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _date_from_json(value: Any, _widget: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise TraitError(f"a date must be 'YYYY-MM-DD', got {value!r}")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise TraitError(f"{value!r} is not a date: use 'YYYY-MM-DD'") from None
-
-
-class DatePicker(Widget):
-    """A ``datetime.date`` (or None), picked with the browser's date input."""
-
-    _family = "media"
-    value = Instance(dt.date, allow_none=True).tag(sync=True, to_json=_date_to_json, from_json=_date_from_json)
-    description = Unicode("").tag(sync=True)
-    disabled = Bool(False).tag(sync=True)
-
-    def __init__(self, value: dt.date | None = None, **kwargs: Any) -> None:
-        super().__init__(value=value, **kwargs)
-
-    def _snapshot_html(self) -> str:
-        shown = self.value.isoformat() if self.value else ""
-        return labelled(self.description, f'<input type="date" disabled value="{esc(shown)}">')

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from traitlets import Int, List, observe
 
-from ..target import release
+from ..target import find_target, release
 from .base import MODEL_MIME, Widget, esc
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -205,8 +205,6 @@ class Output(Widget):
 
 
 def _model_of(data: dict[str, Any]) -> Widget | None:
-    from ..target import find_target
-
     ref = data.get(MODEL_MIME)
     found = find_target(str(ref.get("id", ""))) if isinstance(ref, dict) else None
     return found if isinstance(found, Widget) else None

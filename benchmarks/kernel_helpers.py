@@ -1,9 +1,9 @@
-"""Helpers for the benchmark script (benchmarks/ is owned separately): build N widgets of one kind,
+"""Kernel-side helpers for benchmarks/run.py (not part of the cellwire package): build N widgets of one kind,
 with cellwire or ipywidgets, and read the kernel's memory, so both toolkits are measured alike.
 
 In a kernel::
 
-    from cellwire import bench
+    import kernel_helpers as bench                     # benchmarks/ on sys.path
     box = bench.make_widgets(200)                      # a cellwire VBox of 200 IntSliders
     box = bench.make_widgets(200, toolkit="ipywidgets")  # the same with ipywidgets
     bench.kernel_memory()                              # RSS in bytes

@@ -1,7 +1,7 @@
 """The kernel side of the link: the ``cellwire`` comm target, the beacon, and message dispatch.
 
 Pages open one comm per (page, kernel) to target ``cellwire``; every message on it is checked by
-``wire`` and dispatched here. Errors are answered on the same comm (the page shows them) and
+``protocol`` and dispatched here. Errors are answered on the same comm (the page shows them) and
 logged once; they never propagate into ipykernel, so a bad message cannot hurt the kernel.
 
 Threads: with a subshell (ipykernel >= 7, see ``subshell``) every page message is dispatched on the
@@ -16,15 +16,15 @@ import threading
 import traceback
 from typing import Any
 
-from . import assets, identity, rpc
-from ._version import PROTOCOL, __version__
-from .buffers import to_buffers
-from .connection import PageConnection
-from .delivery import Sender, direct_sender
-from .log import logger
+from .. import dispatching, rpc
+from .._version import PROTOCOL, __version__
+from ..buffers import to_buffers
+from ..log import logger
+from ..target import View, find_target, pin, release
+from . import assets, identity
+from .page_connection import PageConnection, Sender, direct_sender
+from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 from .subshell import create_subshell, silence_status
-from .target import View, find_target, pin, release
-from .wire import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
 
 
 class KernelLink:
@@ -43,10 +43,8 @@ class KernelLink:
         self.connections: dict[str, PageConnection] = {}
         self.views: dict[tuple[str, str], View] = {}
         self._direct: Sender | None = direct_sender(kernel)
-        #: cellwire's subshell in this kernel process, or None (messages then use the main shell).
-        self.subshell_id: str | None = None
+        self._subshell_id: str | None = None
         self._lock = threading.RLock()
-        self._local = threading.local()
 
     def install(self) -> None:
         """Create cellwire's subshell, then register the comm target and the beacon that
@@ -63,22 +61,19 @@ class KernelLink:
         self.comm_manager.register_comm(beacon)
 
     @property
-    def receives_while_busy(self) -> bool:
-        """Are page messages handled while a cell runs (on the subshell), not only between cells?"""
-        return self.subshell_id is not None
+    def subshell_id(self) -> str | None:
+        """cellwire's subshell in this kernel process, or None (messages then use the main shell)."""
+        return self._subshell_id
 
-    def is_dispatch_thread(self) -> bool:
-        """Is this thread handling a page message right now (i.e. running inside a callback)?"""
-        return getattr(self._local, "dispatching", False)
+    @subshell_id.setter
+    def subshell_id(self, value: str | None) -> None:
+        self._subshell_id = value
+        dispatching.set_receives_while_busy(value is not None)
 
     # -- comm callbacks -------------------------------------------------------------------------
     def _on_open(self, comm: Any, msg: dict[str, Any]) -> None:
-        self._local.dispatching = True
-        try:
-            with self._lock:
-                self._open(comm, msg)
-        finally:
-            self._local.dispatching = False
+        with dispatching.dispatching():
+            self._open(comm, msg)
 
     def _open(self, comm: Any, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
@@ -106,10 +101,11 @@ class KernelLink:
                 comm.send(runtime)
             return
         conn = PageConnection(comm, hello, session, direct, lambda: self.max_upload_bytes)
-        old = self.connections.pop(hello.get("replaces", ""), None)
-        if old is not None:
+        with self._lock:
+            old = self.connections.pop(hello.get("replaces", ""), None)
+            self.connections[conn.id] = conn
+        if old is not None:  # its views' hooks run outside the lock, as every target hook does
             self._drop(old)
-        self.connections[conn.id] = conn
         comm.on_msg(lambda m, conn=conn: self._on_msg(conn, m))
         comm.on_close(lambda m, conn=conn: self._drop(conn))
         if self.subshell_id is not None:
@@ -125,16 +121,14 @@ class KernelLink:
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
         buffers = [memoryview(b) for b in msg.get("buffers") or ()]
-        self._local.dispatching = True
-        try:
-            self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
-        except ProtocolError as err:
-            self._report(conn, err.code, str(err), data)
-        except Exception as err:  # a bug in a handler or user callback: report, keep serving
-            self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
-                         detail=traceback.format_exc())
-        finally:
-            self._local.dispatching = False
+        with dispatching.dispatching():
+            try:
+                self._dispatch(conn, check_browser_message(data, len(buffers)), buffers)
+            except ProtocolError as err:
+                self._report(conn, err.code, str(err), data)
+            except Exception as err:  # a bug in a handler or user callback: report, keep serving
+                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
+                             detail=traceback.format_exc())
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 
-from .buffers import BufferLike
-from .output import escape
-from .serialize import MODEL_PREFIX
-from .target import Module
-from .widgets.base import Widget
+from ..buffers import BufferLike
+from ..bundle import escape
+from ..serialize import MODEL_PREFIX
+from ..target import Module
+from .base import Widget
 
 
 def read_source(source: str | os.PathLike[str]) -> str:

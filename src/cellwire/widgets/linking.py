@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from traitlets import dlink, link
 
-from .model import Model
-from .serialize import MODEL_PREFIX
+from ..model import Model
+from ..serialize import MODEL_PREFIX
 
 __all__ = ["JSLink", "dlink", "jsdlink", "jslink", "link"]
 

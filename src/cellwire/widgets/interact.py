@@ -28,7 +28,13 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .widgets import Button, Checkbox, Dropdown, FloatSlider, IntSlider, Output, Text, VBox, Widget
+from .base import Widget
+from .buttons import Button, Checkbox
+from .layout import VBox
+from .numbers import FloatSlider, IntSlider
+from .output import Output
+from .selection import Dropdown
+from .text import Text
 
 _EMPTY = inspect.Parameter.empty
 

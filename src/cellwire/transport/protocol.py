@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._version import PROTOCOL
+from .._version import PROTOCOL
 
 TARGET_NAME = "cellwire"
 #: comm id prefix of the never-sent comm that ``comm_info_request`` reveals, to find/verify a kernel.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .log import logger
+from ..log import logger
 
 
 def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING
 
-from .log import logger
+from ..log import logger
 
 if TYPE_CHECKING:
-    from .widgets.base import Widget
+    from .base import Widget
 
 _tracked: weakref.WeakSet[Widget] = weakref.WeakSet()
 _hooked = False

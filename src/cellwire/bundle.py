@@ -12,9 +12,10 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from . import assets, identity
+from .transport import assets, identity
 from ._version import PROTOCOL, __version__
 from .target import pin
+from .transport.kernel_link import get_link
 
 if TYPE_CHECKING:
     from .target import Target
@@ -25,8 +26,6 @@ MIME_TEXT = "text/plain"
 
 def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
     """What the loader needs to find the kernel and the object (all of it safe to save)."""
-    from .link import get_link
-
     link = get_link()
     return {
         "el": element_id,
