@@ -25,6 +25,17 @@ function ownBuffers(buffers) {
   });
 }
 
+/** Typeset LaTeX in `el` with the page's MathJax (3 or 2), if it has one. */
+function typesetMath(el) {
+  const mathjax = globalThis.MathJax;
+  try {
+    if (mathjax?.typesetPromise) mathjax.typesetPromise([el]).catch(() => {});
+    else if (mathjax?.Hub?.Queue) mathjax.Hub.Queue(["Typeset", mathjax.Hub, el]);
+  } catch (err) {
+    console.debug("cellwire: MathJax could not typeset a widget description", err);
+  }
+}
+
 /** One comm in the page, `IClassicComm` as ipywidgets' models expect it, over the tunnel. */
 class TunnelComm {
   constructor(manager, commId, targetName) {
@@ -80,6 +91,9 @@ export class CellwireWidgetManager extends ManagerBase {
     this._callbacks = new Map(); // msg id sent -> callbacks (iopub.status counts pending messages)
     this._loading = null;
     this._modules = new Map(); // module name -> Promise<module>
+    // Descriptions with LaTeX: whatever MathJax the page has (JupyterLab 4 has MathJax 3, whose
+    // global lacks the `Hub` that ipywidgets' fallback calls), or none.
+    this._rendermime = { latexTypesetter: { typeset: typesetMath } };
   }
 
   /** Fetch every widget's state from the kernel (the control comm, as JupyterLab's manager does). */
