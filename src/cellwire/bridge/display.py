@@ -18,7 +18,7 @@ from ..target import Module, Target
 from ..transport import identity
 from ..transport.assets import read_static
 from . import frontends
-from .snapshots import snapshot_html
+from .static_html import snapshot_html
 
 if TYPE_CHECKING:
     from ..target import View
