@@ -79,8 +79,17 @@ class _Stream:
         return getattr(self._cellwire_real, name)
 
 
+def _wrap_streams() -> None:
+    """Make sure the streams capture (something may have replaced them since ``install``)."""
+    if not isinstance(sys.stdout, _Stream):
+        sys.stdout = _Stream(sys.stdout, "stdout")  # type: ignore[assignment]
+    if not isinstance(sys.stderr, _Stream):
+        sys.stderr = _Stream(sys.stderr, "stderr")  # type: ignore[assignment]
+
+
 def _enter(self: Any) -> Any:
     self._flush()
+    _wrap_streams()
     _stack().append(self)
     return self
 
@@ -115,7 +124,7 @@ def install() -> None:
     _installed["enter"], _installed["exit"] = Output.__enter__, Output.__exit__
     Output.__enter__, Output.__exit__ = _enter, _exit  # type: ignore[method-assign, assignment]
     _installed["stdout"], _installed["stderr"] = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Stream(sys.stdout, "stdout"), _Stream(sys.stderr, "stderr")  # type: ignore[assignment]
+    _wrap_streams()
     if shell is not None:
         pub = shell.display_pub
         publish, clear_output = pub.publish, pub.clear_output
@@ -145,9 +154,9 @@ def uninstall() -> None:
 
     Output.__enter__, Output.__exit__ = _installed["enter"], _installed["exit"]  # type: ignore[method-assign]
     if isinstance(sys.stdout, _Stream):
-        sys.stdout = _installed["stdout"]
+        sys.stdout = sys.stdout._cellwire_real
     if isinstance(sys.stderr, _Stream):
-        sys.stderr = _installed["stderr"]
+        sys.stderr = sys.stderr._cellwire_real
     if "pub" in _installed:
         pub, publish, clear_output = _installed["pub"]
         pub.publish, pub.clear_output = publish, clear_output
