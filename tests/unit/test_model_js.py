@@ -125,3 +125,20 @@ m._receive({ method: "update", state: { x: 8 }, versions: { x: 2 } }, []);  // a
 out.after = m.get("x");
 """)
     assert out == {"resent": [{"x": 7}], "x": 7, "after": 8}
+
+
+def test_received_buffers_each_own_their_array_buffer():
+    # (issue #12: anywidget code does `new Uint8ClampedArray(model.get("data").buffer)`)
+    out = run("""
+const frame = new Uint8Array([9, 9, 1, 2, 3, 9, 4, 5]).buffer;
+const m = new Model(link, "b", { name: "T", state: { data: null, other: null }, versions: { data: 0, other: 0 },
+  buffer_paths: [["data"], ["other"]] }, [new DataView(frame, 2, 3), new DataView(frame, 6, 2)]);
+const data = m.get("data");
+out.data = [data.byteOffset, data.buffer.byteLength, [...new Uint8Array(data.buffer)]];
+out.other = [...new Uint8Array(m.get("other").buffer)];
+let custom = null;
+m.on("msg:custom", (content, buffers) => { custom = [...new Uint8Array(buffers[0].buffer)]; });
+m._receive({ method: "custom", content: {} }, [new DataView(frame, 0, 2)]);
+out.custom = custom;
+""")
+    assert out == {"data": [0, 3, [1, 2, 3]], "other": [4, 5], "custom": [9, 9]}

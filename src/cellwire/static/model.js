@@ -36,12 +36,23 @@ export function splitBuffers(state) {
   return [out, paths, buffers];
 }
 
-/** Put received buffers (DataViews) back at their paths. */
+/** A buffer as JupyterLab and anywidget hand it to widget code: a DataView whose `.buffer` holds
+ * exactly its bytes (byteOffset 0), so `new Uint8Array(view.buffer)` is right. Received buffers
+ * are views into one frame; those are copied out (only those). */
+export function ownBuffer(buffer) {
+  if (buffer instanceof ArrayBuffer) return new DataView(buffer);
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
+    return buffer instanceof DataView ? buffer : new DataView(buffer.buffer);
+  }
+  return new DataView(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+}
+
+/** Put received buffers back at their paths (each owning its ArrayBuffer, see ownBuffer). */
 export function joinBuffers(state, paths = [], buffers = []) {
   paths.forEach((path, i) => {
     let node = state;
     for (const key of path.slice(0, -1)) node = node[key];
-    node[path[path.length - 1]] = buffers[i];
+    node[path[path.length - 1]] = ownBuffer(buffers[i]);
   });
   return state;
 }
@@ -199,7 +210,7 @@ export class Model {
   // -- from the kernel -------------------------------------------------------------------------
   _receive(data, buffers) {
     if (data && data.method === "update") this._update(data, buffers);
-    else if (data && data.method === "custom") this._trigger("msg:custom", data.content, buffers);
+    else if (data && data.method === "custom") this._trigger("msg:custom", data.content, buffers.map(ownBuffer));
     else console.warn("cellwire: unknown model message", data);
   }
 

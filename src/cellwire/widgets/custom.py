@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -82,7 +81,9 @@ class AnyWidget(Widget):
 # -- bridging a real anywidget (ipywidgets-based) instance ----------------------------------------
 
 _EXCLUDED = {"_esm", "_css", "layout", "comm", "keys", "log"}
-_bridges: weakref.WeakKeyDictionary[Any, Bridge] = weakref.WeakKeyDictionary()
+#: The attribute a foreign widget keeps its Bridge in (a dict keyed by the widget would need it
+#: hashable, which plotly's FigureWidget is not: it defines __eq__).
+_BRIDGE_ATTR = "_cellwire_bridge"
 
 
 class Bridge(Widget):
@@ -143,10 +144,13 @@ def wrap(widget: Any) -> Widget:
     Use it to put an anywidget inside ``VBox``/``HBox`` or to display it later."""
     if isinstance(widget, Widget):
         return widget
-    bridge = _bridges.get(widget)
-    if bridge is None or bridge.closed:
+    bridge = getattr(widget, _BRIDGE_ATTR, None)
+    if not isinstance(bridge, Bridge) or bridge.closed:
         bridge = Bridge(widget)
-        _bridges[widget] = bridge
+        try:
+            setattr(widget, _BRIDGE_ATTR, bridge)
+        except (AttributeError, TypeError):  # a class with __slots__: one bridge per call then
+            pass
     return bridge
 
 
