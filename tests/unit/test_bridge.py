@@ -145,3 +145,38 @@ def test_output_captures_prints_and_errors_in_the_kernel(hub):
     finally:
         capture.uninstall()
     assert capture.current() is None
+
+
+def test_tunnel_messages_follow_the_json_schema(hub):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("cellwire").joinpath("schema/ipywidgets-bridge.json").read_text())
+
+    def check(instance, side):
+        jsonschema.validate(instance, {"$defs": schema["$defs"], "$ref": f"#/$defs/{side}"})
+
+    view = FakeView(Conn("s"))
+    hub.add_view(view)
+    page_msgs = [
+        {"op": "subscribe", "id": "1"},
+        {"op": "comm_info", "id": "2"},
+        {"op": "module", "id": "3", "name": "no-such-widget-module"},
+        {"op": "comm_open", "comm_id": "ctl", "target_name": "jupyter.widget.control", "msg_id": "o",
+         "data": {}, "metadata": {"version": "1.0.0"}},
+        {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r", "data": {"method": "request_states"}},
+        {"op": "comm_close", "comm_id": "ctl", "msg_id": "c"},
+    ]
+    slider = ipywidgets.IntSlider()
+    for msg in page_msgs:
+        check(msg, "page")
+        hub.on_page_message(view, msg, [])
+    slider.comm.send({"method": "update", "state": {"value": 2}})
+    slider.close()
+    assert {d["op"] for d, _ in view.sent} >= {"reply", "comm_msg", "idle", "comm_close"}
+    for data, _ in view.sent:
+        check(data, "kernel")
+    reply = next(d for d, _ in view.sent if d.get("id") == "3")
+    assert "install the Python package that provides 'no-such-widget-module'" in reply["error"]
