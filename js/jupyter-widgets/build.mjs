@@ -29,7 +29,8 @@ const lumino = ["widget.css", "tabbar.css", "tabpanel.css", "accordionpanel.css"
 writeFileSync("build/defaults.css", `${variables}\n${SCOPE} {\n${lumino}\n}\n${SCOPE} { font-family: var(--jp-ui-font-family); color: var(--jp-ui-font-color1); }\n`);
 writeFileSync("build/styles.css", `@import "@jupyter-widgets/controls/css/widgets-base.css";\n@import "./defaults.css";\n` +
   `.cellwire-jw-stream, .cellwire-jw-error, .cellwire-jw-text { margin: 0; white-space: pre-wrap; font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }\n` +
-  `.cellwire-jw-stderr, .cellwire-jw-error { background: var(--jp-rendermime-error-background, #fdd); }\n`);
+  `.cellwire-jw-stderr, .cellwire-jw-error { background: var(--jp-rendermime-error-background, #fdd); }\n` +
+  `.cellwire-jw-problem { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-error-color1, #d32f2f); margin: 2px 0; }\n`);
 
 const common = { bundle: true, minify: true, legalComments: "none", target: ["chrome100", "firefox100", "safari15"], logLevel: "warning" };
 const js = await esbuild.build({

@@ -36,6 +36,19 @@ function typesetMath(el) {
   }
 }
 
+/** ipywidgets' error view, with its reason shown as text (not only after a click): a missing
+ * front-end says which package to install. */
+class PlainErrorView extends base.ErrorWidgetView {
+  render() {
+    super.render();
+    const error = this.model.get("error");
+    const reason = document.createElement("div");
+    reason.className = "cellwire-jw-problem";
+    reason.textContent = `cellwire: ${this.model.get("msg") || "this widget failed"}: ${error?.message || error}`;
+    this.el.prepend(reason);
+  }
+}
+
 /** One comm in the page, `IClassicComm` as ipywidgets' models expect it, over the tunnel. */
 class TunnelComm {
   constructor(manager, commId, targetName) {
@@ -112,6 +125,7 @@ export class CellwireWidgetManager extends ManagerBase {
 
   async loadClass(className, moduleName, moduleVersion) {
     let module;
+    if (moduleName === "@jupyter-widgets/base" && className === "ErrorWidgetView") return PlainErrorView;
     if (moduleName === "@jupyter-widgets/base") module = base;
     else if (moduleName === "@jupyter-widgets/controls") module = controls;
     else if (moduleName === "@jupyter-widgets/output") module = { ...output, OutputModel, OutputView };

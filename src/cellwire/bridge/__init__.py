@@ -25,7 +25,7 @@ def is_enabled() -> bool:
     return _hub is not None
 
 
-def hub() -> Any:
+def get_hub() -> Any:
     """The kernel's widget hub (None while the bridge is off)."""
     return _hub
 
@@ -107,4 +107,4 @@ def enable_from_environment() -> None:
         logger.exception("cellwire: the ipywidgets bridge could not start; ipywidgets render as without cellwire")
 
 
-__all__ = ["ENV_VAR", "disable", "enable", "hub", "is_enabled"]
+__all__ = ["ENV_VAR", "disable", "enable", "get_hub", "is_enabled"]

@@ -61,6 +61,8 @@ class WidgetHub:
         self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
         self._page_comms: dict[tuple[str, str], PageComm] = {}
         self._local = threading.local()
+        #: How many times a page asked for the manager's code (a page that has it cached does not).
+        self.bundles_sent = 0
 
     # -- views ----------------------------------------------------------------------------------
     def add_view(self, view: View) -> None:
@@ -134,6 +136,7 @@ class WidgetHub:
                 self._reply(view, request, {})
             elif op == "bundle":
                 bundle = frontends.vendored_bundle()
+                self.bundles_sent += 1
                 self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
             elif op == "module":
                 name = _str(data, "name", op)
