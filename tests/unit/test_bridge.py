@@ -130,6 +130,16 @@ def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub)
     assert view.sent[-1][0] == {"op": "idle", "parent": "r1"}
 
 
+def test_widget_states_carry_binary_values_as_buffers_with_paths():
+    from cellwire.bridge.hub import widget_states
+
+    image = ipywidgets.Image(value=b"\x89PNG-bytes")
+    states, paths, buffers = widget_states()
+    index = paths.index([image.model_id, "state", "value"])  # (relative to the entry, as ipywidgets)
+    assert bytes(buffers[index]) == b"\x89PNG-bytes"
+    assert "value" not in states[image.model_id]["state"]
+
+
 def test_output_captures_prints_and_errors_in_the_kernel(hub):
     capture.install()
     try:

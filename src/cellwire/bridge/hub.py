@@ -45,8 +45,8 @@ def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
     buffers: list[bytes] = []
     for model_id, entry in manager_state.items():
         state = entry["state"]
-        for buf in state.pop("buffers", None) or ():
-            paths.append([model_id, *buf["path"]])
+        for buf in entry.get("buffers") or ():
+            paths.append([model_id, "state", *buf["path"]])
             buffers.append(base64.standard_b64decode(buf["data"]))
         states[model_id] = {"model_name": entry["model_name"], "model_module": entry["model_module"],
                             "model_module_version": entry["model_module_version"], "state": state}
