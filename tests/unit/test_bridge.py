@@ -90,9 +90,15 @@ def test_a_handled_page_message_carries_its_msg_id_on_the_echo_and_ends_with_idl
     view.sent.clear()
     hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m1",
                                "data": {"method": "update", "state": {"value": 3}}}, [])
-    (echo, _), (idle, _) = view.sent
+    [(echo, _)] = view.sent  # one frame: the echo carries the idle
     assert echo["op"] == "comm_msg" and echo["parent"] == "m1" and echo["data"]["method"] == "echo_update"
-    assert idle == {"op": "idle", "parent": "m1"}
+    assert echo["idle"] == "m1"
+    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m0",
+                               "data": {"method": "update", "state": {"value": 5}}}, [])
+    assert view.sent[-1][0]["op"] == "comm_msg" and view.sent[-1][0]["idle"] == "m0"
+    c.on_msg(lambda msg: None)  # nothing sent back: idle alone
+    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m9", "data": {}}, [])
+    assert view.sent[-1][0] == {"op": "idle", "parent": "m9"}
     c.send({"method": "update", "state": {"value": 4}})  # from the kernel itself: no parent
     assert "parent" not in view.sent[-1][0]
 
@@ -127,7 +133,28 @@ def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub)
     answer = next(d for d, _ in view.sent if d.get("comm_id") == "ctl" and d["op"] == "comm_msg")
     assert answer["data"]["method"] == "update_states" and answer["parent"] == "r1"
     assert answer["data"]["states"][slider.model_id]["state"]["value"] == 6
-    assert view.sent[-1][0] == {"op": "idle", "parent": "r1"}
+    assert answer["idle"] == "r1"
+    hub.on_page_message(view, {"op": "subscribe", "id": "s", "states": True}, [])
+    assert view.sent[-1][0]["states"][slider.model_id]["state"]["value"] == 6  # the same, in one request
+
+
+def test_a_long_callback_sends_what_it_holds_without_waiting_for_its_end(hub):
+    import time
+
+    view = subscribed(hub)
+    c = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
+    hub.comm_manager.comms[c.comm_id] = c
+
+    def slow(msg):
+        c.send({"method": "update", "state": {"outputs": ["started"]}})
+        time.sleep(0.3)
+
+    c.on_msg(slow)
+    view.sent.clear()
+    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "long", "data": {}}, [])
+    (progress, _), (idle, _) = view.sent
+    assert progress["data"]["state"] == {"outputs": ["started"]} and "idle" not in progress
+    assert idle == {"op": "idle", "parent": "long"}
 
 
 def test_widget_states_carry_binary_values_as_buffers_with_paths():

@@ -109,12 +109,45 @@ export class CellwireWidgetManager extends ManagerBase {
     this._rendermime = { latexTypesetter: { typeset: typesetMath } };
   }
 
-  /** Fetch every widget's state from the kernel (the control comm, as JupyterLab's manager does). */
+  /** Fetch every widget's state from the kernel (one request; JupyterLab's manager uses the
+   * control comm, which costs three round trips). */
   loadAll() {
     if (!this._loading) {
-      this._loading = this._loadFromKernel().finally(() => { this._loading = null; });
+      this._loading = this._tunnel.request({ op: "states" })
+        .then(({ data, buffers }) => this.applyStates(data.states, data.buffer_paths, buffers))
+        .finally(() => { this._loading = null; });
     }
     return this._loading;
+  }
+
+  /** Create (or update) the models of `states` ({model_id: {model_name, model_module,
+   * model_module_version, state}}); `bufferPaths[i]` = [model_id, ...path in that entry]. */
+  async applyStates(states, bufferPaths, buffers) {
+    const own = ownBuffers(buffers);
+    const groups = new Map();
+    bufferPaths.forEach(([modelId, ...path], i) => {
+      if (!groups.has(modelId)) groups.set(modelId, { paths: [], buffers: [] });
+      groups.get(modelId).paths.push(path);
+      groups.get(modelId).buffers.push(own[i]);
+    });
+    // Every new model is registered before the first await, so references between them resolve.
+    const pending = Object.entries(states).map(([modelId, entry]) => {
+      const group = groups.get(modelId);
+      if (group) base.put_buffers(entry, group.paths, group.buffers);
+      if (this.has_model(modelId)) return this._updateModel(modelId, entry.state);
+      const comm = new TunnelComm(this, modelId, this.comm_target_name);
+      this._comms.set(modelId, comm);
+      return this.new_model({
+        model_name: entry.model_name, model_module: entry.model_module,
+        model_module_version: entry.model_module_version, model_id: modelId, comm,
+      }, entry.state).catch((err) => console.error(`cellwire: widget ${modelId} could not be created`, err));
+    });
+    await Promise.all(pending);
+  }
+
+  async _updateModel(modelId, state) {
+    const model = await super.get_model(modelId);
+    model.set_state(await model.constructor._deserialize_state(state, this));
   }
 
   /** A model this page does not know yet (a container's new child, a layout) is fetched first. */
@@ -154,8 +187,20 @@ export class CellwireWidgetManager extends ManagerBase {
     return data.comms || {};
   }
 
-  /** A message of the tunnel from the kernel. */
+  /** A message of the tunnel from the kernel; one carrying `idle` also ends that page message. */
   receive(data, buffers) {
+    this._receive(data, buffers);
+    if (data.idle) this._idle(data.idle);
+  }
+
+  _idle(parent) {
+    const callbacks = this._callbacks.get(parent);
+    this._callbacks.delete(parent);
+    const status = callbacks?.iopub?.status;
+    if (status) status({ header: { msg_type: "status" }, parent_header: { msg_id: parent }, content: { execution_state: "idle" } });
+  }
+
+  _receive(data, buffers) {
     switch (data.op) {
       case "comm_open": {
         const comm = new TunnelComm(this, data.comm_id, data.target_name);
@@ -181,13 +226,8 @@ export class CellwireWidgetManager extends ManagerBase {
         comm?._deliver("comm_close", data.data, buffers, data.parent);
         return;
       }
-      case "idle": {
-        const callbacks = this._callbacks.get(data.parent);
-        this._callbacks.delete(data.parent);
-        const status = callbacks?.iopub?.status;
-        if (status) status({ header: { msg_type: "status" }, parent_header: { msg_id: data.parent }, content: { execution_state: "idle" } });
-        return;
-      }
+      case "idle":
+        return this._idle(data.parent);
       default:
         console.warn(`cellwire: unknown ipywidgets bridge message ${JSON.stringify(data.op)}`);
     }

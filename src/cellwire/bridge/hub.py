@@ -53,6 +53,49 @@ def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
     return states, paths, buffers
 
 
+class _Answer:
+    """What the handling of one page message sends back to that page: held one message at a time,
+    so the last one carries ``idle`` (one frame, not two: on a server without TCP_NODELAY a second
+    small frame right after the first waits ~40 ms for an ACK). A held message goes out on its own
+    after ``HOLD_SECONDS``, so a long callback's progress still shows."""
+
+    HOLD_SECONDS = 0.02
+
+    def __init__(self, conn_id: str, msg_id: str):
+        self.conn_id = conn_id
+        self.msg_id = msg_id
+        self._held: tuple[Any, dict[str, Any], Sequence[Any]] | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def send(self, view: Any, message: dict[str, Any], buffers: Sequence[Any]) -> None:
+        with self._lock:
+            previous, self._held = self._held, (view, message, buffers)
+            if self._timer is None:
+                self._timer = threading.Timer(self.HOLD_SECONDS, self._flush)
+                self._timer.daemon = True
+                self._timer.start()
+        if previous is not None:
+            previous[0].send(previous[1], previous[2])
+
+    def _flush(self) -> None:
+        with self._lock:
+            held, self._held, self._timer = self._held, None, None
+        if held is not None:
+            held[0].send(held[1], held[2])
+
+    def finish(self, view: Any) -> None:
+        with self._lock:
+            held, self._held = self._held, None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if held is not None:
+            held[0].send({**held[1], "idle": self.msg_id}, held[2])
+        else:
+            view.send({"op": "idle", "parent": self.msg_id})
+
+
 class WidgetHub:
     def __init__(self, comm_manager: Any):
         self.comm_manager = comm_manager
@@ -104,7 +147,15 @@ class WidgetHub:
         if msg_type == "comm_open":
             message["target_name"] = keys.get("target_name") or comm.target_name
         for view in carriers:
-            view.send(message, buffers or ())
+            self._send(view, message, buffers or ())
+
+    def _send(self, view: View, message: dict[str, Any], buffers: Sequence[Any]) -> None:
+        """Send to a page: through this thread's answer when it is for that page."""
+        answer = getattr(self._local, "answer", None)
+        if answer is not None and answer.conn_id == view.connection.id:
+            answer.send(view, message, buffers)
+        else:
+            view.send(message, buffers)
 
     def _message(self, msg_type: str, comm_id: str, data: Any, metadata: Any) -> dict[str, Any]:
         message: dict[str, Any] = {"op": msg_type, "comm_id": comm_id, "data": json_clean(data or {})}
@@ -133,7 +184,16 @@ class WidgetHub:
                     ready = self._ready.setdefault(view.connection.id, [])
                     if view not in ready:
                         ready.append(view)
-                self._reply(view, request, {})
+                # states: every widget's state comes with the answer (one round trip instead of
+                # the control comm's three).
+                if data.get("states"):
+                    states, paths, bufs = widget_states()
+                    self._reply(view, request, {"states": states, "buffer_paths": paths}, bufs)
+                else:
+                    self._reply(view, request, {})
+            elif op == "states":
+                states, paths, bufs = widget_states()
+                self._reply(view, request, {"states": states, "buffer_paths": paths}, bufs)
             elif op == "bundle":
                 bundle = frontends.vendored_bundle()
                 self.bundles_sent += 1
@@ -163,9 +223,15 @@ class WidgetHub:
             return
         view.send({"op": "reply", "id": request, **body}, buffers)
 
+    def _start_answer(self, view: View, msg_id: Any) -> None:
+        self._local.answer = _Answer(view.connection.id, msg_id) if isinstance(msg_id, str) else None
+
     def _idle(self, view: View, msg_id: Any) -> None:
-        if isinstance(msg_id, str):
-            view.send({"op": "idle", "parent": msg_id})
+        """The page message is handled: send what is held with ``idle`` (or ``idle`` alone)."""
+        answer = getattr(self._local, "answer", None)
+        self._local.answer = None
+        if answer is not None:
+            answer.finish(view)
 
     def _as_msg(self, view: View, data: dict[str, Any], buffers: list[memoryview], msg_type: str) -> dict[str, Any]:
         content = {"comm_id": data["comm_id"], "data": data.get("data") or {}}
@@ -189,6 +255,7 @@ class WidgetHub:
     def _comm_msg(self, view: View, data: dict[str, Any], buffers: list[memoryview]) -> None:
         comm_id = _str(data, "comm_id", "comm_msg")
         msg_id = data.get("msg_id")
+        self._start_answer(view, msg_id)
         try:
             comm = self._find_comm(view, comm_id)
             if comm is None:
@@ -212,9 +279,10 @@ class WidgetHub:
         target = _str(data, "target_name", "comm_open")
         msg_id = data.get("msg_id")
         conn_id = view.connection.id
+        self._start_answer(view, msg_id)
         try:
             def send(msg_type: str, d: Any, metadata: Any, bufs: Any, view: View = view) -> None:
-                view.send(self._message(msg_type, comm_id, d, metadata), bufs or ())
+                self._send(view, self._message(msg_type, comm_id, d, metadata), bufs or ())
 
             page_comm = PageComm(send, comm_id=comm_id, target_name=target)
             if target == CONTROL_TARGET:
@@ -240,6 +308,7 @@ class WidgetHub:
 
     def _comm_close(self, view: View, data: dict[str, Any]) -> None:
         comm_id = _str(data, "comm_id", "comm_close")
+        self._start_answer(view, data.get("msg_id"))
         try:
             with self._lock:
                 page_comm = self._page_comms.pop((view.connection.id, comm_id), None)

@@ -177,11 +177,15 @@ class Tunnel {
 
   /** Subscribe `channel`'s page to the kernel's widget traffic, then load every widget's state. */
   async subscribe(channel) {
-    await this.request({ op: "subscribe" }, [], channel);
-    if (!this.loaded) {
-      this.loaded = this.manager.loadAll();
-      this.loaded.catch(() => { this.loaded = null; });
+    if (this.loaded) {
+      await this.request({ op: "subscribe" }, [], channel);
+      await this.loaded;
+      return;
     }
+    // The page's first view: every widget's state comes with the answer.
+    this.loaded = this.request({ op: "subscribe", states: true }, [], channel)
+      .then(({ data, buffers }) => this.manager.applyStates(data.states, data.buffer_paths, buffers));
+    this.loaded.catch(() => { this.loaded = null; });
     await this.loaded;
   }
 

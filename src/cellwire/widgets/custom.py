@@ -92,8 +92,8 @@ class Bridge(Widget):
     def __init__(self, widget: Any) -> None:
         esm = getattr(widget, "_esm", None)
         if not esm:
-            raise TypeError(f"{type(widget).__name__} has no _esm: cellwire.show() takes anywidget widgets "
-                            "(ipywidgets' built-in widgets need their own front-end: use cellwire's widgets)")
+            raise TypeError(f"{type(widget).__name__} has no _esm: wrap() takes anywidget widgets; display an "
+                            "ipywidgets widget directly (import cellwire bridges it)")
         self.widget = widget
         self._module = Module(read_source(esm))
         css = getattr(widget, "_css", None)
@@ -159,6 +159,11 @@ def show(widget: Any) -> None:
     Returns None, so ``cw.show(w)`` as a cell's last line displays it once; ``wrap(w)`` gives the model."""
     from IPython.display import display
 
+    from .. import bridge
+
+    if not isinstance(widget, Widget) and not getattr(widget, "_esm", None) and bridge.is_enabled():
+        display(widget)  # an ipywidgets widget (a VBox, a slider): the bridge shows it
+        return
     display(wrap(widget))
 
 
