@@ -270,10 +270,16 @@ def first_ipywidget(lab_: Lab) -> dict:
     nb = lab_.nb
     live_slider = LIVE_SLIDERS["ipywidgets"]
     present = nb.page.evaluate(live_slider)
+    nb.page.evaluate("performance.clearMarks()")
+    page_start = nb.page.evaluate("performance.now()")
     start = time.perf_counter()
     nb.start("ipywidgets.IntSlider(7)")
     nb.page.wait_for_function(f"{live_slider} > {present}", polling=5, timeout=120_000)
-    return {"ms": (time.perf_counter() - start) * 1000}
+    ms = (time.perf_counter() - start) * 1000
+    # where the time went, in the page (the bridge's view marks its steps)
+    marks = nb.page.evaluate("performance.getEntriesByType('mark').filter(m => m.name.startsWith('cellwire:'))"
+                             ".map(m => [m.name.slice(19), m.startTime])")
+    return {"ms": ms, "steps": {name: round(t - page_start) for name, t in marks}}
 
 
 def bridge(browser, n: int) -> dict:
@@ -494,6 +500,10 @@ def bridge_report(b: dict) -> list[str]:
     br, ext = b["bridge", "round trip"], b["extension", "round trip"]
     rows.append(f"| custom message round trip (anywidget displayed plainly), median / p95 | {br['median']:.1f} / "
                 f"{br['p95']:.1f} ms | {ext['median']:.1f} / {ext['p95']:.1f} ms | {br['median'] / ext['median']:.2f}× |")
+    rows += ["", "Steps of the bridge's first slider, ms after the cell started (render: the view module "
+             "runs; manager: ipywidgets' code imported; states: the kernel's widget states applied; "
+             "displayed): " + "; ".join(f"{key}: " + ", ".join(f"{k} {v}" for k, v in b["bridge", key].get("steps", {}).items())
+                                      for key in ("cold", "reload"))]
     rows += ["", f"The bridge's manager (ipywidgets' own JavaScript, one ES module + CSS) is "
              f"{b['bundle bytes'] / 1024:.0f} KB; pages fetched it {b['bridge', 'bundle fetches']} time(s) "
              f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "

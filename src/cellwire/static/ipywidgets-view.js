@@ -226,10 +226,15 @@ export async function render({ channel, el }) {
     if (disposeView) disposeView();
     disposeView = null;
   };
+  const mark = (step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
   try {
+    mark("render");
     await tunnel.start(init);
+    mark("manager");
     await tunnel.subscribe(channel);
+    mark("states");
     const removeView = await tunnel.manager.display(init.model_id, el);
+    mark("displayed");
     if (gone) removeView();
     else disposeView = removeView;
   } catch (err) {
