@@ -6,6 +6,11 @@
 #                       optional server accelerator is enabled by the config file the wheel ships
 #   .venv-bench-server  jupyterlab + jupyterlab_widgets + anywidget + cellwire (its accelerator is switched
 #                       on and off per run), to compare with ipywidgets/anywidget on the same servers
+#   .venv-ipykernel6, .venv-ipykernel617
+#                       kernel envs with ipykernel 6 (no subshells): the newest 6.x, and 6.17, the oldest
+#                       supported (before 6.18 comms did not go through the `comm` package)
+#   js/node_modules     typescript (pinned in js/package-lock.json), for `make check-js` only: nothing
+#                       is built, the runtime's modules ship as they are
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,16 +27,40 @@ KERNELSPEC := $(JUPYTER_DATA)/kernels/cellwire/kernel.json
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 
-.PHONY: test demo bench clean check-server-env widgets-bundle
+JS_DIR := js
+JS_STAMP := $(JS_DIR)/node_modules/.stamp
 
-test: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp
+.PHONY: test demo bench clean check-server-env system-packages lint check-js widgets-bundle
+
+IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
+
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-demo: $(VENV)/.stamp check-server-env $(KERNELSPEC)
+# ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
+lint: $(VENV)/.stamp
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+# Debian's Chromium (browser builds cannot be downloaded here) and Node.js (the JS unit tests and
+# tsc), installed with apt-get when root; otherwise one line saying the command to run.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium nodejs:node npm:npm python3-venv:
+system-packages:
+	@missing=(); for entry in $(SYSTEM_PACKAGES); do pkg=$${entry%%:*}; cmd=$${entry#*:}; \
+		if [ -n "$$cmd" ]; then command -v "$$cmd" >/dev/null || missing+=("$$pkg"); \
+		else $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing+=("$$pkg"); fi; done; \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "make test needs Debian packages ($${missing[*]}): run  sudo apt-get install -y $${missing[*]}  then make test again" >&2; exit 1; fi; \
+		echo "installing $${missing[*]} with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$${missing[@]}"; fi
+
+demo: system-packages $(VENV)/.stamp check-server-env $(KERNELSPEC)
 	JUPYTER_PATH=$(CURDIR)/$(JUPYTER_DATA) $(SERVER_VENV)/bin/jupyter lab examples/demo.ipynb \
 		--MappingKernelManager.default_kernel_name=cellwire $(ALLOW_ROOT)
 
-bench: $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp
+bench: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 $(VENV)/.stamp: pyproject.toml
@@ -54,6 +83,25 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
+# Kernel envs without subshells. numpy: the tests' widgets send arrays.
+.venv-ipykernel6/.stamp: pyproject.toml
+	$(PYTHON) -m venv .venv-ipykernel6
+	.venv-ipykernel6/bin/pip install -e . 'ipykernel==6.31.0' numpy
+	touch $@
+
+.venv-ipykernel617/.stamp: pyproject.toml
+	$(PYTHON) -m venv .venv-ipykernel617
+	.venv-ipykernel617/bin/pip install -e . 'ipykernel==6.17.1' numpy
+	touch $@
+
+# Type-checks the browser runtime and the widget views (// @ts-check + JSDoc, strict).
+check-js: system-packages $(JS_STAMP)
+	cd $(JS_DIR) && npx --no-install tsc --noEmit -p tsconfig.json
+
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
 # Runs every time: a package slipped into the server env would void what the tests prove.
 check-server-env: $(SERVER_VENV)/.stamp
 	@env -u PYTHONPATH $(SERVER_VENV)/bin/python -c 'import importlib.util, sys; \
@@ -68,7 +116,8 @@ $(KERNELSPEC): $(VENV)/.stamp
 		"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]}, open(sys.argv[1], "w"), indent=1)' $@
 
 clean:
-	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(JUPYTER_DATA) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(JUPYTER_DATA) \
+		$(JS_DIR)/node_modules test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +
 
 # Rebuild the vendored ipywidgets front-end (needs node + npm; the built files are committed).

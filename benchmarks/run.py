@@ -79,10 +79,10 @@ export default { render({ model, el }) {
 } };
 """
 
-KERNEL_SETUP = """
+KERNEL_SETUP = f"""
 import anywidget, traitlets, numpy as np, ipywidgets, cellwire as cw, time
-import sys; sys.path.insert(0, {helpers!r}); import kernel_helpers as bench
-BENCH_ESM = {esm!r}
+import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import kernel_helpers as bench
+BENCH_ESM = {BENCH_ESM!r}
 _payloads = {{}}
 
 def _answer(widget, content, buffers):
@@ -115,7 +115,7 @@ def stream(widget, n, rate):
         while time.perf_counter() < start + i / rate:
             pass
     return n / (time.perf_counter() - start)
-""".format(esm=BENCH_ESM, helpers=str(Path(__file__).resolve().parent))
+"""
 
 TOOLKITS = ("anywidget", "cellwire")
 # What makes a slider interactive, per toolkit.
@@ -162,8 +162,10 @@ class Lab:
         return transport
 
     def js(self, toolkit: str, call: str, timeout: float = 120):
-        return self.nb.page.evaluate(f"Promise.race([__bench[{toolkit!r}].{call}, "
-                                     f"new Promise((_, no) => setTimeout(() => no(new Error('timed out')), {timeout * 1000}))])")
+        return self.nb.page.evaluate(
+            f"Promise.race([__bench[{toolkit!r}].{call}, "
+            f"new Promise((_, no) => setTimeout(() => no(new Error('timed out')), {timeout * 1000}))])"
+        )
 
     def close(self) -> None:
         self.nb.shutdown_kernel()
@@ -212,7 +214,7 @@ def upload_over_frame_limit(lab_: Lab, toolkit: str, nbytes: int) -> dict:
     """What happens when a toolkit uploads more than the server's 10 MiB frame limit."""
     try:
         return transfer(lab_, toolkit, "upload", nbytes)
-    except Exception as err:  # noqa: BLE001 - the failure is the result
+    except Exception as err:
         return {"error": str(err).splitlines()[0][:80]}
 
 
@@ -221,15 +223,18 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
     nb = lab_.nb
     mod = "cw" if toolkit == "cellwire" else "ipywidgets"
     slider = nb.run(f"s_{toolkit} = {mod}.IntSlider(0, max={n})\ns_{toolkit}")
-    shown_js = {"cellwire": "el => el.querySelector('.cellwire-live input[type=range]')?.value",
-                "ipywidgets": "el => el.querySelector('.widget-readout')?.textContent?.trim()"}[toolkit]
+    shown_js = {
+        "cellwire": "el => el.querySelector('.cellwire-live input[type=range]')?.value",
+        "ipywidgets": "el => el.querySelector('.widget-readout')?.textContent?.trim()",
+    }[toolkit]
     slider.locator(".cellwire-live input[type=range], .widget-slider .noUi-handle").first.wait_for(state="attached")
     if toolkit == "cellwire":
         target = nb.kernel_eval("s_cellwire.target_id").strip("'")
         nb.page.evaluate("window.__cellwire_trace = []")
         out = nb.run(f"achieved = stream(s_{toolkit}, {n}, {rate})", timeout=120)
-        received = nb.page.evaluate("t => __cellwire_trace.filter(e => e.dir === 'in' && e.data.target === t).length",
-                                    target)
+        received = nb.page.evaluate(
+            "t => __cellwire_trace.filter(e => e.dir === 'in' && e.data.target === t).length", target
+        )
     else:
         comm_id = nb.kernel_eval("s_ipywidgets.comm.comm_id").strip("'")
         with nb.kernel_client() as side:  # receives iopub as the page does, rate limit included
@@ -245,8 +250,13 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
     time.sleep(2)  # the last update has long arrived if it ever will
     shown = slider.evaluate(shown_js)
     text = nb.output_text(out)
-    return {"achieved": float(nb.kernel_eval("achieved")), "received": received, "final": str(shown) == str(n),
-            "shown": shown, "dropped": "IOPub message rate exceeded" in text}
+    return {
+        "achieved": float(nb.kernel_eval("achieved")),
+        "received": received,
+        "final": str(shown) == str(n),
+        "shown": shown,
+        "dropped": "IOPub message rate exceeded" in text,
+    }
 
 
 def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
@@ -254,8 +264,11 @@ def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
     nb = lab_.nb
     before = int(nb.kernel_eval("bench.kernel_memory()"))
     present = nb.page.evaluate(LIVE_SLIDERS[toolkit])
-    code = (f"{'cw' if toolkit == 'cellwire' else 'ipywidgets'}.IntSlider(7)" if count == 1
-            else f"bench.make_widgets({count}, toolkit={toolkit!r})")
+    code = (
+        f"{'cw' if toolkit == 'cellwire' else 'ipywidgets'}.IntSlider(7)"
+        if count == 1
+        else f"bench.make_widgets({count}, toolkit={toolkit!r})"
+    )
     start = time.perf_counter()
     nb.start(code)
     nb.page.wait_for_function(f"{LIVE_SLIDERS[toolkit]} >= {present + count}", polling=5, timeout=300_000)
@@ -395,20 +408,28 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
                 results["transfer"]["anywidget", server, "upload"] = transfer(lab_, "anywidget", "upload", 8 * MB)
                 if not accelerated:
                     for toolkit in TOOLKITS:
-                        results["transfer"][toolkit, server, "download-medium"] = transfer(lab_, toolkit, "download", medium)
-                    results["transfer"]["cellwire", server, "upload-medium"] = transfer(lab_, "cellwire", "upload", medium)
+                        results["transfer"][toolkit, server, "download-medium"] = transfer(
+                            lab_, toolkit, "download", medium
+                        )
+                    results["transfer"]["cellwire", server, "upload-medium"] = transfer(
+                        lab_, "cellwire", "upload", medium
+                    )
                     for toolkit in ("cellwire", "ipywidgets"):
                         results["tti"][toolkit, 1] = time_to_interactive(lab_, toolkit, 1)
                         results["tti"][toolkit, 200] = time_to_interactive(lab_, toolkit, 200)
                     for toolkit in ("cellwire", "ipywidgets"):
                         results["stream"][toolkit] = streaming(lab_, toolkit, 20_000, 10_000)
                     # last: it closes JupyterLab's own kernel socket
-                    results["transfer"]["anywidget", server, "upload-big"] = upload_over_frame_limit(lab_, "anywidget", big)
+                    results["transfer"]["anywidget", server, "upload-big"] = upload_over_frame_limit(
+                        lab_, "anywidget", big
+                    )
             if not accelerated:
                 print("-- JupyterLab, stock server, cellwire's socket on the main thread", file=sys.stderr)
                 with lab(browser, accelerated, socket="main") as lab_:
                     results["round trip"]["cellwire", server, "main"] = round_trips(lab_, "cellwire", n)
-                    results["transfer"]["cellwire", server, "download-main"] = transfer(lab_, "cellwire", "download", big)
+                    results["transfer"]["cellwire", server, "download-main"] = transfer(
+                        lab_, "cellwire", "download", big
+                    )
                     results["transfer"]["cellwire", server, "upload-main"] = transfer(lab_, "cellwire", "upload", big)
         results["bridge"] = bridge(browser, n)
         results["ceiling"] = websocket_ceiling(browser, big)
@@ -422,12 +443,25 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
 def versions() -> str:
     venv_python = server_venv("bench-server") / "bin" / "python"
     server_pkgs = subprocess.run(
-        [str(venv_python), "-c", "import importlib.metadata as m; print(' '.join(f'{p} {m.version(p)}' for p in "
-         "('jupyter_server', 'jupyterlab', 'jupyterlab_widgets', 'anywidget')))"],
-        capture_output=True, text=True, check=True).stdout.strip()
+        [
+            str(venv_python),
+            "-c",
+            "import importlib.metadata as m; print(' '.join(f'{p} {m.version(p)}' for p in "
+            "('jupyter_server', 'jupyterlab', 'jupyterlab_widgets', 'anywidget')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     kernel_pkgs = " ".join(f"{p} {metadata.version(p)}" for p in ("ipykernel", "ipywidgets", "anywidget", "cellwire"))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"server: {server_pkgs}; kernel: {kernel_pkgs}; Python {platform.python_version()}; {cpu}"
 
 
@@ -445,43 +479,75 @@ def report(results: dict) -> str:
     for (toolkit, server, socket), r in rt.items():
         base = rt["anywidget", server, "worker"]["median"]
         where = "JupyterLab's" if toolkit == "anywidget" else ("worker" if socket == "worker" else "main thread")
-        lines.append(f"| {toolkit} | {server} | {where} | {r['median']:.1f} | {r['p95']:.1f} | "
-                     f"{'–' if toolkit == 'anywidget' else ratio(base, r['median']) + ' faster'} |")
-    lines += ["", "While another cell runs and prints every 10 ms (cellwire; anywidget's messages wait "
-              "until that cell ends):", "", "| server | median | p95 |", "|---|---:|---:|"]
+        lines.append(
+            f"| {toolkit} | {server} | {where} | {r['median']:.1f} | {r['p95']:.1f} | "
+            f"{'–' if toolkit == 'anywidget' else ratio(base, r['median']) + ' faster'} |"
+        )
+    lines += [
+        "",
+        "While another cell runs and prints every 10 ms (cellwire; anywidget's messages wait until that cell ends):",
+        "",
+        "| server | median | p95 |",
+        "|---|---:|---:|",
+    ]
     for server, r in results["busy"].items():
         lines.append(f"| {server} | {r['median']:.1f} | {r['p95']:.1f} |")
-    lines += ["", f"**Binary transfer** of a numpy array / Uint8Array, {big:.0f} MB unless the row says otherwise "
-              "(median of 3), MB/s:", "",
-              "| toolkit | server | kernel → page | page → kernel |", "|---|---|---:|---:|"]
+    lines += [
+        "",
+        f"**Binary transfer** of a numpy array / Uint8Array, {big:.0f} MB unless the row says otherwise "
+        "(median of 3), MB/s:",
+        "",
+        "| toolkit | server | kernel → page | page → kernel |",
+        "|---|---|---:|---:|",
+    ]
     for server in ("stock", "accelerated"):
         for toolkit in TOOLKITS:
             down = tr[toolkit, server, "download"]["MB/s"]
             up = tr[toolkit, server, "upload"]
             up_text = f"{up['MB/s']:.0f}" if up["MB"] == big else f"{up['MB/s']:.0f} (8 MB; {big:.0f} MB impossible¹)"
             lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
-    lines.append(f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
-                 f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |")
+    lines.append(
+        f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
+        f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |"
+    )
     medium = results["medium MB"]
-    lines.append(f"| cellwire, {medium:.0f} MB | stock | {tr['cellwire', 'stock', 'download-medium']['MB/s']:.0f} "
-                 f"| {tr['cellwire', 'stock', 'upload-medium']['MB/s']:.0f} |")
-    lines.append(f"| anywidget, {medium:.0f} MB | stock | {tr['anywidget', 'stock', 'download-medium']['MB/s']:.0f} "
-                 f"| impossible¹ |")
+    lines.append(
+        f"| cellwire, {medium:.0f} MB | stock | {tr['cellwire', 'stock', 'download-medium']['MB/s']:.0f} "
+        f"| {tr['cellwire', 'stock', 'upload-medium']['MB/s']:.0f} |"
+    )
+    lines.append(
+        f"| anywidget, {medium:.0f} MB | stock | {tr['anywidget', 'stock', 'download-medium']['MB/s']:.0f} "
+        f"| impossible¹ |"
+    )
     ceiling = results["ceiling"]
-    lines.append(f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
-                 f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |")
+    lines.append(
+        f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
+        f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |"
+    )
     failure = tr.get(("anywidget", "stock", "upload-big"), {})
-    lines += ["", f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
-              f"over 10 MiB. Tried with {big:.0f} MB: {failure.get('error', 'delivered')}. cellwire uploads in 8 MiB chunks.",
-              "", "**Streaming**: a Python loop sets a slider's value 20,000 times at 10,000/s:", "",
-              "| toolkit | loop rate reached | messages that reached the page | IOPub rate limit hit | final value shown |",
-              "|---|---:|---:|---|---|"]
+    lines += [
+        "",
+        f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
+        f"over 10 MiB. Tried with {big:.0f} MB: {failure.get('error', 'delivered')}. cellwire uploads in 8 MiB chunks.",
+        "",
+        "**Streaming**: a Python loop sets a slider's value 20,000 times at 10,000/s:",
+        "",
+        "| toolkit | loop rate reached | messages that reached the page | IOPub rate limit hit | final value shown |",
+        "|---|---:|---:|---|---|",
+    ]
     for toolkit, r in results["stream"].items():
-        lines.append(f"| {toolkit} | {r['achieved']:.0f}/s | {r['received']} | {'yes' if r['dropped'] else 'no'} | "
-                     f"{'yes' if r['final'] else 'no (shows ' + str(r['shown']) + ')'} |")
-    lines += ["", "**Time to interactive** from executing the cell (stock server; the page already had "
-              "a widget of that toolkit), and the kernel's memory growth:", "",
-              "| toolkit | 1 slider | 200 sliders | kernel memory for 200 |", "|---|---:|---:|---:|"]
+        lines.append(
+            f"| {toolkit} | {r['achieved']:.0f}/s | {r['received']} | {'yes' if r['dropped'] else 'no'} | "
+            f"{'yes' if r['final'] else 'no (shows ' + str(r['shown']) + ')'} |"
+        )
+    lines += [
+        "",
+        "**Time to interactive** from executing the cell (stock server; the page already had "
+        "a widget of that toolkit), and the kernel's memory growth:",
+        "",
+        "| toolkit | 1 slider | 200 sliders | kernel memory for 200 |",
+        "|---|---:|---:|---:|",
+    ]
     for toolkit in ("cellwire", "ipywidgets"):
         one, many = results["tti"][toolkit, 1], results["tti"][toolkit, 200]
         lines.append(f"| {toolkit} | {one['ms']:.0f} ms | {many['ms']:.0f} ms | {many['memory MiB']:+.1f} MiB |")
@@ -521,19 +587,31 @@ def goals(results: dict) -> list[str]:
     any_down = tr["anywidget", "stock", "download"]["MB/s"]
     stream = results["stream"]["cellwire"]
     rows = [
-        ("round trip with the accelerator ≤ 4 ms, ≥ 10× faster than anywidget",
-         f"{accel:.1f} ms, {anywidget / accel:.0f}×", accel <= 4 and anywidget / accel >= 10),
-        ("round trip on a stock server ≤ 25 ms, ≥ 2× faster than anywidget",
-         f"{stock:.1f} ms, {anywidget / stock:.0f}×", stock <= 25 and anywidget / stock >= 2),
+        (
+            "round trip with the accelerator ≤ 4 ms, ≥ 10× faster than anywidget",
+            f"{accel:.1f} ms, {anywidget / accel:.0f}×",
+            accel <= 4 and anywidget / accel >= 10,
+        ),
+        (
+            "round trip on a stock server ≤ 25 ms, ≥ 2× faster than anywidget",
+            f"{stock:.1f} ms, {anywidget / stock:.0f}×",
+            stock <= 25 and anywidget / stock >= 2,
+        ),
         (f"{big:.0f} MB kernel → page ≥ 3× anywidget's rate", f"{down / any_down:.1f}×", down / any_down >= 3),
         (f"{big:.0f} MB at ≥ 200 MB/s both ways", f"{down:.0f} / {up:.0f} MB/s", down >= 200 and up >= 200),
-        ("10,000 updates/s coalesced into ≤ 100 messages/s, final value exact, no drops",
-         f"{stream['received'] / (20_000 / stream['achieved']):.0f} messages/s, final {'exact' if stream['final'] else 'wrong'}",
-         stream["received"] / (20_000 / stream["achieved"]) <= 100 and stream["final"] and not stream["dropped"]),
+        (
+            "10,000 updates/s coalesced into ≤ 100 messages/s, final value exact, no drops",
+            f"{stream['received'] / (20_000 / stream['achieved']):.0f} messages/s, final {'exact' if stream['final'] else 'wrong'}",
+            stream["received"] / (20_000 / stream["achieved"]) <= 100 and stream["final"] and not stream["dropped"],
+        ),
     ]
-    return ["**Goals** (issue #5; medians, stock server unless said):", "",
-            "| goal | this run | met |", "|---|---|---|",
-            *[f"| {goal} | {value} | {'yes' if met else '**no**'} |" for goal, value, met in rows]]
+    return [
+        "**Goals** (issue #5; medians, stock server unless said):",
+        "",
+        "| goal | this run | met |",
+        "|---|---|---|",
+        *[f"| {goal} | {value} | {'yes' if met else '**no**'} |" for goal, value, met in rows],
+    ]
 
 
 def write_into(path: Path, text: str, command: str) -> None:

@@ -17,7 +17,7 @@ from .dom import DOMEvent, Element
 from .model import Model
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
 from .transport.kernel_link import connections, get_link
-from .wait import WouldDeadlock, changes, wait_for
+from .wait import WouldDeadlock, changes, poll, wait_for
 from .widgets import *  # noqa: F403
 from .widgets import __all__ as _widget_names
 from .widgets.custom import AnyWidget, show, wrap
@@ -33,8 +33,35 @@ def load_ipython_extension(ipython: object) -> None:
     _bridge.enable_from_environment()
 
 __all__ = [
-    "PROTOCOL", "AnyWidget", "CallError", "CallTimeout", "Channel", "DOMEvent", "Element", "JSError",
-    "Message", "Model", "NoViewError", "ViewGoneError", "WouldDeadlock", "__version__", "changes",
-    "connections", "dlink", "dom", "fixed", "interact", "interact_manual", "interactive", "jsdlink",
-    "jslink", "link", "load_ipython_extension", "show", "wait_for", "wrap", *_widget_names,
+    "PROTOCOL",
+    "AnyWidget",
+    "CallError",
+    "CallTimeout",
+    "Channel",
+    "DOMEvent",
+    "Element",
+    "JSError",
+    "Message",
+    "Model",
+    "NoViewError",
+    "ViewGoneError",
+    "WouldDeadlock",
+    "__version__",
+    "changes",
+    "connections",
+    "dlink",
+    "dom",
+    "fixed",
+    "interact",
+    "interact_manual",
+    "interactive",
+    "jsdlink",
+    "jslink",
+    "link",
+    "load_ipython_extension",
+    "poll",
+    "show",
+    "wait_for",
+    "wrap",
+    *_widget_names,
 ]

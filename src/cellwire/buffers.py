@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any
 
-BufferLike = Union[bytes, bytearray, memoryview, Any]  # Any: objects with the buffer protocol (numpy)
+BufferLike = bytes | bytearray | memoryview | Any  # Any: objects with the buffer protocol (numpy)
 
 
 def to_buffer(value: BufferLike) -> memoryview:
@@ -26,7 +26,7 @@ def to_buffer(value: BufferLike) -> memoryview:
     if not view.c_contiguous:
         import numpy as np  # only non-contiguous arrays get here
 
-        view = memoryview(np.ascontiguousarray(value))
+        view = memoryview(np.ascontiguousarray(value))  # type: ignore[arg-type]  # numpy arrays are buffers
     return view.cast("B") if view.format != "B" or view.ndim != 1 else view
 
 

@@ -12,9 +12,9 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .transport import assets, identity
 from ._version import PROTOCOL, __version__
 from .target import pin
+from .transport import assets, identity
 from .transport.kernel_link import get_link
 
 if TYPE_CHECKING:

@@ -16,19 +16,18 @@ it; each output is a view that runs the channel's ES module::
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import bundle
 from .buffers import BufferLike
-from .transport.kernel_link import get_link
+from .callbacks import CallbackList
 from .log import logger
 from .rpc import Calls
-from .target import Module, Target, View
-from .wait import check_can_block, wait_event
+from .target import Module, Target, View, read_source
+from .transport.kernel_link import get_link
+from .wait import wait_once
 
 
 @dataclass
@@ -47,14 +46,6 @@ class Message:
 
 
 MessageCallback = Callable[[Message], Any]
-
-
-def read_source(source: str | os.PathLike[str]) -> str:
-    """Source text given inline or as a path to a file (anywidget's convention for _esm/_css)."""
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                            and source.endswith((".js", ".mjs", ".css"))):
-        return Path(source).read_text(encoding="utf-8")
-    return source
 
 
 class Channel(Calls, Target):
@@ -76,9 +67,8 @@ class Channel(Calls, Target):
         get_link()  # make sure the kernel answers pages before any output can ask
         self._module = Module(read_source(esm)) if esm is not None else None
         self._snapshot = snapshot
-        self._callbacks: list[MessageCallback] = []
-        self._callbacks_lock = threading.Lock()
-        self._waiters: list[MessageCallback] = []
+        self._callbacks = CallbackList("Channel.on_message")
+        self._waiters = CallbackList("Channel.wait_message")
 
     def send(self, data: Any = None, buffers: Sequence[BufferLike] | None = None) -> None:
         """Send ``data`` (JSON) and ``buffers`` (bytes, memoryview, numpy arrays) to every view.
@@ -90,50 +80,36 @@ class Channel(Calls, Target):
         self._broadcast(data, buffers)
 
     def on_message(self, callback: MessageCallback, remove: bool = False) -> None:
-        """Call ``callback(message)`` for each message from a view (see ``Message``)."""
-        with self._callbacks_lock:
-            if remove:
-                self._callbacks.remove(callback)
-            elif callback not in self._callbacks:
-                self._callbacks.append(callback)
+        """Call ``callback(message)`` for each message from a view (see ``Message``); with
+        ``remove=True``, stop. A callback that raises does not stop the others; its error is shown
+        in the sending output and the kernel log."""
+        self._callbacks.register(callback, remove)
 
     def wait_message(self, timeout: float | None = None) -> Message:
         """Block until the next message from any view arrives and return it (usable in a running
         cell; interrupt the kernel to stop waiting). Raises TimeoutError after ``timeout`` s."""
-        check_can_block("wait_message")
-        box: list[Message] = []
-        arrived = threading.Event()
 
-        def catch(message: Message) -> None:
-            if not box:
-                box.append(message)
-                arrived.set()
+        def subscribe(catch: MessageCallback) -> Callable[[], None]:
+            self._waiters.register(catch)
+            return lambda: self._waiters.register(catch, remove=True)
 
-        with self._callbacks_lock:
-            self._waiters.append(catch)
-        try:
-            if not wait_event(arrived, timeout):
-                raise TimeoutError(f"no message from a view of {self!r} within {timeout} s")
-            return box[0]
-        finally:
-            with self._callbacks_lock:
-                self._waiters.remove(catch)
+        message: Message = wait_once(
+            "wait_message", subscribe, timeout, f"no message from a view of {self!r} within {timeout} s"
+        )
+        return message
 
     def _on_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
         message = Message(data, buffers, view)
-        with self._callbacks_lock:
-            callbacks = list(self._callbacks)
-            waiters = list(self._waiters)
-        for waiter in waiters:
-            waiter(message)
-        if not callbacks and not waiters:
+        if not self._callbacks and not self._waiters:
             logger.info("channel %s got a message but has no on_message callback", self.target_id)
-        for callback in callbacks:
-            callback(message)
+        self._waiters(message)
+        self._callbacks(message)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        snapshot = self._snapshot if self._snapshot is not None else (
-            '<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>'
+        snapshot = (
+            self._snapshot
+            if self._snapshot is not None
+            else ('<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>')
         )
         return bundle.bundle(self, snapshot, repr(self))
 

@@ -1,5 +1,5 @@
-"""Two facts about the thread that asks: is it handling a page message right now, and can page
-messages arrive while it blocks?
+"""Facts about the thread that asks: is it handling a page message right now, can page messages
+arrive while it blocks, and must it fetch them itself (``pump``)?
 
 Blocking waits (``wait``) and calls (``rpc``) ask these before they block; the kernel link sets
 them. Kept apart from both, importing nothing of cellwire, so neither side imports the other.
@@ -8,12 +8,14 @@ them. Kept apart from both, importing nothing of cellwire, so neither side impor
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _local = threading.local()
 #: None until a kernel link is installed (outside a kernel nothing is dispatched anywhere).
 _receives_while_busy: bool | None = None
+#: Without a subshell: handles the page messages waiting for the main thread (``shell_pump``).
+_pump: Callable[[], int] | None = None
 
 
 @contextmanager
@@ -41,3 +43,25 @@ def set_receives_while_busy(value: bool) -> None:
 def receives_while_busy() -> bool | None:
     """True with a subshell, False without one, None outside a kernel (no link installed)."""
     return _receives_while_busy
+
+
+def set_pump(pump: Callable[[], int] | None) -> None:
+    """The kernel link's way to handle waiting page messages on the main thread, or None."""
+    global _pump
+    _pump = pump
+
+
+def must_pump() -> bool:
+    """Must this thread fetch page messages itself while it waits? (ipykernel 6's main thread:
+    nothing else handles them until the cell ends.)"""
+    return (
+        _pump is not None
+        and _receives_while_busy is False
+        and threading.current_thread() is threading.main_thread()
+        and not is_dispatch_thread()
+    )
+
+
+def pump() -> int:
+    """Handle the page messages waiting for this thread, if it must (see ``must_pump``)."""
+    return _pump() if _pump is not None and must_pump() else 0

@@ -21,11 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .transport import assets
-from .channel import Channel, Message
 from .bundle import escape
+from .callbacks import CallbackList
+from .channel import Channel, Message
 from .target import Module, View
-from .wait import check_can_block, wait_event
+from .transport import assets
+from .wait import wait_once
 
 _MODULE: Module | None = None
 
@@ -62,16 +63,26 @@ EventCallback = Callable[[DOMEvent], Any]
 
 @dataclass
 class Listener:
-    """What ``Element.on`` returns; ``remove()`` stops listening."""
+    """What ``Element.on`` returns; ``remove()`` stops this callback (``Element.off``)."""
 
     element: Element
-    id: str
     event: str
     selector: str | None
+    prevent_default: bool
     callback: EventCallback
 
     def remove(self) -> None:
         self.element.off(self)
+
+
+class _PageListener:
+    """One listener on the page for an (event, selector, prevent_default), with the callbacks
+    that Python registered for it."""
+
+    def __init__(self, message: dict[str, Any]):
+        self.id: str = message["id"]
+        self.message = message  # the "listen" op a newly attached view must get
+        self.callbacks = CallbackList(f"Element.on({message['event']!r})")
 
 
 class Element(Channel):
@@ -87,8 +98,9 @@ class Element(Channel):
         self._module = _module()
         self._html = html
         self._ops: list[dict[str, Any]] = []  # changes inside the element since the last root set_html
-        self._listeners: dict[str, Listener] = {}
-        self._listen_ops: dict[str, dict[str, Any]] = {}  # what a newly attached view must listen to
+        self._state_lock = threading.Lock()  # guards the content and the listener tables
+        self._page_listeners: dict[tuple[str, str | None, bool], _PageListener] = {}
+        self._by_id: dict[str, _PageListener] = {}
         self.on_message(self._on_event)
 
     # -- content ----------------------------------------------------------------------------------
@@ -120,7 +132,7 @@ class Element(Channel):
     def _change(self, op: dict[str, Any], selector: str | None) -> None:
         if selector is not None:
             op["selector"] = selector
-        with self._callbacks_lock:
+        with self._state_lock:
             if selector is None and op["op"] in ("set", "text"):
                 self._html = op["html"] if op["op"] == "set" else escape(op["text"])
                 self._ops = []
@@ -131,17 +143,40 @@ class Element(Channel):
         self.send(op)
 
     # -- events -----------------------------------------------------------------------------------
-    def on(self, event: str, callback: EventCallback, selector: str | None = None, *,
-           prevent_default: bool = False) -> Listener:
+    def on(
+        self,
+        event: str,
+        callback: EventCallback,
+        selector: str | None = None,
+        *,
+        prevent_default: bool = False,
+        remove: bool = False,
+    ) -> Listener:
         """Call ``callback(DOMEvent)`` for each ``event`` ("click", "input", "change", "keydown",
-        ...) on the element, or on elements inside it matching ``selector`` (also ones added later)."""
-        listener = Listener(self, uuid.uuid4().hex[:12], event, selector, callback)
-        message = {"op": "listen", "id": listener.id, "event": event, "selector": selector,
-                   "prevent_default": prevent_default}
-        with self._callbacks_lock:
-            self._listeners[listener.id] = listener
-            self._listen_ops[listener.id] = message
-        self.send(message)
+        ...) on the element, or on elements inside it matching ``selector`` (also ones added later).
+        With ``remove=True``, stop calling it (as ``Element.off`` does)."""
+        listener = Listener(self, event, selector, prevent_default, callback)
+        if remove:
+            self.off(listener)
+            return listener
+        key = (event, selector, prevent_default)
+        with self._state_lock:
+            page = self._page_listeners.get(key)
+            added = page is None
+            if page is None:
+                page = _PageListener(
+                    {
+                        "op": "listen",
+                        "id": uuid.uuid4().hex[:12],
+                        "event": event,
+                        "selector": selector,
+                        "prevent_default": prevent_default,
+                    }
+                )
+                self._page_listeners[key] = self._by_id[page.id] = page
+            page.callbacks.register(callback)
+        if added:
+            self.send(page.message)
         return listener
 
     def wait(self, event: str, selector: str | None = None, *, timeout: float | None = None) -> DOMEvent:
@@ -150,46 +185,58 @@ class Element(Channel):
         For "pick a point, then continue" inside a running cell: ``ev = img.wait("click")``.
         Interrupt the kernel to stop waiting; TimeoutError after ``timeout`` seconds.
         """
-        check_can_block("Element.wait")
-        happened: list[DOMEvent] = []
-        done = threading.Event()
 
-        def catch(ev: DOMEvent) -> None:
-            if not happened:
-                happened.append(ev)
-                done.set()
+        def subscribe(catch: EventCallback) -> Callable[[], None]:
+            return self.on(event, catch, selector).remove
 
-        listener = self.on(event, catch, selector)
-        try:
-            if not wait_event(done, timeout):
-                raise TimeoutError(f"no {event!r} event on {self!r} within {timeout} s")
-            return happened[0]
-        finally:
-            self.off(listener)
+        event_seen: DOMEvent = wait_once(
+            "Element.wait", subscribe, timeout, f"no {event!r} event on {self!r} within {timeout} s"
+        )
+        return event_seen
 
     def off(self, listener: Listener) -> None:
-        """Stop a listener returned by ``on``."""
-        with self._callbacks_lock:
-            self._listeners.pop(listener.id, None)
-            self._listen_ops.pop(listener.id, None)
-        self.send({"op": "unlisten", "id": listener.id})
+        """Stop a callback registered with ``on`` (the page stops listening when none is left)."""
+        key = (listener.event, listener.selector, listener.prevent_default)
+        with self._state_lock:
+            page = self._page_listeners.get(key)
+            if page is None:
+                return
+            page.callbacks.register(listener.callback, remove=True)
+            emptied = not page.callbacks
+            if emptied:
+                del self._page_listeners[key], self._by_id[page.id]
+        if emptied:
+            self.send({"op": "unlisten", "id": page.id})
 
     def _on_event(self, message: Message) -> None:
         data = message.data if isinstance(message.data, dict) else {}
         if data.get("op") != "event":
             return
-        listener = self._listeners.get(data.get("id", ""))
-        if listener is None:
+        with self._state_lock:
+            page = self._by_id.get(data.get("id", ""))
+        if page is None:
             return  # removed meanwhile
         raw = data.get("event") or {}
-        listener.callback(DOMEvent(type=str(raw.get("type", listener.event)), target=raw.get("target") or {},
-                                   x=raw.get("x"), y=raw.get("y"), key=raw.get("key"), raw=raw,
-                                   view=message.view))
+        page.callbacks(
+            DOMEvent(
+                type=str(raw.get("type", page.message["event"])),
+                target=raw.get("target") or {},
+                x=raw.get("x"),
+                y=raw.get("y"),
+                key=raw.get("key"),
+                raw=raw,
+                view=message.view,
+            )
+        )
 
     # -- views ------------------------------------------------------------------------------------
     def _on_attach(self, view: View) -> tuple[Any, list[Any]]:
-        with self._callbacks_lock:
-            ops = [{"op": "set", "html": self._html}, *self._ops, *self._listen_ops.values()]
+        with self._state_lock:
+            ops = [
+                {"op": "set", "html": self._html},
+                *self._ops,
+                *(page.message for page in self._page_listeners.values()),
+            ]
         return {"ops": ops}, []
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:

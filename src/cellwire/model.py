@@ -26,12 +26,13 @@ import traitlets
 from traitlets import HasTraits
 
 from .buffers import BufferLike, to_buffers
-from .transport.kernel_link import get_link
+from .callbacks import CallbackList
 from .log import logger
 from .rpc import Calls
 from .scheduler import scheduler
-from .serialize import MODEL_PREFIX, join_buffers, split_buffers
+from .serialize import MODEL_PREFIX, join_buffers, split_binary
 from .target import Module, Target, View, find_target
+from .transport.kernel_link import get_link
 from .transport.protocol import ProtocolError, clip
 
 CustomCallback = Callable[[Any, Any, list[memoryview]], Any]
@@ -56,7 +57,7 @@ def _default_to_json(value: Any, model: Model) -> Any:
 
 def _default_from_json(value: Any, model: Model) -> Any:
     if isinstance(value, str) and value.startswith(MODEL_PREFIX):
-        found = find_target(value[len(MODEL_PREFIX):])
+        found = find_target(value[len(MODEL_PREFIX) :])
         return found if found is not None else value
     if isinstance(value, list):
         return [_default_from_json(v, model) for v in value]
@@ -93,7 +94,7 @@ class Model(Calls, Target, HasTraits):
     #: CSS injected once per page for this class (anywidget's ``_css``).
     _css_source: str | None = None
     #: Browser-side links (``jslink``): ``[key, "IPY_MODEL_<id>", other_key]`` entries.
-    _jslinks = traitlets.List().tag(sync=True)
+    _jslinks: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         Target.__init__(self)
@@ -104,15 +105,20 @@ class Model(Calls, Target, HasTraits):
         self._hold = 0
         self._last_flush = 0.0
         self._flush_pending = False
-        self._custom_callbacks: list[CustomCallback] = []
+        self._custom_callbacks = CallbackList(f"{type(self).__name__}.on_msg")
         unknown = sorted(set(kwargs) - set(self.trait_names()))
         if unknown:
             import difflib
 
-            hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
-                name, self.trait_names(), 1)) else repr(name) for name in unknown]
-            raise TypeError(f"{type(self).__name__} has no trait {', '.join(hints)}; "
-                            f"its synced traits are: {', '.join(self.keys)}")
+            hints = [
+                f"{name!r} (did you mean {close[0]!r}?)"
+                if (close := difflib.get_close_matches(name, self.trait_names(), 1))
+                else repr(name)
+                for name in unknown
+            ]
+            raise TypeError(
+                f"{type(self).__name__} has no trait {', '.join(hints)}; its synced traits are: {', '.join(self.keys)}"
+            )
         HasTraits.__init__(self, **kwargs)
         self._versions = {key: 0 for key in self.keys}
         self._start_observing()
@@ -145,10 +151,13 @@ class Model(Calls, Target, HasTraits):
     # -- views ----------------------------------------------------------------------------------
     def _on_attach(self, view: View) -> tuple[Any, Sequence[BufferLike]]:
         with self._sync_lock:
-            state, paths, buffers = split_buffers(self.get_state())
+            state, paths, buffers = split_binary(self.get_state())
             init: dict[str, Any] = {
-                "kind": "model", "name": type(self).__name__, "state": state,
-                "versions": dict(self._versions), "buffer_paths": paths,
+                "kind": "model",
+                "name": type(self).__name__,
+                "state": state,
+                "versions": dict(self._versions),
+                "buffer_paths": paths,
             }
         if self._css_source:
             css = Module(self._css_source)
@@ -186,8 +195,9 @@ class Model(Calls, Target, HasTraits):
         try:
             for key, value in state.items():
                 if key not in sync_keys:
-                    errors[key] = clip(f"{type(self).__name__} has no synced trait {key!r}; "
-                                       f"known: {', '.join(sorted(sync_keys))}")
+                    errors[key] = clip(
+                        f"{type(self).__name__} has no synced trait {key!r}; known: {', '.join(sorted(sync_keys))}"
+                    )
                     continue
                 try:
                     self._apply_key(key, value)
@@ -269,16 +279,18 @@ class Model(Calls, Target, HasTraits):
                 connections.add(ack_conn)
             for conn in connections:
                 keys = dirty
-                if conn is ack_conn:
+                if ack is not None and conn is ack_conn:
                     keys = sorted(set(dirty) | set(ack[2]))
                 if not keys and conn is not ack_conn:
                     continue
-                state, paths, buffers = split_buffers(self.get_state(keys))
+                state, paths, buffers = split_binary(self.get_state(keys))
                 data: dict[str, Any] = {
-                    "method": "update", "state": state, "buffer_paths": paths,
+                    "method": "update",
+                    "state": state,
+                    "buffer_paths": paths,
                     "versions": {k: self._versions.get(k, 0) for k in keys},
                 }
-                if conn is ack_conn:
+                if ack is not None and conn is ack_conn:
                     data["ack"] = ack[1]
                     if ack[3]:
                         data["errors"] = ack[3]
@@ -290,18 +302,11 @@ class Model(Calls, Target, HasTraits):
         self._broadcast({"method": "custom", "content": content}, buffers)
 
     def on_msg(self, callback: CustomCallback, remove: bool = False) -> None:
-        """Call ``callback(model, content, buffers)`` for each custom message from a view."""
-        if remove:
-            self._custom_callbacks.remove(callback)
-        elif callback not in self._custom_callbacks:
-            self._custom_callbacks.append(callback)
+        """Call ``callback(model, content, buffers)`` for each custom message from a view; with
+        ``remove=True``, stop."""
+        self._custom_callbacks.register(callback, remove)
 
     def _handle_custom(self, content: Any, buffers: list[memoryview]) -> None:
         if not self._custom_callbacks:
             logger.info("%s got a custom message but has no on_msg callback", type(self).__name__)
-        for callback in list(self._custom_callbacks):
-            callback(self, content, buffers)
-
-    def close(self) -> None:
-        """Stop syncing; its views say it was closed."""
-        super().close()
+        self._custom_callbacks(self, content, buffers)

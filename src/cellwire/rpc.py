@@ -31,8 +31,8 @@ from .serialize import join_binary, split_binary
 from .wait import check_can_block, wait_event
 
 if TYPE_CHECKING:
-    from .transport.page_connection import PageConnection
     from .target import Target, View
+    from .transport.page_connection import PageConnection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,8 +122,14 @@ def on_reply(conn: PageConnection, data: dict[str, Any], buffers: list[memoryvie
         return
     error = data.get("error")
     if isinstance(error, dict):
-        pending.finish(error=JSError(str(error.get("name") or "Error"), str(error.get("message", "")),
-                                     str(error.get("stack") or ""), pending.view))
+        pending.finish(
+            error=JSError(
+                str(error.get("name") or "Error"),
+                str(error.get("message", "")),
+                str(error.get("stack") or ""),
+                pending.view,
+            )
+        )
     else:
         pending.finish(data.get("value"))
 
@@ -149,8 +155,10 @@ def on_call(view: View, data: dict[str, Any], buffers: list[memoryview]) -> None
         function = getattr(view.target, "_exposed", {}).get(name)
         if function is None:
             known = ", ".join(sorted(getattr(view.target, "_exposed", {}))) or "none"
-            raise LookupError(f"no Python function {name!r} is exposed on this object (exposed: {known}); "
-                              "register it with @obj.expose")
+            raise LookupError(
+                f"no Python function {name!r} is exposed on this object (exposed: {known}); "
+                "register it with @obj.expose"
+            )
         value = function(*(data.get("args") or []), **(data.get("kwargs") or {}))
         message, out_buffers = _encode({**reply, "value": value})
     except Exception as err:
@@ -187,8 +195,9 @@ class Calls:
         self._exposed[name or function.__name__] = function
         return function
 
-    def call(self, name: str, *args: Any, timeout: float = DEFAULT_TIMEOUT, view: View | None = None,
-             all_views: bool = False) -> Any:
+    def call(
+        self, name: str, *args: Any, timeout: float = DEFAULT_TIMEOUT, view: View | None = None, all_views: bool = False
+    ) -> Any:
         """Call ``name(*args)``, a function the view registered with ``channel.expose({name})``.
 
         The most recently attached view answers (``view=`` picks one); with ``all_views=True``
@@ -197,8 +206,15 @@ class Calls:
         """
         return self._call({"name": name, "args": list(args)}, f"call({name!r})", timeout, view, all_views)
 
-    def eval_js(self, code: str, args: dict[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                view: View | None = None, all_views: bool = False) -> Any:
+    def eval_js(
+        self,
+        code: str,
+        args: dict[str, Any] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        view: View | None = None,
+        all_views: bool = False,
+    ) -> Any:
         """Evaluate JavaScript in a view and return its (awaited) value.
 
         ``code`` is an expression (``"el.offsetWidth"``) or a function body with ``return``; ``el``
@@ -207,8 +223,7 @@ class Calls:
         """
         return self._call({"code": code, "args": [args or {}]}, "eval_js", timeout, view, all_views)
 
-    def _call(self, fields: dict[str, Any], what: str, timeout: float, view: View | None,
-              all_views: bool) -> Any:
+    def _call(self, fields: dict[str, Any], what: str, timeout: float, view: View | None, all_views: bool) -> Any:
         target: Target = self  # type: ignore[assignment]
         check_can_block(what)
         deadline = time.monotonic() + timeout
@@ -216,17 +231,19 @@ class Calls:
         if not views:
             raise NoViewError(
                 f"{what}: no view of this object on any open page within {timeout} s. Display it "
-                "(and keep its output on a page open) first, or pass a longer timeout=")
+                "(and keep its output on a page open) first, or pass a longer timeout="
+            )
         if not all_views:
             views = views[-1:]  # the newest: after a reload, the old page's views may linger
         started = [_start(v, fields) for v in views]
         results = []
         try:
-            for call_id, pending in started:
+            for _call_id, pending in started:
                 if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
                     raise CallTimeout(
                         f"{what}: no answer from the view within {timeout} s; its page may have been "
-                        "closed, or be stuck in a long computation. Pass a longer timeout= if needed.")
+                        "closed, or be stuck in a long computation. Pass a longer timeout= if needed."
+                    )
                 if pending.error is not None:
                     raise pending.error
                 results.append(pending.value)

@@ -1,7 +1,7 @@
 """Model state on the wire: JSON with binary values lifted out as buffers, and model references.
 
 Binary values (bytes, bytearray, memoryview, numpy arrays) anywhere in a state dict travel as
-message buffers, never base64: ``split_buffers`` replaces each by ``None`` and records its path
+message buffers, never base64: ``split_binary`` replaces each by ``None`` and records its path
 (``["value"]``, ``["points", 2, "data"]``); ``join_buffers`` puts them back. Models inside a state
 are written as ``"IPY_MODEL_<id>"``, the convention Jupyter widget front-ends already know.
 """
@@ -48,7 +48,7 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
     root); ValueError on a bad path."""
     if len(paths) != len(buffers):
         raise ValueError(f"{len(paths)} buffer paths but {len(buffers)} buffers")
-    for path, buf in zip(paths, buffers):
+    for path, buf in zip(paths, buffers, strict=False):
         if not path:
             value = buf
             continue
@@ -62,13 +62,11 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
     return value
 
 
-def split_buffers(state: dict[str, Any]) -> tuple[dict[str, Any], list[Path], list[memoryview]]:
-    """JSON-ready state, the paths of its binary values, and those values as flat byte views."""
-    return split_binary(state)
-
-
-def join_buffers(state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]) -> dict[str, Any]:
+def join_buffers(
+    state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]
+) -> dict[str, Any]:
     """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
     if any(not path for path in paths):
         raise ValueError("an empty buffer path")
-    return join_binary(state, paths, [bytes(buf) for buf in buffers])
+    joined: dict[str, Any] = join_binary(state, paths, [bytes(buf) for buf in buffers])
+    return joined

@@ -15,15 +15,18 @@ notebook still holds those outputs, and reopening it shows them live again.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import threading
 import time
 import uuid
 import weakref
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buffers import BufferLike, to_buffers
-from .wait import SLICE
+from .wait import next_slice
 
 if TYPE_CHECKING:
     from .transport.page_connection import PageConnection
@@ -71,6 +74,24 @@ class View:
 
     def __repr__(self) -> str:
         return f"<View {self.id} of {self.target.target_id} on page {self.connection.page}>"
+
+
+_PATH_LIKE = re.compile(r"[^\s'\"`(){};=]+\.(?:js|mjs|css)")
+
+
+def read_source(source: str | os.PathLike[str]) -> str:
+    """An ES module's (or stylesheet's) text, given inline or as a file: a ``Path``, or a string
+    that looks like a path (one word ending in ``.js``, ``.mjs`` or ``.css``), anywidget's
+    convention for ``_esm``/``_css``. Such a path that names no file is an error, not source."""
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _PATH_LIKE.fullmatch(source.strip())):
+        path = Path(source if isinstance(source, os.PathLike) else source.strip())
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{str(path)!r} looks like a path to the module, but there is no such file "
+                f"(relative paths start from {Path.cwd()}); pass the source text, or a path that exists"
+            )
+        return path.read_text(encoding="utf-8")
+    return str(source)
 
 
 class Module:
@@ -135,20 +156,19 @@ class Target:
         """The attached views, waiting up to ``timeout`` s for a first one to attach (an output
         displayed a moment ago connects a little later). Interruptible; [] if none came."""
         deadline = time.monotonic() + timeout
-        with self._views_lock:
-            while not self._views and not self._closed:
+        while True:
+            step = next_slice()  # (outside the lock: the page messages it may handle attach views)
+            with self._views_lock:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._views_changed.wait(min(SLICE, remaining))
-            return list(self._views.values())
+                if self._views or self._closed or remaining <= 0:
+                    return list(self._views.values())
+                self._views_changed.wait(min(step, remaining))
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None,
-                   exclude: View | None = None) -> None:
+    def _broadcast(self, data: Any, buffers: Sequence[BufferLike] | None = None, exclude: View | None = None) -> None:
         """Send to every view: one message per page, which fans it out to its views."""
         bufs = to_buffers(buffers)
         connections = {view.connection for view in self.views}

@@ -9,6 +9,7 @@ itself on the way out (``finally``), leaving nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -19,6 +20,9 @@ from . import dispatching
 
 #: Longest uninterrupted sleep of a waiting thread; bounds how late an interrupt is noticed.
 SLICE = 0.05
+#: The same while the waiting thread fetches page messages itself (no subshell): bounds how late a
+#: click is noticed.
+PUMP_SLICE = 0.01
 
 
 class WouldDeadlock(RuntimeError):
@@ -29,8 +33,8 @@ def check_can_block(what: str) -> None:
     """Raise ``WouldDeadlock`` if waiting on this thread would stop the event from ever arriving.
 
     That is the case inside a callback (page messages are handled one at a time on the thread
-    running it), and in a cell when the kernel has no subshell (page messages then wait for the
-    cell to end).
+    running it), and in a cell when the kernel has no subshell and no other way to handle them
+    meanwhile (with ipykernel 6, the waiting cell handles them itself: ``next_slice``).
     """
     if dispatching.is_dispatch_thread():
         raise WouldDeadlock(
@@ -38,31 +42,59 @@ def check_can_block(what: str) -> None:
             "on this thread, so the answer could never arrive. Wait in the cell instead, or react to "
             "the event with a callback."
         )
-    if dispatching.receives_while_busy() is False and threading.current_thread() is threading.main_thread():
+    if (
+        dispatching.receives_while_busy() is False
+        and threading.current_thread() is threading.main_thread()
+        and not dispatching.must_pump()
+    ):
         raise WouldDeadlock(
-            f"{what} cannot wait inside a running cell on this kernel: it has no subshells "
-            "(ipykernel >= 7 is needed), so page events are handled only after the cell ends. "
+            f"{what} cannot wait inside a running cell on this kernel: it has no subshells and cellwire "
+            "cannot read its queued messages, so page events are handled only after the cell ends. "
             "Upgrade ipykernel (pip install -U ipykernel, then restart the kernel), or use a "
             "callback (on_message / observe / on_click) instead of waiting."
         )
+
+
+def next_slice() -> float:
+    """Before a waiting thread blocks for a moment: handle the page messages waiting for it, if
+    it must fetch them itself (no subshell); how long it may block before it looks again."""
+    if dispatching.must_pump():
+        dispatching.pump()
+        return PUMP_SLICE
+    return SLICE
+
+
+def poll() -> int:
+    """Let page events in during a long-running cell on a kernel without subshells (ipykernel 6):
+    call it in the loop (``while not stop.clicks: step(); cw.poll()``). Returns how many page
+    messages it handled. With subshells (ipykernel >= 7) events arrive by themselves and this
+    returns 0 at once."""
+    return dispatching.pump()
 
 
 def wait_event(event: threading.Event, timeout: float | None) -> bool:
     """``event.wait(timeout)`` in short slices so KeyboardInterrupt is raised promptly."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while not event.is_set():
+        step = next_slice()
+        if event.is_set():
+            break
         if deadline is None:
-            event.wait(SLICE)
+            event.wait(step)
             continue
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return event.is_set()
-        event.wait(min(SLICE, remaining))
+        event.wait(min(step, remaining))
     return True
 
 
-def wait_once(what: str, subscribe: Callable[[Callable[[Any], None]], Callable[[], None]],
-              timeout: float | None, timeout_message: str) -> Any:
+def wait_once(
+    what: str,
+    subscribe: Callable[[Callable[[Any], None]], Callable[[], None]],
+    timeout: float | None,
+    timeout_message: str,
+) -> Any:
     """Block until the callback handed to ``subscribe`` is first called; return its argument.
 
     ``subscribe(catch)`` registers ``catch`` (e.g. as an ``on_click`` callback) and returns the
@@ -93,15 +125,18 @@ def _describe(obj: Any, name: str) -> str:
 
 def _check_trait(obj: Any, name: str) -> None:
     if not hasattr(obj, "observe") or not hasattr(obj, "has_trait"):
-        raise TypeError(f"wait_for needs a widget or traitlets object, got {type(obj).__name__}; "
-                        "for a Channel use channel.wait_message()")
+        raise TypeError(
+            f"wait_for needs a widget or traitlets object, got {type(obj).__name__}; "
+            "for a Channel use channel.wait_message()"
+        )
     if not obj.has_trait(name):
         names = ", ".join(sorted(obj.trait_names(sync=True) or obj.trait_names()))
         raise AttributeError(f"{type(obj).__name__} has no trait {name!r}; known: {names}")
 
 
-def wait_for(obj: Any, name: str = "value", *, until: Callable[[Any], bool] | None = None,
-             timeout: float | None = None) -> Any:
+def wait_for(
+    obj: Any, name: str = "value", *, until: Callable[[Any], bool] | None = None, timeout: float | None = None
+) -> Any:
     """Block until ``obj.<name>`` changes (or, with ``until``, satisfies ``until(value)``); return it.
 
     Meant for a running cell: ``choice = cw.wait_for(dropdown, "value")`` waits for the user.
@@ -137,7 +172,7 @@ class Changes(Iterator[Any]):
 
     def __init__(self, obj: Any, name: str, timeout: float | None):
         self.obj, self.name, self.timeout = obj, name, timeout
-        items: queue.Queue = queue.Queue()
+        items: queue.Queue[Any] = queue.Queue()
         self._items = items
         self._open = True
         # The observer must not reference this iterator: then a loop that breaks out of it drops
@@ -150,14 +185,13 @@ class Changes(Iterator[Any]):
         try:
             while self._open:
                 try:
-                    return self._items.get(timeout=SLICE)
+                    return self._items.get(timeout=next_slice())
                 except queue.Empty:
                     pass
                 if getattr(self.obj, "closed", False):
                     break
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise TimeoutError(f"{_describe(self.obj, self.name)} did not change "
-                                       f"within {self.timeout} s")
+                    raise TimeoutError(f"{_describe(self.obj, self.name)} did not change within {self.timeout} s")
         except BaseException:  # KeyboardInterrupt included: stop observing, then let it through
             self.close()
             raise
@@ -176,7 +210,5 @@ class Changes(Iterator[Any]):
         self.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:
-            pass

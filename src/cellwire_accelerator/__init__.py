@@ -49,7 +49,7 @@ def with_nodelay(connection_class: type, stats: dict[str, int]) -> type:
     browser's socket as it connects. Subclassing (not replacing) keeps whatever class the server
     is configured with, a gateway's included."""
 
-    class NoDelayConnection(connection_class):  # type: ignore[misc, valid-type]
+    class NoDelayConnection(connection_class):  # type: ignore[misc]
         def connect(self) -> Any:
             handler = self.websocket_handler
             handler.set_nodelay(True)
@@ -70,7 +70,7 @@ def _nodelay_is_on(handler: Any) -> bool:
         return False
 
 
-class StatusHandler(APIHandler):
+class StatusHandler(APIHandler):  # type: ignore[misc]  # jupyter_server is untyped
     """``GET cellwire/accelerator``: is the accelerator on, and on how many sockets so far."""
 
     def initialize(self, stats: dict[str, int]) -> None:

@@ -14,8 +14,9 @@ import pytest
 from harness import ConsoleLog, JupyterServer, NotebookPage, launch_chromium
 from playwright.sync_api import sync_playwright
 
-SERVER_CONFIGS = [(frontend, base_url) for base_url in ("/", "/user/alice/")
-                  for frontend in ("lab", "notebook", "nbclassic")]
+SERVER_CONFIGS = [
+    (frontend, base_url) for base_url in ("/", "/user/alice/") for frontend in ("lab", "notebook", "nbclassic")
+]
 
 
 def _config_id(config: tuple[str, str]) -> str:
@@ -32,16 +33,14 @@ def pytest_runtest_makereport(item, call):
 
 
 def _failed(request) -> bool:
-    return any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-               for when in ("setup", "call"))
+    return any(getattr(getattr(request.node, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
 
 
 def _slug(request) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:120]
 
 
-def _save_artifacts(request, page, console: ConsoleLog, suffix: str = "",
-                    server: JupyterServer | None = None) -> None:
+def _save_artifacts(request, page, console: ConsoleLog, suffix: str = "", server: JupyterServer | None = None) -> None:
     """On failure: screenshot, console log and server log under test-artifacts/."""
     if not _failed(request) or page.is_closed():
         return

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 LAB = pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)
 
-BUTTON_ESM = '''
+BUTTON_ESM = """
 export function render({ channel, el }) {
   const button = document.createElement("button");
   button.className = "cw-test-button";
@@ -20,7 +20,7 @@ export function render({ channel, el }) {
   button.onclick = () => channel.send({ clicked_at: Date.now(), value: 42 });
   el.appendChild(button);
 }
-'''
+"""
 
 
 def last_json(notebook, locator) -> dict:
@@ -28,7 +28,7 @@ def last_json(notebook, locator) -> dict:
     return json.loads(notebook.output_text(locator).splitlines()[-1])
 
 
-STOP_CELL = f'''
+STOP_CELL = f"""
 import json, threading, time
 import cellwire as cw
 stop = cw.Channel(esm={BUTTON_ESM!r})
@@ -46,7 +46,7 @@ while time.time() - start < 10 and not clicked.is_set():
 end = time.time()
 print(json.dumps({{"stopped": clicked.is_set(), "ran": end - start,
                   "latency": end - info.get("clicked_at", end), "n": n}}))
-'''
+"""
 
 
 def stop_latency(notebook) -> float:
@@ -75,7 +75,7 @@ def test_stop_button_stops_a_busy_loop_within_200_ms(notebook):
 
 @LAB
 def test_wait_for_blocks_and_continues_with_the_clicked_value(notebook):
-    code = f'''
+    code = f"""
 import traitlets
 import cellwire as cw
 class Picked(traitlets.HasTraits):
@@ -86,7 +86,7 @@ button.on_message(lambda msg: setattr(picked, "value", msg.data["value"]))
 display(button)
 value = cw.wait_for(picked, "value", timeout=60)
 print("continued with", value)
-'''
+"""
     cell = notebook.start(code)
     out = notebook.output(cell)
     out.locator("button.cw-test-button").wait_for(timeout=20_000)
@@ -99,7 +99,7 @@ print("continued with", value)
 
 @LAB
 def test_interrupt_during_wait_for_raises_keyboard_interrupt_cleanly(notebook):
-    code = '''
+    code = """
 import traitlets
 import cellwire as cw
 class Picked(traitlets.HasTraits):
@@ -109,7 +109,7 @@ try:
     cw.wait_for(picked, "value")
 finally:
     print("observers left:", sum(len(h) for by_type in picked._trait_notifiers.values() for h in by_type.values()))
-'''
+"""
     cell = notebook.start(code)
     time.sleep(1.5)
     assert not notebook.is_finished(cell)
@@ -126,7 +126,7 @@ finally:
     assert notebook.output_text(out) == "kernel still fine None"
 
 
-CALC_ESM = '''
+CALC_ESM = """
 export function render({ channel, el }) {
   el.textContent = "calculator";
   channel.expose({
@@ -135,14 +135,14 @@ export function render({ channel, el }) {
     boom: () => { throw new TypeError("bad thing in JS"); },
   });
 }
-'''
+"""
 
 
 @LAB
 def test_python_calls_javascript_while_its_cell_runs(notebook):
     """Display, then call into the view from the same cell: the view attaches and answers while
     the cell is still running. Values, binary results, JS errors and eval_js."""
-    code = f'''
+    code = f"""
 import cellwire as cw
 calc = cw.Channel(esm={CALC_ESM!r})
 display(calc)
@@ -163,7 +163,7 @@ try:
     cw.Channel().call("x", timeout=0.3)
 except cw.NoViewError as err:
     print("noview", "Display it" in str(err))
-'''
+"""
     out = notebook.run(code, timeout=60)
     lines = notebook.output_text(out).splitlines()
     assert "mul 42" in lines
@@ -175,16 +175,16 @@ except cw.NoViewError as err:
     assert "noview True" in lines
 
 
-INVOKE_ESM = '''
+INVOKE_ESM = """
 export function render({ channel, el }) {
   el.textContent = "invoker";
 }
-'''
+"""
 
 
 @LAB
 def test_javascript_invokes_python_with_values_and_errors(notebook):
-    out = notebook.run(f'''
+    out = notebook.run(f"""
 import cellwire as cw
 ch = cw.Channel(esm={INVOKE_ESM!r})
 @ch.expose
@@ -197,10 +197,10 @@ def echo(data, *, times=1):
 def fail(message):
     raise ValueError(message)
 ch
-''')
+""")
     el = out.locator(".cellwire-output")
     el.locator(".cellwire-live").wait_for(timeout=20_000)
-    result = el.evaluate('''async (el) => {
+    result = el.evaluate("""async (el) => {
         const ch = el.__cellwire.channel;
         const sum = await ch.invoke("add", [2, 3]);
         const echoed = await ch.invoke("echo_bytes", [new Uint8Array([7, 8])], { kwargs: { times: 2 } });
@@ -209,7 +209,7 @@ ch
         let missing = null;
         try { await ch.invoke("nope"); } catch (err) { missing = err.message; }
         return { sum, n: echoed.n, bytes: Array.from(new Uint8Array(echoed.data.buffer, echoed.data.byteOffset, echoed.data.byteLength)), error, missing };
-    }''')
+    }""")
     assert result["sum"] == 5
     assert result["n"] == 2 and result["bytes"] == [7, 8, 7, 8]
     assert result["error"] == {"message": "ValueError: no good", "type": "ValueError", "tb": True}
@@ -218,21 +218,21 @@ ch
 
 @LAB
 def test_javascript_invokes_python_while_a_cell_runs(notebook):
-    out = notebook.run(f'''
+    out = notebook.run(f"""
 import cellwire as cw
 ch = cw.Channel(esm={INVOKE_ESM!r})
 ch.expose(lambda: "answered", name="ping")
 ch
-''')
+""")
     el = out.locator(".cellwire-output")
     el.locator(".cellwire-live").wait_for(timeout=20_000)
     cell = notebook.start("import time\ntime.sleep(6)")
     time.sleep(0.5)
-    took = el.evaluate('''async (el) => {
+    took = el.evaluate("""async (el) => {
         const start = performance.now();
         const value = await el.__cellwire.channel.invoke("ping");
         return [value, performance.now() - start];
-    }''')
+    }""")
     assert took[0] == "answered"
     assert took[1] < 1000, took
     assert not notebook.is_finished(cell)
@@ -241,7 +241,7 @@ ch
 
 @LAB
 def test_dom_element_driven_from_python_with_events_back(notebook):
-    out = notebook.run('''
+    out = notebook.run("""
 import cellwire as cw
 box = cw.Element("<button class='go'>Go</button> <span class='n'>0</span> <input class='name'>")
 clicks, names = [], []
@@ -251,7 +251,7 @@ def on_click(event):
 box.on("click", on_click, selector=".go")
 box.on("input", lambda event: names.append(event.value), selector=".name")
 box
-''')
+""")
     live = out.locator(".cellwire-live")
     live.locator("button.go").click(timeout=20_000)
     live.locator("button.go").click()
@@ -282,16 +282,18 @@ def test_without_subshells_events_wait_for_the_cell_and_waits_refuse_clearly(not
     """A kernel without subshells (simulated: cellwire's subshell switched off before any output):
     the page uses the main shell, a click during a running cell is handled after it, and
     wait_for says why it cannot work instead of hanging."""
-    notebook.run("import cellwire as cw\nfrom cellwire.transport.kernel_link import get_link\nget_link().subshell_id = None")
-    button_out = notebook.run(f'''
+    notebook.run(
+        "import cellwire as cw\nfrom cellwire.transport.kernel_link import get_link\nget_link().subshell_id = None"
+    )
+    button_out = notebook.run(f"""
 import time, traitlets
 clicked_at = []
 button = cw.Channel(esm={BUTTON_ESM!r})
 button.on_message(lambda msg: clicked_at.append(time.time()))
 button
-''')
+""")
     button_out.locator("button.cw-test-button").wait_for(timeout=20_000)
-    cell = notebook.start('''
+    cell = notebook.start("""
 class Picked(traitlets.HasTraits):
     value = traitlets.Any(None)
 try:
@@ -300,7 +302,7 @@ except cw.WouldDeadlock as err:
     print("refused:", "no subshells" in str(err))
 time.sleep(3)
 ended_at = time.time()
-''')
+""")
     time.sleep(0.5)
     button_out.locator("button.cw-test-button").click()
     assert not notebook.is_finished(cell)
@@ -328,13 +330,13 @@ def test_after_a_kernel_restart_the_page_uses_the_new_kernels_subshell(notebook)
 
 @LAB
 def test_a_cell_waits_for_a_click_on_an_element_and_gets_its_position(notebook):
-    cell = notebook.start('''
+    cell = notebook.start("""
 import cellwire as cw
 area = cw.Element("<div class='area' style='width:200px;height:100px;background:#ddd'></div>")
 display(area)
 event = area.wait("click", ".area", timeout=60)
 print("picked", round(event.x), round(event.y), event.target["classes"])
-''')
+""")
     out = notebook.output(cell)
     out.locator(".cellwire-live .area").click(position={"x": 30, "y": 40}, timeout=20_000)
     notebook.wait_finished(cell, timeout=20)
@@ -345,22 +347,25 @@ print("picked", round(event.x), round(event.y), event.target["classes"])
 def test_events_during_a_cell_keep_the_kernel_shown_busy(notebook):
     """cellwire's subshell publishes no busy/idle: an event during a cell must not make Lab's
     indicator, or the server's execution_state (which idle-culling trusts), say idle."""
-    cell = notebook.start(f'''
+    cell = notebook.start(f"""
 import time
 import cellwire as cw
 button = cw.Channel(esm={BUTTON_ESM!r})
 button.on_message(lambda msg: None)
 display(button)
 time.sleep(6)
-''')
+""")
     out = notebook.output(cell)
     for _ in range(3):
         out.locator("button.cw-test-button").click(timeout=20_000)
     time.sleep(0.5)
-    lab_status = notebook.page.evaluate("""path => {
+    lab_status = notebook.page.evaluate(
+        """path => {
         for (const w of window.jupyterapp.shell.widgets('main'))
             if (w.context && w.context.path === path) return w.sessionContext.session.kernel.status;
-    }""", notebook.path)
+    }""",
+        notebook.path,
+    )
     server_state = notebook.server.api("GET", f"api/kernels/{notebook.kernel_id}")["execution_state"]
     assert not notebook.is_finished(cell)
     assert (lab_status, server_state) == ("busy", "busy")
@@ -371,7 +376,7 @@ time.sleep(6)
 def test_a_reloaded_page_reaches_the_running_cell(notebook):
     """The saved output's spec names the subshell: after a reload, the page loads the runtime and
     connects while the cell that made the output is still running, and its click stops it."""
-    cell = notebook.start(f'''
+    cell = notebook.start(f"""
 import threading, time
 import cellwire as cw
 clicked = threading.Event()
@@ -382,7 +387,7 @@ start = time.time()
 while time.time() - start < 60 and not clicked.is_set():
     time.sleep(0.01)
 ran = time.time() - start
-''')
+""")
     notebook.output(cell).locator("button.cw-test-button").wait_for(timeout=20_000)
     notebook.save()
     started = time.monotonic()

@@ -18,7 +18,7 @@ def recipes() -> list[str]:
 
 
 def test_the_recipes_of_busy_md_work(notebook):
-    (stop, stop_widget, steer_widgets, steer, wait_click, wait_for, pick, py_to_js, js_to_py) = recipes()
+    (stop, stop_widget, steer_widgets, steer, wait_click, wait_for, pick, py_to_js, js_to_py, poll) = recipes()
 
     cell = notebook.start(stop)
     view = notebook.output(cell).locator(".cellwire-live")
@@ -72,3 +72,8 @@ def test_the_recipes_of_busy_md_work(notebook):
     button = out.locator(".cellwire-live button")
     button.click(timeout=20_000)
     button.filter(has_text="5").wait_for(timeout=5_000)
+
+    cell = notebook.start(poll)  # (on ipykernel 6 too: test_no_subshell.py runs the same loop)
+    live(notebook.output(cell)).get_by_role("button", name="Stop").click()
+    notebook.wait_finished(cell, timeout=20)
+    assert "stopped after" in notebook.output_text(notebook.output(cell))

@@ -14,7 +14,7 @@ from widget_helpers import LAB_AND_NB7, live
 pytestmark = pytest.mark.e2e
 LAB = pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)
 
-STOP_LOOP = '''
+STOP_LOOP = """
 import json, time
 import cellwire as cw
 stop = cw.Button(description="Stop", button_style="danger")
@@ -24,7 +24,7 @@ while time.time() - start < 10 and not stop.clicks:
     pass
 end = time.time()
 print(json.dumps({"clicks": stop.clicks, "ran": end - start, "end": end}))
-'''
+"""
 
 
 @pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)
@@ -45,13 +45,13 @@ def test_a_stop_button_widget_stops_a_10_s_loop_within_200_ms(notebook):
 
 @LAB
 def test_a_cell_blocks_on_wait_for_and_continues_with_the_chosen_value(notebook):
-    cell = notebook.start('''
+    cell = notebook.start("""
 import cellwire as cw
 choice = cw.IntSlider(0, max=10, description="pick")
 display(choice)
 value = cw.wait_for(choice, "value", timeout=60)
 print("continued with", value)
-''')
+""")
     view = live(notebook.output(cell))
     notebook.page.wait_for_timeout(300)
     assert not notebook.is_finished(cell)
@@ -63,7 +63,7 @@ print("continued with", value)
 
 @LAB
 def test_button_wait_click_and_changes_inside_a_running_cell(notebook):
-    cell = notebook.start('''
+    cell = notebook.start("""
 import cellwire as cw
 go = cw.Button(description="Go")
 level = cw.IntSlider(0, max=10, description="level")
@@ -75,7 +75,7 @@ for value in cw.changes(level, timeout=30):
     if value >= 3:
         break
 print("seen", seen)
-''')
+""")
     view = live(notebook.output(cell))
     view.get_by_role("button", name="Go").click()
     view.get_by_label("level").focus()
@@ -89,8 +89,9 @@ print("seen", seen)
     assert seen[-1] == 3 and seen == sorted(set(seen)), seen
     # the iterator stopped observing when the loop broke out of it
     observers = "len(_w._trait_notifiers['value']['change'])"
-    assert notebook.kernel_eval(observers.replace("_w", "level")) == \
-        notebook.kernel_eval(observers.replace("_w", "cw.IntSlider()"))
+    assert notebook.kernel_eval(observers.replace("_w", "level")) == notebook.kernel_eval(
+        observers.replace("_w", "cw.IntSlider()")
+    )
 
 
 PROBE = '''
@@ -122,14 +123,18 @@ def double(x):
 
 @LAB
 def test_calls_both_ways_on_a_widget_model(notebook):
-    out = notebook.run(PROBE + '''
+    out = notebook.run(
+        PROBE
+        + """
 display(probe)
 print(probe.call("shout", "hi"), probe.eval_js("el.querySelector('.name').textContent + ' ' + typeof model.get"))
 try:
     probe.call("fail")
 except cw.JSError as err:
     print("JSError:", err.js_message)
-''', timeout=60)
+""",
+        timeout=60,
+    )
     lines = notebook.output_text(out).splitlines()
     assert "HI probe function" in lines
     assert "JSError: nope from JS" in lines

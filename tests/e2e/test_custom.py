@@ -13,9 +13,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_
 
 # Without a widget manager in the page, the front-end refuses the ipywidgets comm that anywidget
 # opens when a widget is created (and says so in the console). That is the host, not cellwire.
-NO_WIDGET_MANAGER = re.compile(r"Exception opening new comm|No such comm target|jupyter\.widget"
-                               # drawdata's own module sets height="auto" on an <svg> (any host logs it)
-                               r'|<svg> attribute height: Expected length, "auto"')
+NO_WIDGET_MANAGER = re.compile(
+    r"Exception opening new comm|No such comm target|jupyter\.widget"
+    # drawdata's own module sets height="auto" on an <svg> (any host logs it)
+    r'|<svg> attribute height: Expected length, "auto"'
+)
 
 
 def errors(notebook):
@@ -23,8 +25,11 @@ def errors(notebook):
 
 
 def test_wigglystuff_slider2d_renders_and_syncs(notebook, browser):
-    out = notebook.run("import cellwire as cw\nfrom wigglystuff import Slider2D\n"
-                       "s2 = Slider2D(x=0.1, y=0.2, width=200, height=200)\ncw.show(s2)", timeout=60)
+    out = notebook.run(
+        "import cellwire as cw\nfrom wigglystuff import Slider2D\n"
+        "s2 = Slider2D(x=0.1, y=0.2, width=200, height=200)\ncw.show(s2)",
+        timeout=60,
+    )
     view = live(out)
     readout = view.locator("#sliderValues")
     expect(readout).to_have_text("X: 0.10, Y: 0.20")
@@ -47,8 +52,11 @@ def test_wigglystuff_slider2d_renders_and_syncs(notebook, browser):
 
 
 def test_drawdata_scatter_widget_draws_points_into_the_kernel(notebook):
-    out = notebook.run("import cellwire as cw\nfrom drawdata import ScatterWidget\n"
-                       "sw = ScatterWidget(width=500, height=300)\ncw.show(sw)", timeout=60)
+    out = notebook.run(
+        "import cellwire as cw\nfrom drawdata import ScatterWidget\n"
+        "sw = ScatterWidget(width=500, height=300)\ncw.show(sw)",
+        timeout=60,
+    )
     view = live(out)
     expect(view.locator("svg").first).to_be_visible()
     boxes = [b for b in (svg.bounding_box() for svg in view.locator("svg").all()) if b]
@@ -68,7 +76,7 @@ def test_drawdata_scatter_widget_draws_points_into_the_kernel(notebook):
     assert errors(notebook) == []
 
 
-ESM = r'''
+ESM = r"""
 export default {
   initialize({ model }) { model.set("inits", model.get("inits") + 1); model.save_changes(); },
   render({ model, el }) {
@@ -83,7 +91,7 @@ export default {
     el.appendChild(b);
   },
 };
-'''
+"""
 
 
 def test_native_anywidget_with_custom_messages_and_a_broken_module(notebook):
@@ -93,7 +101,8 @@ def test_native_anywidget_with_custom_messages_and_a_broken_module(notebook):
         "    count = traitlets.Int(0).tag(sync=True)\n    inits = traitlets.Int(0).tag(sync=True)\n"
         "got = []\nc = Counter()\nc.on_msg(lambda w, content, buffers: got.append((content, [bytes(b) for b in buffers])))\n"
         "class Broken(cw.AnyWidget):\n    _esm = 'export function render() { throw new Error(\"kaboom\"); }'\n"
-        "cw.VBox([Broken(), c])")
+        "cw.VBox([Broken(), c])"
+    )
     out = notebook.run(code)
     view = live(out)
     expect(out.get_by_text("kaboom")).to_be_visible()  # the broken module's error is shown...

@@ -27,4 +27,5 @@ def test_demo_notebook_runs_and_every_output_goes_live(notebook):
     assert "pip install wigglystuff" not in notebook.output_text(outputs[-3])  # the PyPI anywidget ran
     assert notebook.kernel_eval("bar.value") == "200000.0"
     assert notebook.unexpected_console_errors == [] or all(
-        "opening new comm" in e for e in notebook.unexpected_console_errors)
+        "opening new comm" in e for e in notebook.unexpected_console_errors
+    )

@@ -45,8 +45,14 @@ def new_log(notebook, start: int) -> str:
 
 def comm_reply(client, comm_id: str, op: str, timeout: float = 20) -> dict:
     """The kernel's next ``op`` message on the comm (the error answers before it are skipped)."""
-    msg = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id
-                          and m["content"]["data"].get("op") == op, timeout)
+    msg = client.wait_for(
+        lambda m: (
+            m["header"]["msg_type"] == "comm_msg"
+            and m["content"]["comm_id"] == comm_id
+            and m["content"]["data"].get("op") == op
+        ),
+        timeout,
+    )
     return msg["content"]["data"]
 
 
@@ -62,15 +68,29 @@ def test_fuzz_from_a_raw_websocket_client(notebook):
     with notebook.kernel_client() as client:
         fuzz = Fuzzer(seed=20240607, instance="", view="fuzz-view")
         for i in range(hellos):  # connections the kernel must refuse (and forget)
-            client.send("shell", "comm_open", {"comm_id": f"fuzz-hello-{i}", "target_name": "cellwire",
-                                               "data": fuzz.hello(i)})
+            client.send(
+                "shell", "comm_open", {"comm_id": f"fuzz-hello-{i}", "target_name": "cellwire", "data": fuzz.hello(i)}
+            )
         comm_id = uuid.uuid4().hex
-        client.send("shell", "comm_open", {"comm_id": comm_id, "target_name": "cellwire", "data": {
-            "op": "hello", "protocol": 1, "page": "fuzz", "runtime": "fuzz"}})
+        client.send(
+            "shell",
+            "comm_open",
+            {
+                "comm_id": comm_id,
+                "target_name": "cellwire",
+                "data": {"op": "hello", "protocol": 1, "page": "fuzz", "runtime": "fuzz"},
+            },
+        )
         welcome = comm_reply(client, comm_id, "welcome")
         fuzz.instance = welcome["instance"]
-        client.send("shell", "comm_msg", {"comm_id": comm_id, "data": {
-            "op": "attach", "view": "fuzz-view", "target": victim, "instance": welcome["instance"]}})
+        client.send(
+            "shell",
+            "comm_msg",
+            {
+                "comm_id": comm_id,
+                "data": {"op": "attach", "view": "fuzz-view", "target": victim, "instance": welcome["instance"]},
+            },
+        )
         assert comm_reply(client, comm_id, "attached")["view"] == "fuzz-view"
         for i in range(messages):
             data, buffers = fuzz.message(i)
@@ -198,7 +218,11 @@ def test_widget_strings_are_shown_as_text_never_run_as_markup(notebook):
     assert view.locator("img[src='x'], script, a[href^='javascript']").count() == 0
     notebook.save()
     saved = json.loads((notebook.server.root_dir / notebook.path).read_text())
-    html = "".join("".join(output["data"]["text/html"]) for cell in saved["cells"]
-                   for output in cell.get("outputs", []) if "text/html" in output.get("data", {}))
+    html = "".join(
+        "".join(output["data"]["text/html"])
+        for cell in saved["cells"]
+        for output in cell.get("outputs", [])
+        if "text/html" in output.get("data", {})
+    )
     assert "<img src=x" not in html and "window.__pwned = 99</script>" not in html
     assert "&lt;img src=x onerror=" in html  # the snapshots hold it as text

@@ -17,7 +17,8 @@ def test_interact_with_ints_floats_bools_strings_lists_and_dicts(notebook):
         "def show(n, x, flag, word, pick, size):\n"
         "    calls.append((n, x, flag, word, pick, size))\n"
         "    print(f'n={n} x={x:.2f} flag={flag} word={word} pick={pick} size={size}')\n"
-        "    return n * size\n")
+        "    return n * size\n"
+    )
     view = live(out)
     printed = view.locator(".cw-output pre").first
     expect(printed).to_have_text("n=5 x=0.50 flag=True word=hi pick=red size=1")
@@ -49,7 +50,8 @@ def test_interact_shows_errors_and_type_hints_make_controls(notebook):
         "def f(k: int, mode: Literal['a', 'b'] = 'b'):\n"
         "    if k > 0: raise ValueError(f'k too big: {k}')\n"
         "    print('mode', mode)\n"
-        "w = cw.interactive(f)\nw")
+        "w = cw.interactive(f)\nw"
+    )
     view = live(out)
     expect(view.locator(".cw-output")).to_contain_text("mode b")
     view.get_by_label("k", exact=True).focus()
@@ -59,9 +61,7 @@ def test_interact_shows_errors_and_type_hints_make_controls(notebook):
 
 
 def test_output_captures_prints_displays_errors_and_widgets(notebook):
-    out = notebook.run(
-        "import cellwire as cw\nfrom IPython.display import display, HTML\n"
-        "out = cw.Output()\nout")
+    out = notebook.run("import cellwire as cw\nfrom IPython.display import display, HTML\nout = cw.Output()\nout")
     view = live(out)
     notebook.run(
         "with out:\n"
@@ -69,7 +69,8 @@ def test_output_captures_prints_displays_errors_and_widgets(notebook):
         "    display(HTML('<b class=\"cap\">rich</b>'))\n"
         "    display(cw.IntSlider(3, description='inner'))\n"
         "    1 / 0\n"
-        "print('after, in the cell')")
+        "print('after, in the cell')"
+    )
     expect(view.locator("pre.cw-stdout")).to_have_text("red text\n")
     expect(view.locator("b.cap")).to_have_text("rich")
     expect(view.get_by_label("inner")).to_have_value("3")
@@ -80,18 +81,18 @@ def test_output_captures_prints_displays_errors_and_widgets(notebook):
 
 def test_progress_bar_over_a_fast_loop_and_numpy_image(notebook):
     out = notebook.run(
-        "import cellwire as cw, numpy as np, time\n"
-        "bar = cw.Progress(max=20000, description='work')\nbar")
+        "import cellwire as cw, numpy as np, time\nbar = cw.Progress(max=20000, description='work')\nbar"
+    )
     bar = live(out).get_by_role("progressbar")
     notebook.page.evaluate("window.__cellwire_trace = []")
     notebook.run("for i in range(20001):\n    bar.value = i\n", timeout=60)
     expect(bar).to_have_attribute("aria-valuenow", "20000")
     updates = notebook.page.evaluate(
-        "window.__cellwire_trace.filter(t => t.dir === 'in' && t.data.data && t.data.data.method === 'update').length")
+        "window.__cellwire_trace.filter(t => t.dir === 'in' && t.data.data && t.data.data.method === 'update').length"
+    )
     assert updates < 500, f"{updates} updates for 20,000 changes: bursts are not coalesced"
 
-    out = notebook.run(
-        "img = cw.Image(np.zeros((20, 30, 3), dtype=np.uint8), width='90')\nimg")
+    out = notebook.run("img = cw.Image(np.zeros((20, 30, 3), dtype=np.uint8), width='90')\nimg")
     image = live(out).locator("img")
     expect(image).to_have_js_property("naturalWidth", 30)
     notebook.run("img.value = np.full((40, 10, 3), 255, dtype=np.uint8)")

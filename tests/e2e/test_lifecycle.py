@@ -3,6 +3,7 @@ restart, and the network dropping between the browser and the server."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -44,8 +45,9 @@ def test_a_reloaded_page_shows_every_widget_live_with_its_current_values(noteboo
     shown.get_by_label("anonymous").focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    wait_kernel(notebook, "(held.value, note.value, box.children[0].value, box.children[1].value)",
-                "(42, 'typed', True, 'c')")
+    wait_kernel(
+        notebook, "(held.value, note.value, box.children[0].value, box.children[1].value)", "(42, 'typed', True, 'c')"
+    )
     expect(shown.get_by_label("held")).to_have_value("42")
     notebook.save()
     notebook.reload()
@@ -61,8 +63,11 @@ def test_a_reloaded_page_shows_every_widget_live_with_its_current_values(noteboo
     # both ways, after the reload
     shown.get_by_label("anonymous").focus()
     page.keyboard.press("ArrowLeft")
-    wait_kernel(notebook, "sorted(w.value for w in list(cw.target._registry.values()) "
-                          "if getattr(w, 'description', '') == 'anonymous')", "[6]")
+    wait_kernel(
+        notebook,
+        "sorted(w.value for w in list(cw.target._registry.values()) if getattr(w, 'description', '') == 'anonymous')",
+        "[6]",
+    )
     notebook.kernel_eval("setattr(held, 'value', 1)")
     expect(shown.get_by_label("held")).to_have_value("1")
     assert notebook.unexpected_console_errors == []  # (before and after the reload)
@@ -79,12 +84,14 @@ BURST = """([seed, values]) => {
 
 @pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)
 def test_two_tabs_editing_one_value_at_once_end_with_the_last_value_to_reach_the_kernel(notebook, browser):
-    out = notebook.run("import cellwire as cw, time\narrivals = []\n"
-                       "shared = cw.IntSlider(0, max=1000, description='shared')\n"
-                       "def slow(change):   # a slow observer: edits queue up at the kernel\n"
-                       "    arrivals.append(change['new'])\n"
-                       "    time.sleep(0.03)\n"
-                       "shared.observe(slow, names='value')\nshared")
+    out = notebook.run(
+        "import cellwire as cw, time\narrivals = []\n"
+        "shared = cw.IntSlider(0, max=1000, description='shared')\n"
+        "def slow(change):   # a slow observer: edits queue up at the kernel\n"
+        "    arrivals.append(change['new'])\n"
+        "    time.sleep(0.03)\n"
+        "shared.observe(slow, names='value')\nshared"
+    )
     live(out)
     other = second_tab(notebook, browser)
     try:
@@ -105,9 +112,11 @@ def test_two_tabs_editing_one_value_at_once_end_with_the_last_value_to_reach_the
         deadline = time.monotonic() + 20
         while True:
             final = notebook.kernel_eval("(shared.value, arrivals[-1] if arrivals else None, len(arrivals))")
-            value, last, count = eval(final)
-            shown = [page.evaluate("document.querySelector('.cellwire-output').__cellwire.model.get('value')")
-                     for page in (notebook.page, other.page)]
+            value, last, _count = eval(final)
+            shown = [
+                page.evaluate("document.querySelector('.cellwire-output').__cellwire.model.get('value')")
+                for page in (notebook.page, other.page)
+            ]
             if shown == [value, value] or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
@@ -122,8 +131,10 @@ def test_two_tabs_editing_one_value_at_once_end_with_the_last_value_to_reach_the
         other.page.context.close()
 
 
-RESTART_CELL = ("import cellwire as cw\nlevel = cw.IntSlider(3, description='level')\n"
-                "display(level, cw.VBox([cw.Label('inside a box')]))")
+RESTART_CELL = (
+    "import cellwire as cw\nlevel = cw.IntSlider(3, description='level')\n"
+    "display(level, cw.VBox([cw.Label('inside a box')]))"
+)
 
 
 @pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
@@ -134,7 +145,8 @@ def test_after_a_kernel_restart_widgets_say_so_and_work_again_once_the_cell_reru
     for element in old.locator(".cellwire-output").all():
         expect(element).to_have_attribute("data-cellwire-state", "restarted")
         expect(element.locator(":scope > .cellwire-status")).to_have_text(
-            "cellwire: the kernel restarted: run the cell again")
+            "cellwire: the kernel restarted: run the cell again"
+        )
     # a change in an old output is refused where the user sees it
     old.get_by_label("level").focus()
     notebook.page.keyboard.press("ArrowRight")
@@ -153,8 +165,10 @@ def test_after_a_kernel_restart_widgets_say_so_and_work_again_once_the_cell_reru
     assert notebook.unexpected_console_errors == []  # no storm: nothing per message or per view
 
 
-CONNECTED = ("import cellwire as cw\nlevel = cw.IntSlider(1, description='level')\n"
-             "note = cw.Text('', description='note')\ndisplay(level, note)")
+CONNECTED = (
+    "import cellwire as cw\nlevel = cw.IntSlider(1, description='level')\n"
+    "note = cw.Text('', description='note')\ndisplay(level, note)"
+)
 
 
 def link_state(notebook) -> str:
@@ -176,8 +190,8 @@ def test_a_network_drop_reconnects_with_backoff_and_loses_no_update(notebook_fac
         cut_at = time.monotonic()
         for element in out.locator(".cellwire-output").all():
             expect(element.locator(".cellwire-status")).to_have_text("cellwire: connection lost, reconnecting…")
-        notebook.kernel_eval("setattr(level, 'value', 77)")      # the kernel changes a value meanwhile
-        out.get_by_label("note").fill("typed while offline")    # and so does the page
+        notebook.kernel_eval("setattr(level, 'value', 77)")  # the kernel changes a value meanwhile
+        out.get_by_label("note").fill("typed while offline")  # and so does the page
         time.sleep(max(0.0, 6 - (time.monotonic() - cut_at)))
         proxy.restore()
 
@@ -187,9 +201,9 @@ def test_a_network_drop_reconnects_with_backoff_and_loses_no_update(notebook_fac
             expect(element).to_have_attribute("data-cellwire-state", "live")
             expect(element.locator(".cellwire-status")).to_be_hidden()
         attempts = proxy.attempts(f"session_id={session}")
-        gaps = [b - a for a, b in zip(attempts, attempts[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(attempts)]
         assert 3 <= len(attempts) <= 7, attempts  # backoff, not a storm
-        assert all(later > 1.2 * earlier for earlier, later in zip(gaps, gaps[1:])), gaps
+        assert all(later > 1.2 * earlier for earlier, later in itertools.pairwise(gaps)), gaps
 
         # the server goes away for good meanwhile (its kernels die with it): changes are refused
         proxy.cut()

@@ -9,7 +9,7 @@ from importlib import resources
 
 import jsonschema
 import pytest
-from widget_helpers import wait_kernel_connections
+from widget_helpers import live, wait_kernel, wait_kernel_connections
 
 ECHO_CHANNEL = r'''
 import cellwire, numpy as np, hashlib
@@ -39,6 +39,7 @@ ch.on_message(lambda m: got.append((m.data, [bytes(b) for b in m.buffers])))
 ch
 '''
 
+
 # Same checksum as the JS above.
 def weighted_sum(data: bytes) -> int:
     import numpy as np
@@ -46,26 +47,6 @@ def weighted_sum(data: bytes) -> int:
     arr = np.frombuffer(data, dtype=np.uint8).astype(np.int64)
     weights = np.arange(len(arr), dtype=np.int64) % 7 + 1
     return int((arr * weights).sum() % 1000000007)
-
-
-def wait_kernel(notebook, expr: str, expected: str, timeout: float = 30) -> None:
-    """Poll ``expr`` in the kernel until its repr is ``expected``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = notebook.kernel_eval(expr)
-        if value == expected or time.monotonic() > deadline:
-            assert value == expected, f"{expr} = {value}, expected {expected}"
-            return
-        time.sleep(0.2)
-
-
-def live(output, timeout: float = 30_000, nth: int = 0):
-    """The ``nth`` cellwire element of an output, once its view has rendered and is connected."""
-    element = output.locator(".cellwire-output").nth(nth)
-    element.locator(":scope[data-cellwire-state='live'] > .cellwire-live").wait_for(timeout=timeout)
-    return element
 
 
 def schema(name: str) -> dict:
@@ -91,9 +72,12 @@ def test_json_and_50mb_buffers_round_trip_both_ways(notebook):
     # 50 MB browser -> kernel: more than the server's 10 MiB frame limit, so it goes in chunks
     notebook.run("ch.send({'cmd': 'send-up', 'n': 50 * 2**20})")
     wait_kernel(notebook, "len(got)", "3", timeout=60)
-    assert notebook.kernel_eval(
-        "got[2][0], len(got[2][1]), bool((np.frombuffer(got[2][1][0], np.uint8) == np.arange(50 * 2**20) * 31 % 251).all())"
-    ) == "({'up': True}, 1, True)"
+    assert (
+        notebook.kernel_eval(
+            "got[2][0], len(got[2][1]), bool((np.frombuffer(got[2][1][0], np.uint8) == np.arange(50 * 2**20) * 31 % 251).all())"
+        )
+        == "({'up': True}, 1, True)"
+    )
 
     # every cellwire message that crossed, both ways, matches the published schema
     trace = notebook.page.evaluate("window.__cellwire_trace")
@@ -128,8 +112,12 @@ def test_saved_notebook_holds_no_credential(notebook):
     holding a widget), their snapshots refreshed after a change, saved; no file the server wrote
     (the notebook, its checkpoint) holds the token, the login cookie or the XSRF cookie."""
     live(notebook.run(ECHO_CHANNEL))
-    live(notebook.run("import cellwire as cw\nout = cw.Output()\nwith out:\n    display(cw.Text('inner'))\n"
-                      "s = cw.IntSlider(3)\ncw.VBox([s, out])"))
+    live(
+        notebook.run(
+            "import cellwire as cw\nout = cw.Output()\nwith out:\n    display(cw.Text('inner'))\n"
+            "s = cw.IntSlider(3)\ncw.VBox([s, out])"
+        )
+    )
     notebook.run("s.value = 4")  # refreshes the saved snapshots (update_display_data)
     notebook.save()
     files = [p for p in notebook.server.root_dir.rglob("*") if p.is_file()]
@@ -143,8 +131,9 @@ def test_saved_notebook_holds_no_credential(notebook):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("server_config", [("lab", "/"), ("notebook", "/"), ("nbclassic", "/user/alice/")],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "server_config", [("lab", "/"), ("notebook", "/"), ("nbclassic", "/user/alice/")], indirect=True
+)
 def test_origin_checks_stay_on(notebook):
     """The server runs with default security and cellwire works; a page of another origin holding
     the user's login cookie is refused. (Token-authenticated sockets skip the origin check by
@@ -157,30 +146,36 @@ def test_origin_checks_stay_on(notebook):
     live(notebook.run(ECHO_CHANNEL))
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in notebook.page.context.cookies())
     url = f"ws://127.0.0.1:{notebook.server.port}{notebook.server.base_url}api/kernels/{notebook.kernel_id}/channels"
-    with pytest.raises(InvalidStatus) as refused:
-        with connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None):
-            pass
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie}, proxy=None),
+    ):
+        pass
     assert refused.value.response.status_code == 403
-    with connect(url, origin=f"http://127.0.0.1:{notebook.server.port}", additional_headers={"Cookie": cookie},
-                 proxy=None) as same_origin:
+    with connect(
+        url, origin=f"http://127.0.0.1:{notebook.server.port}", additional_headers={"Cookie": cookie}, proxy=None
+    ) as same_origin:
         assert same_origin.protocol is not None
 
 
 # -- bad input ----------------------------------------------------------------------------------
 
+
 def open_raw_comm(client, data) -> tuple[str, dict]:
     """Open a cellwire comm from a raw client; returns its id and the kernel's first answer."""
     comm_id = uuid.uuid4().hex
     client.send("shell", "comm_open", {"comm_id": comm_id, "target_name": "cellwire", "data": data})
-    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id,
-                            timeout=20)
+    reply = client.wait_for(
+        lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id, timeout=20
+    )
     return comm_id, reply["content"]["data"]
 
 
 def comm_msg(client, comm_id, data, buffers=()) -> dict:
     client.send("shell", "comm_msg", {"comm_id": comm_id, "data": data}, buffers=list(buffers))
-    reply = client.wait_for(lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id,
-                            timeout=20)
+    reply = client.wait_for(
+        lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id, timeout=20
+    )
     return reply["content"]["data"]
 
 
@@ -207,7 +202,9 @@ def test_malformed_messages_get_clear_errors_and_break_nothing(notebook):
         for data, code in bad:
             assert comm_msg(client, comm_id, data)["code"] == code, data
         notebook.kernel_eval("setattr(cellwire.get_link(), 'max_upload_bytes', 100)")
-        assert comm_msg(client, comm_id, {"op": "chunk", "upload": "big", "index": 0}, [b"x" * 101])["code"] == "too-large"
+        assert (
+            comm_msg(client, comm_id, {"op": "chunk", "upload": "big", "index": 0}, [b"x" * 101])["code"] == "too-large"
+        )
         # a raw frame that is not a kernel message at all
         client.send_raw(b"\x00" * 7)
     # the kernel and the live output still work
@@ -221,11 +218,15 @@ def test_malformed_messages_get_clear_errors_and_break_nothing(notebook):
 def test_errors_in_callbacks_and_views_show_in_their_output_only(notebook):
     live(notebook.run(ECHO_CHANNEL))
     notebook.run("ch.on_message(lambda m: 1 / 0)")
-    broken = notebook.run("bad = cellwire.Channel(esm='export function render() { throw new Error(\"boom in render\"); }'); bad")
+    broken = notebook.run(
+        "bad = cellwire.Channel(esm='export function render() { throw new Error(\"boom in render\"); }'); bad"
+    )
     status = broken.locator(".cellwire-status")
     status.filter(has_text="the view's JavaScript failed: boom in render").wait_for()
     # a message whose Python callback raises: the sending view says so, the kernel goes on
-    notebook.page.evaluate("""() => { for (const v of window.__cellwire.views) if (v.rendered && v.targetId !== null) v.channel.send({ from: 'page' }); }""")
+    notebook.page.evaluate(
+        """() => { for (const v of window.__cellwire.views) if (v.rendered && v.targetId !== null) v.channel.send({ from: 'page' }); }"""
+    )
     notebook.page.locator(".cellwire-status", has_text="ZeroDivisionError").first.wait_for()
     # the kernel sent an op this page doesn't know: a warning, nothing else
     with notebook.page.expect_console_message(lambda m: "from-the-future" in m.text):
@@ -245,7 +246,12 @@ def test_wrong_or_unknown_kernel_id_falls_back_to_the_beacon(notebook, hint):
             client.eval("__import__('cellwire').__version__")  # that kernel serves cellwire too
     fake = {"unknown": None, "nonexistent": str(uuid.uuid4()), "another-kernel": other}[hint]
     try:
-        out = notebook.run(ECHO_CHANNEL.replace("ch = cellwire.Channel", f"cellwire.bundle.identity.current_kernel_id = lambda: {fake!r}\nch = cellwire.Channel"))
+        out = notebook.run(
+            ECHO_CHANNEL.replace(
+                "ch = cellwire.Channel",
+                f"cellwire.bundle.identity.current_kernel_id = lambda: {fake!r}\nch = cellwire.Channel",
+            )
+        )
         live(out, timeout=45_000)
         links = notebook.page.evaluate("Array.from(window.__cellwire.links.keys())")
         assert notebook.kernel_id in links
@@ -259,7 +265,9 @@ def test_wrong_or_unknown_kernel_id_falls_back_to_the_beacon(notebook, hint):
 @pytest.mark.e2e
 @pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)
 def test_kernel_gone_and_access_refused_are_shown(notebook):
-    element = live(notebook.run(ECHO_CHANNEL))
+    out = notebook.run(ECHO_CHANNEL)
+    live(out)
+    element = out.locator(".cellwire-output").first
     page = notebook.page
     # 404: the kernel was shut down (the server leaves its sockets open): the output says so
     notebook.server.api("DELETE", f"api/kernels/{notebook.kernel_id}")

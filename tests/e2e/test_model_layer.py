@@ -60,7 +60,8 @@ def test_slider_drag_keys_second_view_and_second_tab(notebook, browser):
 def test_button_clicks_reach_the_kernel(notebook):
     out = notebook.run(
         "import cellwire as cw\nb = cw.Button('Go', button_style='primary')\nhits = []\n"
-        "b.on_click(lambda btn: hits.append(btn.description))\nb")
+        "b.on_click(lambda btn: hits.append(btn.description))\nb"
+    )
     button = live(out).get_by_role("button", name="Go")
     button.click()
     button.click()
@@ -95,10 +96,12 @@ def test_wrong_type_from_the_page_snaps_back_with_a_message(notebook):
 
 
 def test_jslink_acts_in_the_page_while_the_kernel_is_busy(notebook):
-    out = notebook.run("import cellwire as cw\na = cw.IntSlider(1, description='a')\n"
-                       "b = cw.IntSlider(1, description='b')\ncw.jslink((a, 'value'), (b, 'value'))\n"
-                       "k1 = cw.IntSlider(1, description='k1')\nk2 = cw.IntSlider(1, description='k2')\n"
-                       "cw.link((k1, 'value'), (k2, 'value'))\ncw.VBox([a, b, k1, k2])")
+    out = notebook.run(
+        "import cellwire as cw\na = cw.IntSlider(1, description='a')\n"
+        "b = cw.IntSlider(1, description='b')\ncw.jslink((a, 'value'), (b, 'value'))\n"
+        "k1 = cw.IntSlider(1, description='k1')\nk2 = cw.IntSlider(1, description='k2')\n"
+        "cw.link((k1, 'value'), (k2, 'value'))\ncw.VBox([a, b, k1, k2])"
+    )
     view = live(out)
     # the kernel is busy for a while: only a browser-side link can act now
     notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(4)', 'busy-cell')", notebook.path)
@@ -118,8 +121,10 @@ def test_fast_drag_while_the_kernel_is_busy_sends_the_latest_value_not_a_queue(n
     """On a kernel that cannot answer during a cell (no subshell: simulated by switching cellwire's
     off before any output), a drag sends its latest value, not a queue of every step."""
     notebook.run("from cellwire.transport.kernel_link import get_link\nget_link().subshell_id = None")
-    out = notebook.run("import cellwire as cw\nseen = []\ns = cw.IntSlider(0, max=100, description='fast')\n"
-                       "s.observe(lambda c: seen.append(c['new']), names='value')\ns")
+    out = notebook.run(
+        "import cellwire as cw\nseen = []\ns = cw.IntSlider(0, max=100, description='fast')\n"
+        "s.observe(lambda c: seen.append(c['new']), names='value')\ns"
+    )
     view = live(out)
     notebook.page.evaluate("window.__cellwire_trace = []")
     notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(3)', 'busy-cell')", notebook.path)

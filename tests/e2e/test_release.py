@@ -10,14 +10,15 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel, wait_kernel_connections
+from widget_helpers import ALL_FRONTENDS, IMPORT_BENCH, LAB_AND_NB7, live, wait_kernel, wait_kernel_connections
 
 pytestmark = pytest.mark.e2e
 
-SETUP = """
+SETUP = f"""
 import ctypes, gc
 import cellwire as cw
-from cellwire import bench, target
+from cellwire import target
+{IMPORT_BENCH}
 
 def objects():
     '''(live cellwire objects, pinned outputs) after a full collection'''
@@ -75,8 +76,10 @@ def test_cleared_outputs_free_kernel_memory_and_the_idle_socket_closes(notebook)
     warm = clear_all(notebook)
     second = show_1000_sliders(notebook)
     after = clear_all(notebook)
-    print(f"\nkernel RSS MiB: before {before:.1f}; 1,000 sliders {first:.1f}, cleared {warm:.1f}; "
-          f"again {second:.1f}, cleared {after:.1f}")
+    print(
+        f"\nkernel RSS MiB: before {before:.1f}; 1,000 sliders {first:.1f}, cleared {warm:.1f}; "
+        f"again {second:.1f}, cleared {after:.1f}"
+    )
     cost = first - before  # what the first 1,000 sliders took (pools grow, and stay)
     assert cost > 4, cost
     # Flat: the second round reuses what the first one freed, and frees it again. Had the first

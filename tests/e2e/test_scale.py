@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from widget_helpers import LAB_AND_NB7, live
+from widget_helpers import IMPORT_BENCH, LAB_AND_NB7, live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)]
 
@@ -14,7 +14,7 @@ LIVE_INPUTS = "document.querySelectorAll('.cellwire-live input[type=range]').len
 
 
 def test_time_to_interactive_and_200_widgets(notebook):
-    notebook.run("import cellwire as cw\nfrom cellwire import bench\nm0 = bench.kernel_memory()")
+    notebook.run(f"import cellwire as cw\n{IMPORT_BENCH}\nm0 = bench.kernel_memory()")
     # warm: the runtime is on the page after the first output
     live(notebook.run("cw.IntSlider(1)"))
 
@@ -28,6 +28,8 @@ def test_time_to_interactive_and_200_widgets(notebook):
     notebook.page.wait_for_function(f"{LIVE_INPUTS} >= 202", timeout=120_000)
     many = time.perf_counter() - start
     memory = int(notebook.kernel_eval("bench.kernel_memory() - m0"))
-    print(f"\ncellwire: cell -> interactive slider {single * 1000:.0f} ms; 200 sliders live in "
-          f"{many * 1000:.0f} ms; kernel memory +{memory / 2**20:.1f} MiB")
+    print(
+        f"\ncellwire: cell -> interactive slider {single * 1000:.0f} ms; 200 sliders live in "
+        f"{many * 1000:.0f} ms; kernel memory +{memory / 2**20:.1f} MiB"
+    )
     assert single < 10 and many < 60

@@ -17,7 +17,8 @@ CODE = (
     "s = cw.IntSlider(10, max=100, description='speed')\n"
     "lab = cw.Label('plain <b>text</b> & more')\n"
     "t = cw.Text('typed', description='name')\n"
-    "cw.VBox([s, lab, t])")
+    "cw.VBox([s, lab, t])"
+)
 
 
 def reopen(notebook: NotebookPage, browser) -> NotebookPage:
@@ -71,7 +72,10 @@ def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook
 
     html = subprocess.run(
         [str(notebook.server.venv / "bin" / "jupyter"), "nbconvert", "--to", "html", "--stdout", str(path)],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "<b>13</b>" in html and "typed in the browser" in html and "plain &lt;b&gt;text" in html
 
 

@@ -36,7 +36,7 @@ def test_html_script_in_session_output_runs(notebook):
     out = notebook.run(
         "from IPython.display import HTML\n"
         "HTML('<div id=\"cwt-target\">before</div>'\n"
-        "     '<script>document.getElementById(\"cwt-target\").textContent = \"script ran\";</script>')"
+        '     \'<script>document.getElementById("cwt-target").textContent = "script ran";</script>\')'
     )
     assert out.locator("#cwt-target").inner_text(timeout=10_000) == "script ran"
 
@@ -50,8 +50,9 @@ def test_kernel_runs_project_venv_and_server_runs_server_venv(notebook):
     # (resolved: the server venv may be a symlink to a shared one)
     assert Path(server_argv[0].decode()).parent.resolve() == (notebook.server.venv / "bin").resolve()
     probe = "import importlib.util as u; print([m for m in ('cellwire', 'ipywidgets', 'jupyterlab_widgets') if u.find_spec(m)])"
-    found = subprocess.run([notebook.server.venv / "bin" / "python", "-c", probe],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run(
+        [notebook.server.venv / "bin" / "python", "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert found == "[]"
 
 
@@ -94,9 +95,9 @@ def test_raw_kernel_info_request(notebook, protocol):
 
 
 def test_v1_framing_round_trips():
-    frame = pack_v1("shell", [b"{}", b"{\"a\":1}", b"", b"\x00\xff"])
+    frame = pack_v1("shell", [b"{}", b'{"a":1}', b"", b"\x00\xff"])
     count = int.from_bytes(frame[:8], "little")
     assert count == 6
     assert int.from_bytes(frame[8:16], "little") == 8 * 7
-    assert int.from_bytes(frame[8 * count: 8 * count + 8], "little") == len(frame)
-    assert unpack_v1(frame) == ("shell", [b"{}", b"{\"a\":1}", b"", b"\x00\xff"])
+    assert int.from_bytes(frame[8 * count : 8 * count + 8], "little") == len(frame)
+    assert unpack_v1(frame) == ("shell", [b"{}", b'{"a":1}', b"", b"\x00\xff"])

@@ -10,7 +10,8 @@ import json
 import pytest
 from harness import JupyterServer
 from harness.server import server_venv
-from test_link import ECHO_CHANNEL, live, wait_kernel, weighted_sum
+from test_link import ECHO_CHANNEL, weighted_sum
+from widget_helpers import live, wait_kernel
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +21,20 @@ UP_AND_DOWN = 12 * 2**20  # over the 10 MiB frame limit upwards, so the upload g
 
 def round_trip_12mb(notebook) -> None:
     """12 MiB down to the page and up again, checked byte by byte on both sides."""
-    notebook.run(f"down = (np.arange({UP_AND_DOWN}) * 13 % 256).astype(np.uint8); ch.send({{'cmd': 'check-down'}}, [down])")
+    notebook.run(
+        f"down = (np.arange({UP_AND_DOWN}) * 13 % 256).astype(np.uint8); ch.send({{'cmd': 'check-down'}}, [down])"
+    )
     wait_kernel(notebook, "len(got)", "1", timeout=60)
     expected = weighted_sum((__import__("numpy").arange(UP_AND_DOWN) * 13 % 256).astype("uint8").tobytes())
     assert notebook.kernel_eval("got[0][0]") == repr({"downSum": expected, "length": UP_AND_DOWN})
     notebook.run(f"ch.send({{'cmd': 'send-up', 'n': {UP_AND_DOWN}}})")
     wait_kernel(notebook, "len(got)", "2", timeout=60)
-    assert notebook.kernel_eval(
-        f"bool((np.frombuffer(got[1][1][0], np.uint8) == np.arange({UP_AND_DOWN}) * 31 % 251).all())") == "True"
+    assert (
+        notebook.kernel_eval(
+            f"bool((np.frombuffer(got[1][1][0], np.uint8) == np.arange({UP_AND_DOWN}) * 31 % 251).all())"
+        )
+        == "True"
+    )
 
 
 def connections(notebook) -> list[dict]:
@@ -59,8 +66,11 @@ def test_sockets_run_in_a_worker_that_drops_other_traffic(notebook):
 def server_without_workers(tmp_path_factory):
     """A server whose pages may not start workers (Content-Security-Policy worker-src 'none')."""
     headers = {"Content-Security-Policy": "frame-ancestors 'self'; worker-src 'none'"}
-    server = JupyterServer("lab", tmp_path_factory.mktemp("jupyter-csp"),
-                           extra_args=(f"--ServerApp.tornado_settings={json.dumps({'headers': headers})}",))
+    server = JupyterServer(
+        "lab",
+        tmp_path_factory.mktemp("jupyter-csp"),
+        extra_args=(f"--ServerApp.tornado_settings={json.dumps({'headers': headers})}",),
+    )
     yield server
     server.stop()
 
@@ -91,7 +101,9 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
     assert "cellwire accelerator: TCP_NODELAY on" in accelerated_server.log_text()
     live(notebook.run(ECHO_CHANNEL))
     assert notebook.page.evaluate("[...__cellwire.links.values()][0].transport") == {
-        "socket": "worker", "server": "accelerated"}
+        "socket": "worker",
+        "server": "accelerated",
+    }
     [conn] = connections(notebook)
     assert (conn["server"], conn["route"]) == ("accelerated", "direct")
     # JupyterLab's socket, cellwire's and the side client's, each read back from the socket itself
@@ -105,7 +117,9 @@ def test_the_accelerator_sets_tcp_nodelay_and_pages_say_so(notebook_factory, acc
 def test_when_direct_messages_never_arrive_pages_fall_back_to_iopub(notebook):
     """A server or gateway that does not forward the kernel's direct messages (simulated: the
     kernel drops them) costs a few seconds, once: the loader and the link then ask for iopub."""
-    notebook.run("import cellwire\nfrom cellwire.transport.kernel_link import get_link\nget_link()._direct = lambda *message: None")
+    notebook.run(
+        "import cellwire\nfrom cellwire.transport.kernel_link import get_link\nget_link()._direct = lambda *message: None"
+    )
     live(notebook.run(ECHO_CHANNEL), timeout=30_000)
     assert notebook.page.evaluate("[...__cellwire.links.values()][0].route") == "iopub"
     [conn] = connections(notebook)

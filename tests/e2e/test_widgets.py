@@ -119,8 +119,10 @@ def test_every_widget(notebook, browser):
     wait_kernel(notebook, "len(presses)", "1")
 
     # output-only widgets follow Python
-    notebook.run("w['lab'].value = 'new <label>'; w['html'].value = '<b class=\"bb\">bold</b>'\n"
-                 "w['md'].value = '# Title'; w['pr'].value = 7")
+    notebook.run(
+        "w['lab'].value = 'new <label>'; w['html'].value = '<b class=\"bb\">bold</b>'\n"
+        "w['md'].value = '# Title'; w['pr'].value = 7"
+    )
     both(lambda v: v.get_by_text("new <label>"), lambda el: expect(el).to_be_visible())
     both(lambda v: v.locator("b.bb"), lambda el: expect(el).to_have_text("bold"))
     both(lambda v: v.locator(".cw-markdown h1"), lambda el: expect(el).to_have_text("Title"))

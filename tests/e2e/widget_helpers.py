@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from harness import NotebookPage
 from playwright.sync_api import Locator
 
+#: Kernel code that imports the benchmark helpers (N widgets, kernel memory) as ``bench``.
+IMPORT_BENCH = (
+    f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / 'benchmarks')!r}); "
+    "import kernel_helpers as bench"
+)
+
 LAB_AND_NB7 = [pytest.param(("lab", "/"), id="lab"), pytest.param(("notebook", "/"), id="notebook")]
 ALL_FRONTENDS = [*LAB_AND_NB7, pytest.param(("nbclassic", "/"), id="nbclassic")]
 
 
-def live(output: Locator, nth: int = 0) -> Locator:
-    """The live view of the nth cellwire output in an output area (waits until it rendered)."""
+def live(output: Locator, nth: int = 0, timeout: float = 30_000) -> Locator:
+    """The live view of the nth cellwire output in an output area, once it rendered and its
+    output is connected (``data-cellwire-state="live"``)."""
     view = output.locator(".cellwire-output > .cellwire-live").nth(nth)
-    view.wait_for(state="attached", timeout=30_000)  # (an empty Output has no size)
-    output.locator(".cellwire-output").nth(nth).and_(
-        output.locator('[data-cellwire-state="live"]')).wait_for(state="attached", timeout=30_000)
+    view.wait_for(state="attached", timeout=timeout)  # (an empty Output has no size)
+    output.locator(".cellwire-output").nth(nth).and_(output.locator('[data-cellwire-state="live"]')).wait_for(
+        state="attached", timeout=timeout
+    )
     return view
 
 

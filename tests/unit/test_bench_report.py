@@ -27,24 +27,36 @@ def results(*, accel_rt=2.5, stock_rt=3.0, down=83.0, any_down=51.0, up=52.0, me
         transfer["cellwire", server, "upload"] = mbs(up)
         transfer["anywidget", server, "download"] = mbs(any_down)
         transfer["anywidget", server, "upload"] = mbs(60, 8)
-    transfer.update({
-        ("cellwire", "stock", "download-main"): mbs(98), ("cellwire", "stock", "upload-main"): mbs(48),
-        ("cellwire", "stock", "download-medium"): mbs(82, 50), ("cellwire", "stock", "upload-medium"): mbs(53, 50),
-        ("anywidget", "stock", "download-medium"): mbs(61, 50),
-        ("anywidget", "stock", "upload-big"): {"error": "Page.evaluate: Error: timed out"},
-    })
+    transfer.update(
+        {
+            ("cellwire", "stock", "download-main"): mbs(98),
+            ("cellwire", "stock", "upload-main"): mbs(48),
+            ("cellwire", "stock", "download-medium"): mbs(82, 50),
+            ("cellwire", "stock", "upload-medium"): mbs(53, 50),
+            ("anywidget", "stock", "download-medium"): mbs(61, 50),
+            ("anywidget", "stock", "upload-big"): {"error": "Page.evaluate: Error: timed out"},
+        }
+    )
     return {
-        "round trip": {("anywidget", "stock", "worker"): rt(48.0), ("cellwire", "stock", "worker"): rt(stock_rt),
-                       ("cellwire", "stock", "main"): rt(1.7), ("anywidget", "accelerated", "worker"): rt(14.0),
-                       ("cellwire", "accelerated", "worker"): rt(accel_rt)},
+        "round trip": {
+            ("anywidget", "stock", "worker"): rt(48.0),
+            ("cellwire", "stock", "worker"): rt(stock_rt),
+            ("cellwire", "stock", "main"): rt(1.7),
+            ("anywidget", "accelerated", "worker"): rt(14.0),
+            ("cellwire", "accelerated", "worker"): rt(accel_rt),
+        },
         "busy": {"stock": rt(9.8), "accelerated": rt(4.4)},
         "transfer": transfer,
-        "stream": {"cellwire": {"achieved": 10_000.0, "received": messages, "final": final, "shown": 20000,
-                                "dropped": False},
-                   "ipywidgets": {"achieved": 4241.0, "received": 9885, "final": False, "shown": 19869,
-                                  "dropped": True}},
-        "tti": {("cellwire", 1): {"ms": 154, "memory MiB": 0.1}, ("cellwire", 200): {"ms": 423, "memory MiB": 2.0},
-                ("ipywidgets", 1): {"ms": 128, "memory MiB": 0.1}, ("ipywidgets", 200): {"ms": 719, "memory MiB": 1.6}},
+        "stream": {
+            "cellwire": {"achieved": 10_000.0, "received": messages, "final": final, "shown": 20000, "dropped": False},
+            "ipywidgets": {"achieved": 4241.0, "received": 9885, "final": False, "shown": 19869, "dropped": True},
+        },
+        "tti": {
+            ("cellwire", 1): {"ms": 154, "memory MiB": 0.1},
+            ("cellwire", 200): {"ms": 423, "memory MiB": 2.0},
+            ("ipywidgets", 1): {"ms": 128, "memory MiB": 0.1},
+            ("ipywidgets", 200): {"ms": 719, "memory MiB": 1.6},
+        },
         "ceiling": {"down MB/s": 128.0, "up MB/s": 52.0},
         "bridge": {("bridge", "cold"): {"ms": 900}, ("extension", "cold"): {"ms": 140},
                    ("bridge", "reload"): {"ms": 500}, ("extension", "reload"): {"ms": 300},
@@ -59,18 +71,30 @@ def results(*, accel_rt=2.5, stock_rt=3.0, down=83.0, any_down=51.0, up=52.0, me
 
 def goal_rows(bench, **kw) -> dict[str, str]:
     """Goal text -> 'yes' / '**no**'."""
-    rows = [line.strip("|").split("|") for line in bench.goals(results(**kw)) if line.startswith("| ") and "goal" not in line]
+    rows = [
+        line.strip("|").split("|")
+        for line in bench.goals(results(**kw))
+        if line.startswith("| ") and "goal" not in line
+    ]
     return {cells[0].strip(): cells[-1].strip() for cells in rows}
 
 
 def test_the_report_has_every_table_and_row(bench, monkeypatch):
     monkeypatch.setattr(bench, "versions", lambda: "versions")
     text = bench.report(results())
-    for row in ("| anywidget | stock | JupyterLab's | 48.0 |", "| cellwire | stock | worker | 3.0 |",
-                "16× faster", "| cellwire, 50 MB | stock | 82 | 53 |", "| anywidget, 50 MB | stock | 61 | impossible¹ |",
-                "| anywidget | stock | 51 | 60 (8 MB; 100 MB impossible¹) |", "bare WebSocket",
-                "Error: timed out", "| ipywidgets | 4241/s | 9885 | yes | no (shows 19869) |",
-                "| cellwire | 154 ms | 423 ms | +2.0 MiB |", "**Goals**"):
+    for row in (
+        "| anywidget | stock | JupyterLab's | 48.0 |",
+        "| cellwire | stock | worker | 3.0 |",
+        "16× faster",
+        "| cellwire, 50 MB | stock | 82 | 53 |",
+        "| anywidget, 50 MB | stock | 61 | impossible¹ |",
+        "| anywidget | stock | 51 | 60 (8 MB; 100 MB impossible¹) |",
+        "bare WebSocket",
+        "Error: timed out",
+        "| ipywidgets | 4241/s | 9885 | yes | no (shows 19869) |",
+        "| cellwire | 154 ms | 423 ms | +2.0 MiB |",
+        "**Goals**",
+    ):
         assert row in text
 
 

@@ -57,3 +57,21 @@ def test_uploads_refuse_gaps_excess_and_miscounts():
     uploads.add_chunk("x", 0, memoryview(b"12"))
     with pytest.raises(ProtocolError, match="add up to 3"):
         uploads.complete({"id": "x", "chunks": 1, "sizes": [3]})
+
+
+def test_the_upload_limit_error_names_the_setting_that_raises_it(link, monkeypatch):
+    """The message tells users what to set; setting exactly that must let the upload through."""
+    import importlib
+
+    from fakes import open_page
+
+    comm = open_page(link)
+    monkeypatch.setattr(type(link), "max_upload_bytes", 4)
+    comm.deliver({"op": "chunk", "upload": "u1", "index": 0}, [b"12345"])
+    error = comm.last
+    assert error["code"] == "too-large"
+    setting = error["message"].split(" exceeds ")[1].split("=")[0]
+    module_name, owner, attr = setting.rsplit(".", 2)
+    monkeypatch.setattr(getattr(importlib.import_module(module_name), owner), attr, 10)
+    comm.deliver({"op": "chunk", "upload": "u2", "index": 0}, [b"12345"])
+    assert comm.last is error  # accepted: nothing new was answered

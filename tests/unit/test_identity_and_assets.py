@@ -1,7 +1,8 @@
 import json
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from cellwire import Channel, __version__, bundle
 from cellwire.transport import assets, identity

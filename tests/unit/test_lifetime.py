@@ -5,10 +5,11 @@ import gc
 import logging
 import weakref
 
+from fakes import Page, make_link
+
 import cellwire as cw
 from cellwire import target
 from cellwire.widgets.base import MODEL_MIME
-from fakes import Page, make_link
 
 
 def displayed(widget) -> str:
@@ -115,7 +116,8 @@ def test_a_refused_hello_forgets_its_comm():
     from fakes import FakeComm
 
     class Manager:
-        unregistered = []
+        def __init__(self):
+            self.unregistered = []
 
         def unregister_comm(self, comm):
             self.unregistered.append(comm.comm_id)
@@ -123,9 +125,10 @@ def test_a_refused_hello_forgets_its_comm():
     link = make_link()
     link.comm_manager = Manager()
     comm = FakeComm("refused")
-    link._on_open(comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}},
-                         "header": {}})
-    assert comm.last["fatal"] and Manager.unregistered == ["refused"]
+    link._on_open(
+        comm, {"content": {"data": {"op": "hello", "protocol": 99, "page": "p", "runtime": "x"}}, "header": {}}
+    )
+    assert comm.last["fatal"] and link.comm_manager.unregistered == ["refused"]
 
 
 def test_attaching_an_output_pins_it_again():
@@ -135,6 +138,7 @@ def test_attaching_an_output_pins_it_again():
     slider = cw.IntSlider(6)
     el = displayed(slider)
     target.release([el])
-    page.comm.deliver({"op": "attach", "view": "v1", "target": slider.target_id,
-                       "instance": identity.INSTANCE_ID, "output": el})
+    page.comm.deliver(
+        {"op": "attach", "view": "v1", "target": slider.target_id, "instance": identity.INSTANCE_ID, "output": el}
+    )
     assert page.comm.last["op"] == "attached" and target._pins[el] is slider

@@ -1,30 +1,11 @@
 """The kernel side of the link, driven with fake comms (no kernel, no browser)."""
 
 import pytest
+from fakes import FakeComm, hello, open_page
 
 from cellwire import Channel
-from cellwire.transport import identity
 from cellwire._version import PROTOCOL
-from cellwire.transport.kernel_link import KernelLink
-from fakes import FakeComm
-
-
-def hello(**extra):
-    return {"content": {"data": {"op": "hello", "protocol": PROTOCOL, "page": "p1", "runtime": "0.1.0", **extra}},
-            "header": {"session": "sess"}}
-
-
-@pytest.fixture
-def link():
-    link = KernelLink(kernel=object(), comm_manager=None)
-    link.kernel_id = "k-1"
-    return link
-
-
-def open_page(link, comm_id="c1"):
-    comm = FakeComm(comm_id)
-    link._on_open(comm, hello())
-    return comm
+from cellwire.transport import identity
 
 
 def test_hello_is_welcomed_with_kernel_identity(link):
@@ -136,3 +117,25 @@ def test_reconnected_page_replaces_its_old_connection(link):
     new = FakeComm("new")
     link._on_open(new, hello(replaces="old"))
     assert list(link.connections) == ["new"] and ch.views == []
+
+
+def test_hooks_run_outside_the_links_lock_when_a_page_replaces_its_connection(link):
+    """A reconnecting page replaces its old comm; the old views' ``_on_detach`` hooks must be free
+    to use the link from another thread (docs/architecture.md: hooks run outside the link's lock)."""
+    import threading
+
+    from fakes import attach
+
+    seen: list[bool] = []
+
+    class Watching(Channel):
+        def _on_detach(self, view):
+            done = threading.Event()
+            threading.Thread(target=lambda: (link.describe(), done.set()), daemon=True).start()
+            seen.append(done.wait(2))
+
+    target = Watching()
+    old = open_page(link, "old")
+    attach(old, target)
+    link._on_open(FakeComm("new"), hello(replaces="old"))
+    assert seen == [True]

@@ -2,22 +2,15 @@
 
 import datetime
 import struct
-import time
 import zlib
 
 import pytest
 import traitlets
+from fakes import Page, settle
 
 import cellwire as cw
 from cellwire.widgets.interact import fixed, widget_for
 from cellwire.widgets.text import markdown_to_html
-
-from fakes import Page, make_link, settle
-
-
-@pytest.fixture
-def link():
-    return make_link()
 
 
 def last_update(page, widget):
@@ -67,21 +60,24 @@ def test_snapshot_mark_changes_with_children():
 
 
 def test_markdown_escapes_html_and_unsafe_links():
-    html = markdown_to_html("# T\n\n<img src=x onerror=alert(1)> **b** [ok](https://x.org) [bad](javascript:alert(1))\n\n```\n<tag>\n```")
+    html = markdown_to_html(
+        "# T\n\n<img src=x onerror=alert(1)> **b** [ok](https://x.org) [bad](javascript:alert(1))\n\n```\n<tag>\n```"
+    )
     assert "<img" not in html and "&lt;img" in html
     assert '<a href="https://x.org"' in html and 'href="javascript' not in html
     assert "<pre><code>&lt;tag&gt;</code></pre>" in html and "<strong>b</strong>" in html
 
 
 def test_image_from_numpy_is_a_valid_png():
-    np = pytest.importorskip("numpy")
+    import numpy as np
+
     img = cw.Image(np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3))
     data = img.value
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and img.format == "png"
     width, height, depth, color = struct.unpack(">IIBB", data[16:26])
     assert (width, height, depth, color) == (3, 2, 8, 2)
     idat_len = struct.unpack(">I", data[33:37])[0]
-    raw = zlib.decompress(data[41:41 + idat_len])
+    raw = zlib.decompress(data[41 : 41 + idat_len])
     assert raw == b"\x00" + bytes(range(9)) + b"\x00" + bytes(range(9, 18))
     img.value = b"\xff\xd8\xff\xe0 jpeg"
     assert img.format == "jpeg"
@@ -142,7 +138,7 @@ def test_interact_abbreviations():
 
 
 def test_interactive_reruns_and_captures(link):
-    def f(n: int, k=fixed(3), word="x"):
+    def f(n: int, k=fixed(3), word="x"):  # noqa: B008 (interact's idiom: a fixed argument)
         print(n, k, word)
         return n * k
 
@@ -173,7 +169,8 @@ def test_output_captures_prints_errors_and_strips_ansi():
 
 
 def test_bridge_mirrors_a_real_anywidget(link):
-    wigglystuff = pytest.importorskip("wigglystuff")
+    import wigglystuff
+
     w = wigglystuff.Slider2D(x=0.25, y=0.5)
     model = cw.wrap(w)
     assert cw.wrap(w) is model
@@ -210,3 +207,15 @@ def test_interact_manual_runs_only_on_click():
     assert calls == []
     w.manual_button.click()
     assert calls == [4]
+
+
+def test_each_widget_names_the_view_of_the_standard_widget_it_is():
+    from cellwire.widgets.interact import interactive
+
+    class Mine(cw.IntSlider):
+        pass
+
+    assert cw.FloatSlider()._view_name == "FloatSlider"
+    assert Mine()._view_name == "IntSlider"
+    assert interactive(lambda n: n, n=3)._view_name == "VBox"  # interact builds on VBox
+    assert cw.ColorPicker()._view_name == "ColorPicker"

@@ -1,3 +1,4 @@
+// @ts-check
 // Kernel message framing on the WebSocket: the v1.kernel.websocket.jupyter.org binary format and
 // the legacy JSON (+ binary with buffers) format. Pure functions; buffers are never copied on decode.
 
@@ -6,6 +7,26 @@ const decoder = new TextDecoder();
 
 export const V1_PROTOCOL = "v1.kernel.websocket.jupyter.org";
 
+/**
+ * A Jupyter kernel message as the runtime handles it. `channel` is set on received messages.
+ * @typedef {object} KernelMessage
+ * @property {string} [channel]
+ * @property {{msg_id: string, msg_type: string, session?: string, subshell_id?: string} & Record<string, unknown>} header
+ * @property {any} parent_header
+ * @property {any} metadata
+ * @property {any} content
+ * @property {Array<ArrayBuffer | ArrayBufferView>} buffers
+ */
+
+/**
+ * A decoded message: its channel is known and its buffers are views into the received frame.
+ * @typedef {KernelMessage & {channel: string, buffers: DataView[]}} ReceivedMessage
+ */
+
+/**
+ * @param {ArrayBuffer | ArrayBufferView} buffer
+ * @returns {Uint8Array}
+ */
 function asBytes(buffer) {
   if (buffer instanceof Uint8Array) return buffer;
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -13,6 +34,11 @@ function asBytes(buffer) {
   throw new TypeError("a buffer must be an ArrayBuffer, a typed array or a DataView");
 }
 
+/**
+ * `parts` one after the other, after `headerBytes` bytes left for the caller's header.
+ * @param {Uint8Array[]} parts
+ * @param {number} headerBytes
+ */
 function concat(parts, headerBytes) {
   let total = headerBytes;
   for (const p of parts) total += p.byteLength;
@@ -25,7 +51,12 @@ function concat(parts, headerBytes) {
   return out;
 }
 
-/** v1 frame: u64 count, count u64 offsets, channel, header, parent, metadata, content, buffers. */
+/**
+ * v1 frame: u64 count, count u64 offsets, channel, header, parent, metadata, content, buffers.
+ * @param {string} channel
+ * @param {Partial<KernelMessage>} msg
+ * @returns {ArrayBuffer}
+ */
 export function encodeV1(channel, msg) {
   const parts = [
     encoder.encode(channel),
@@ -49,17 +80,25 @@ export function encodeV1(channel, msg) {
   return out.buffer;
 }
 
-/** Decode a v1 frame. JSON parts are parsed lazily: most iopub traffic is not ours. */
+/**
+ * Decode a v1 frame. JSON parts are parsed lazily: most iopub traffic is not ours.
+ * @param {ArrayBuffer} buffer
+ * @returns {ReceivedMessage}
+ */
 export function decodeV1(buffer) {
   const view = new DataView(buffer);
   const count = Number(view.getBigUint64(0, true));
   if (count < 6 || 8 * (count + 1) > buffer.byteLength) throw new Error("malformed v1 frame");
+  /** @type {number[]} */
   const offsets = [];
   for (let i = 0; i < count; i++) offsets.push(Number(view.getBigUint64(8 * (i + 1), true)));
+  /** @param {number} i */
   const slice = (i) => new Uint8Array(buffer, offsets[i], offsets[i + 1] - offsets[i]);
+  /** @param {number} i */
   const json = (i) => JSON.parse(decoder.decode(slice(i)));
   const buffers = [];
   for (let i = 5; i < count - 1; i++) buffers.push(new DataView(buffer, offsets[i], offsets[i + 1] - offsets[i]));
+  /** @type {unknown} parsed once, when first read */
   let content;
   return {
     channel: decoder.decode(slice(0)),
@@ -71,7 +110,12 @@ export function decodeV1(buffer) {
   };
 }
 
-/** Legacy format: a JSON text frame, or (with buffers) u32 BE count + offsets, JSON, buffers. */
+/**
+ * Legacy format: a JSON text frame, or (with buffers) u32 BE count + offsets, JSON, buffers.
+ * @param {string} channel
+ * @param {Partial<KernelMessage>} msg
+ * @returns {string | ArrayBuffer}
+ */
 export function encodeLegacy(channel, msg) {
   const { buffers = [], ...rest } = msg;
   const json = JSON.stringify({ ...rest, channel });
@@ -89,6 +133,10 @@ export function encodeLegacy(channel, msg) {
   return out.buffer;
 }
 
+/**
+ * @param {string | ArrayBuffer} data  a text or a binary frame
+ * @returns {ReceivedMessage}
+ */
 export function decodeLegacy(data) {
   if (typeof data === "string") {
     const msg = JSON.parse(data);
@@ -96,6 +144,7 @@ export function decodeLegacy(data) {
   }
   const view = new DataView(data);
   const count = view.getUint32(0);
+  /** @type {number[]} */
   const offsets = [];
   for (let i = 0; i < count; i++) offsets.push(view.getUint32(4 * (i + 1)));
   offsets.push(data.byteLength);

@@ -1,15 +1,11 @@
+// @ts-check
 // The page side of the link to one kernel: a comm opened from the browser to target "cellwire",
 // the handshake, routing of messages to the output views of this page, and the reconnect and
 // restart rules. Everything else on the socket (other comms, other cells' output) is ignored.
 
+import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL } from "./constants.js";
 import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
-
-export const PROTOCOL = 1;
-/** Buffers larger than this in one message are uploaded in chunks (the server closes a socket
- * on frames over 10 MiB). */
-export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
-export const CHUNK_BYTES = 8 * 1024 * 1024;
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
 const DIRECT_WELCOME_MS = 3000;
@@ -18,36 +14,77 @@ const WATCHDOG_MS = 10000;
 /** Messages a view may queue while the connection is down; beyond that they are refused. */
 const MAX_QUEUED = 1000;
 
+/**
+ * The kernel's answer to our hello.
+ * @typedef {object} Welcome
+ * @property {string} instance     the kernel process
+ * @property {string} route        "direct" or "iopub"
+ * @property {string | null} [subshell]
+ */
+
+/**
+ * A cellwire message from the kernel, by its `op` (docs/protocol.md; the kernel checks what it sends).
+ * @typedef {({op: "welcome"} & Welcome)
+ *   | ({op: "attached", view: string} & AttachedMessage)
+ *   | {op: "msg", target: string, view?: string, except?: string, data: any}
+ *   | ({op: "call" | "reply", view: string} & CallMessage)
+ *   | {op: "closed", target: string}
+ *   | {op: "pong", id: number}
+ *   | ErrorOp} FromKernel
+ */
+
+/** @typedef {{op: "error", code: string, message: string, view?: string, fatal?: boolean}} ErrorOp */
+
+/** @typedef {{resolve: (welcome: Welcome) => void, reject: (err: Error) => void, viaIopub: boolean}} HelloWaiter */
+
 export class KernelLink {
-  /** `subshellId`: the kernel's cellwire subshell, from the first output's spec (null: main shell). */
+  /**
+   * @param {Runtime} runtime
+   * @param {string} kernelId
+   * @param {string | null} [subshellId]  the kernel's cellwire subshell, from the first output's spec (null: main shell)
+   */
   constructor(runtime, kernelId, subshellId = null) {
     this.runtime = runtime;
     this.kernelId = kernelId;
     // Every cellwire shell message carries it, so the kernel handles them while a cell runs.
     this.subshellId = subshellId;
-    this.views = new Map(); // view id -> OutputView
-    this.models = new Map(); // target id -> Model (one per synced object on this page)
+    /** @type {Map<string, OutputView>} view id -> view */
+    this.views = new Map();
+    /** @type {Map<string, Model>} target id -> its model (one per synced object on this page) */
+    this.models = new Map();
     this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
     this.detail = "";
+    /** @type {string | null} */
     this.commId = null;
+    /** @type {Welcome | null} */
     this.welcome = null;
-    this.route = null; // "direct" | "iopub", as the welcome says
-    this._queue = []; // view messages waiting for the link to be live
-    this._released = new Set(); // ids of outputs gone for good, to tell the kernel once live
-    this._requests = new Map(); // msg_id -> resolve, for shell and control replies
+    /** @type {string | null} "direct" | "iopub", as the welcome says */
+    this.route = null;
+    /** @type {Array<[OutputView, Record<string, unknown>, Binary[]]>} view messages waiting for the link to be live */
+    this._queue = [];
+    /** @type {Set<string>} ids of outputs gone for good, to tell the kernel once live */
+    this._released = new Set();
+    /** @type {Map<string, (content: any) => void>} msg_id -> resolve, for shell and control replies */
+    this._requests = new Map();
+    /** @type {string | null} */
     this._helloMsgId = null;
+    /** @type {Map<number, () => void>} */
     this._pings = new Map();
     this._pingId = 0;
+    /** @type {HelloWaiter | null} */
     this._helloWaiter = null;
+    /** @type {Promise<unknown> | null} */
     this._probing = null;
-    this._helloTimer = null;
+    this._probeAgain = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this._helloTimer = undefined;
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
     }, runtime.sockets);
     // jupyter_server keeps a kernel's sockets open after the kernel is deleted: ask now and then.
     this._watchdog = setInterval(() => this._checkKernel(), WATCHDOG_MS);
-    /** Which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"}. */
+    /** @type {{socket: string | null, server: string} | null} which path this link is on: {socket: "worker" | "main", server: "accelerated" | "stock"} */
     this.transport = null;
     this.ready = Promise.all([this.socket.connect(), runtime.serverPath()]).then(([, server]) => {
       this.transport = { socket: runtime.sockets.where, server };
@@ -58,11 +95,16 @@ export class KernelLink {
   }
 
   // -- handshake -------------------------------------------------------------------------------
-  /** Open our comm. The kernel answers the direct way when it can; `viaIopub` asks for iopub. */
+  /**
+   * Open our comm. The kernel answers the direct way when it can; `viaIopub` asks for iopub.
+   * @param {boolean} [viaIopub]
+   * @returns {Promise<Welcome>}
+   */
   _hello(viaIopub = false) {
     const previous = this.commId;
     this._setComm(this.runtime.boot.uuid());
     this.route = null;
+    /** @type {Record<string, unknown>} */
     const data = {
       op: "hello", protocol: PROTOCOL, page: this.runtime.pageId,
       runtime: this.runtime.version, kernel_id: this.kernelId, transport: this.transport,
@@ -85,18 +127,27 @@ export class KernelLink {
     this._hello(true).then(waiter.resolve, waiter.reject);
   }
 
-  /** Our comm on this kernel: the socket passes on iopub messages of this comm only. */
+  /**
+   * Our comm on this kernel: the socket passes on iopub messages of this comm only.
+   * @param {string | null} id
+   */
   _setComm(id) {
     this.commId = id;
     this.socket.setComms([id]);
   }
 
-  /** Header option for shell messages: our subshell, when the kernel has one. */
+  /**
+   * Header option for shell messages: our subshell, when the kernel has one.
+   * @returns {{subshellId?: string}}
+   */
   _subshell() {
     return this.subshellId ? { subshellId: this.subshellId } : {};
   }
 
-  /** The kernel says our subshell does not exist (a stale id): fall back to the main shell. */
+  /**
+   * The kernel says our subshell does not exist (a stale id): fall back to the main shell.
+   * @param {string} parentId  the message it answered
+   */
   _subshellUnknown(parentId) {
     this.subshellId = null;
     if (parentId === this._helloMsgId && this._helloWaiter) {
@@ -105,6 +156,7 @@ export class KernelLink {
     }
   }
 
+  /** @param {Welcome} data */
   _onWelcome(data) {
     clearTimeout(this._helloTimer);
     this.welcome = data;
@@ -117,7 +169,14 @@ export class KernelLink {
     this._flushQueue();
   }
 
-  /** Ask the kernel (over shell, or `channel`); resolves with the reply's content. */
+  /**
+   * Ask the kernel (over shell, or `channel`); resolves with the reply's content.
+   * @param {string} msgType
+   * @param {unknown} content
+   * @param {number} [timeoutMs]
+   * @param {string} [channel]
+   * @returns {Promise<any>}
+   */
   request(msgType, content, timeoutMs = 10000, channel = "shell") {
     return new Promise((resolve, reject) => {
       const id = this.socket.send(channel, msgType, content);
@@ -131,11 +190,14 @@ export class KernelLink {
 
   /** Does this kernel (still) have cellwire loaded, and our comm open? Asked on the control
    * channel, which kernels answer even while a cell runs. Also picks the subshell for a new
-   * hello: the one named by an output of the running kernel process (null: main shell). */
+   * hello: the one named by an output of the running kernel process (null: main shell).
+   * @param {number} [timeoutMs]
+   * @returns {Promise<{beacons: string[], hasCellwire: boolean, hasOurComm: boolean}>}
+   */
   async _inspect(timeoutMs = 60000) {
     const reply = await this.request("comm_info_request", { target_name: "cellwire" }, timeoutMs, "control");
     const comms = Object.keys(reply.comms || {});
-    const beacons = comms.filter((id) => id.startsWith("cellwire-beacon-")).map((id) => id.slice(16));
+    const beacons = comms.filter((id) => id.startsWith(BEACON_PREFIX)).map((id) => id.slice(BEACON_PREFIX.length));
     if (!this.welcome || !beacons.includes(this.welcome.instance)) {  // a new kernel process
       const spec = [...this.views.values()].map((view) => view.spec).find((s) => beacons.includes(s.instance));
       this.subshellId = spec?.subshell || null;
@@ -148,6 +210,7 @@ export class KernelLink {
   }
 
   // -- incoming --------------------------------------------------------------------------------
+  /** @param {ReceivedMessage} msg */
   _onMessage(msg) {
     const type = msg.header.msg_type;
     if (msg.channel === "iopub") {
@@ -186,31 +249,35 @@ export class KernelLink {
     }
   }
 
+  /**
+   * @param {FromKernel} data
+   * @param {DataView[]} buffers
+   */
   _handle(data, buffers) {
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
     switch (data.op) {
       case "welcome":
         return this._onWelcome(data);
       case "attached":
-        return this.views.get(data.view)?._attached(data, buffers);
+        return this.views.get(data.view)?.attached(data, buffers);
       case "msg": {
         // A synced model gets each message once, however many outputs show it on this page.
         const model = this.models.get(data.target);
-        if (model) return model._receive(data.data, buffers);
-        if (data.view) return this.views.get(data.view)?._receive(data.data, buffers);
+        if (model) return model.receive(data.data, buffers);
+        if (data.view) return this.views.get(data.view)?.receive(data.data, buffers);
         for (const view of this.views.values()) {
-          if (view.targetId === data.target && view.id !== data.except) view._receive(data.data, buffers);
+          if (view.targetId === data.target && view.id !== data.except) view.receive(data.data, buffers);
         }
         return;
       }
       case "call":
-        return this.views.get(data.view)?.calls._call(data, buffers);
+        return this.views.get(data.view)?.calls.runCall(data, buffers);
       case "reply":
-        return this.views.get(data.view)?.calls._reply(data, buffers);
+        return this.views.get(data.view)?.calls.receiveReply(data, buffers);
       case "closed":
-        this.models.get(data.target)?._close();
+        this.models.get(data.target)?.dispose();
         this.models.delete(data.target);
-        for (const view of this.views.values()) if (view.targetId === data.target) view._targetClosed();
+        for (const view of this.views.values()) if (view.targetId === data.target) view.targetClosed();
         return;
       case "pong": {
         const resolve = this._pings.get(data.id);
@@ -220,10 +287,11 @@ export class KernelLink {
       case "error":
         return this._onError(data);
       default:
-        console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(data.op)}); is the page runtime older than the kernel's?`);
+        console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(/** @type {{op: unknown}} */ (data).op)}); is the page runtime older than the kernel's?`);
     }
   }
 
+  /** @param {ErrorOp} data */
   _onError(data) {
     if (data.fatal) {
       this._setComm(null); // the kernel has forgotten it: nothing to close
@@ -233,12 +301,16 @@ export class KernelLink {
       return;
     }
     const view = data.view && this.views.get(data.view);
-    if (view) view._error(data);
+    if (view) view.kernelError(data);
     else console.warn(`cellwire: the kernel reported: ${data.message} (${data.code})`);
   }
 
   // -- lifecycle -------------------------------------------------------------------------------
-  _onSocketState(state, detail) {
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
+  _onSocketState(state, detail = "") {
     if (state === "open") {
       if (this.welcome) this._resume();
     } else if (state === "reconnecting") {
@@ -264,13 +336,13 @@ export class KernelLink {
         this._kernelRestarted();
       }
     } catch (err) {
-      this._setState("failed", err.message);
+      this._setState("failed", err instanceof Error ? err.message : String(err));
     }
   }
 
   async _checkKernel() {
     if (!this.socket.isOpen || document.hidden) return;
-    const problem = await this.socket._diagnose();
+    const problem = await this.socket.diagnose();
     if (problem && this.state !== "closed") {
       this.close();
       this._setState(problem.state, problem.message);
@@ -313,16 +385,37 @@ export class KernelLink {
     this._setState("failed", "the kernel closed the connection");
   }
 
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
   _setState(state, detail = "") {
     this.state = state;
     this.detail = detail;
     if (["gone", "forbidden", "failed"].includes(state)) this._released.clear(); // nobody to tell
-    for (const view of this.views.values()) view._linkState(state, detail);
+    for (const view of this.views.values()) view.linkState(state, detail);
   }
 
   // -- models ----------------------------------------------------------------------------------
   /** The page's model of `targetId`: created from the first view's `init`, else updated by it.
-   * Without `init`, resolves to an existing model or rejects. */
+   * Without `init`, resolves to an existing model or rejects.
+   * @overload
+   * @param {string} targetId
+   * @returns {Promise<Model>}
+   */
+  /**
+   * @overload
+   * @param {string} targetId
+   * @param {ModelInit} init
+   * @param {DataView[]} [buffers]
+   * @returns {Model}
+   */
+  /**
+   * @param {string} targetId
+   * @param {ModelInit} [init]
+   * @param {DataView[]} [buffers]
+   * @returns {Model | Promise<Model>}
+   */
   modelFor(targetId, init, buffers = []) {
     let model = this.models.get(targetId);
     if (!init) return model ? Promise.resolve(model) : Promise.reject(new Error(`no model ${targetId} on this page`));
@@ -330,37 +423,45 @@ export class KernelLink {
       model = new Model(this, targetId, init, buffers);
       this.models.set(targetId, model);
     } else {
-      model._resync(init, buffers);
+      model.resync(init, buffers);
     }
     return model;
   }
 
-  /** A view of a model went away; the model goes with its last view. */
+  /**
+   * A view of a model went away; the model goes with its last view.
+   * @param {OutputView} view
+   */
   releaseModel(view) {
+    if (view.targetId === null) return;
     const model = this.models.get(view.targetId);
     if (!model) return;
-    model.views.delete(view);
-    if (!model.views.size) {
+    model.removeView(view);
+    if (!model.hasViews) {
       this.models.delete(view.targetId);
-      model._close();
+      model.dispose();
     }
   }
 
   // -- views -----------------------------------------------------------------------------------
+  /** @param {OutputView} view */
   attach(view) {
     this.views.set(view.id, view);
-    view._linkState(this.state, this.detail);
+    view.linkState(this.state, this.detail);
     if (this.state === "live") this._sendAttachIfCurrent(view);
     else if (this.state === "restarted") this._probeAfterRestart();
   }
 
   /** An output of another kernel process than ours is either stale (an earlier process) or proof
-   * of a restart this socket did not hear about (a newer one): the kernel's beacon tells which. */
+   * of a restart this socket did not hear about (a newer one): the kernel's beacon tells which.
+   * @param {OutputView} view
+   */
   async _sendAttachIfCurrent(view) {
     if (!this.welcome || view.spec.instance === this.welcome.instance) {
       this._sendAttach(view);
       return;
     }
+    /** @type {string[]} */
     let beacons = [];
     try {
       ({ beacons } = await this._inspect());
@@ -369,36 +470,52 @@ export class KernelLink {
       this._kernelRestarted();
       this._probeAfterRestart();
     } else if (this.views.has(view.id)) {
-      view._error({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
+      view.kernelError({ code: "stale-output", message: "this output was made by an earlier run of the kernel; run the cell again" });
     }
   }
 
+  /** @param {OutputView} view */
   _sendAttach(view) {
+    /** @type {Record<string, unknown>} */
     const attach = { op: "attach", view: view.id, target: view.targetId, instance: view.spec.instance };
     if (view.spec.el) attach.output = view.spec.el; // (pins the target again, if it was released)
     this._commMsg(attach, []);
   }
 
+  /** @param {OutputView} view */
   detach(view) {
     if (!this.views.delete(view.id)) return;
     if (this.state === "live" && this.socket.isOpen) this._commMsg({ op: "detach", view: view.id }, []);
   }
 
-  /** Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways. */
+  /**
+   * Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways.
+   * @param {unknown} data
+   * @param {number} nbuffers
+   */
   _trace(data, nbuffers) {
     if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "out", data, nbuffers });
   }
 
-  /** Send a view's message, chunking large buffers; queued while reconnecting. */
+  /**
+   * Send a view's message, chunking large buffers; queued while reconnecting.
+   * @param {OutputView} view
+   * @param {unknown} data
+   * @param {Binary[]} [buffers]
+   */
   send(view, data, buffers = []) {
     this.sendOp(view, { op: "msg", view: view.id, data }, buffers);
   }
 
-  /** Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers. */
+  /**
+   * Send a view's cellwire message (`msg`, `call`, `reply`), chunking large buffers.
+   * @param {OutputView} view
+   * @param {Record<string, unknown>} message
+   * @param {Binary[]} [buffers]
+   */
   sendOp(view, message, buffers = []) {
-    if (view.state === "stale" || view.state === "target-closed") {
-      throw new Error(`not delivered: ${view._problem || "this output is no longer live"}`);
-    }
+    const ended = view.endedReason();
+    if (ended) throw new Error(`not delivered: ${ended}`);
     if (this.state !== "live" || !this.socket.isOpen) {
       if (["reconnecting", "connecting"].includes(this.state) && this._queue.length < MAX_QUEUED) {
         this._queue.push([view, message, buffers]);
@@ -424,6 +541,10 @@ export class KernelLink {
     this._commMsg({ ...message, upload: { id, chunks: index, sizes } }, []);
   }
 
+  /**
+   * @param {Record<string, unknown>} data
+   * @param {Binary[]} buffers
+   */
   _commMsg(data, buffers) {
     this._trace(data, buffers.length);
     this.socket.send("shell", "comm_msg", { comm_id: this.commId, data }, { buffers, ...this._subshell() });
@@ -437,7 +558,9 @@ export class KernelLink {
   }
 
   /** These outputs are gone for good: the kernel may free what only they kept alive. Sent at
-   * once when live, else when the link is live again. */
+   * once when live, else when the link is live again.
+   * @param {string[]} outputs  their element ids
+   */
   release(outputs) {
     for (const id of outputs) this._released.add(id);
     if (!this._released.size || this.state !== "live" || !this.socket.isOpen) return;
@@ -445,11 +568,15 @@ export class KernelLink {
     this._released.clear();
   }
 
+  /** @param {string} reason */
   _refuseQueue(reason) {
-    for (const [view] of this._queue.splice(0)) view._error({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
+    for (const [view] of this._queue.splice(0)) view.kernelError({ code: "not-delivered", message: `a message was not delivered: ${reason}` });
   }
 
-  /** Round trip page -> kernel -> page, in ms (used by benchmarks and health checks). */
+  /**
+   * Round trip page -> kernel -> page, in ms (used by benchmarks and health checks).
+   * @returns {Promise<number>}
+   */
   ping() {
     const id = ++this._pingId;
     const start = performance.now();

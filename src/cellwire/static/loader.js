@@ -1,7 +1,9 @@
+// @ts-check
 // cellwire loader: inlined into every cellwire output as a classic <script>. It locates the output's
 // element, then hands it to the page's runtime, first loading that runtime from the kernel when the
 // page has none (or an older one). Credentials are read from the page here, at run time: nothing
 // secret is ever part of an output. Kept small and dependency-free; the runtime does the rest.
+// Its JSDoc types are for the checker only: transport/assets.py drops every comment before inlining it.
 (function (spec, script) {
   "use strict";
   var BOOT_API = 1;
@@ -9,11 +11,21 @@
   if (!g.__cellwire_boot || g.__cellwire_boot.api < BOOT_API) g.__cellwire_boot = makeBoot();
   g.__cellwire_boot.mount(spec, script);
 
+  /**
+   * A kernel message as this loader sends and reads it (legacy JSON frames).
+   * @typedef {{channel?: string, header: Record<string, any>, parent_header: Record<string, any>,
+   *   metadata: Record<string, any>, content: any, buffers: never[]}} LoaderMessage
+   */
+  /** @typedef {(channel: string, msgType: string, content: unknown, subshell?: string | null) => string} Send */
+
+  /** @returns {CellwireBoot} */
   function makeBoot() {
-    var runtimeLoads = {}; // version -> Promise<runtime>
+    /** @type {Record<string, Promise<Runtime>>} version -> the runtime it loads */
+    var runtimeLoads = {};
 
     // Where the server is and how to authenticate, read from the page this output lives in.
     function pageConfig() {
+      /** @type {{baseUrl?: string, wsUrl?: string, token?: string}} */
       var cfg = {};
       var node = document.getElementById("jupyter-config-data");
       if (node) {
@@ -28,8 +40,10 @@
       return { baseUrl: baseUrl, wsUrl: wsUrl, token: cfg.token || "" };
     }
 
+    /** @param {string} path */
     function api(path) {
       var cfg = pageConfig();
+      /** @type {Record<string, string>} */
       var headers = {};
       if (cfg.token) headers.Authorization = "token " + cfg.token;
       return fetch(cfg.baseUrl + path, { headers: headers, credentials: "same-origin" });
@@ -41,7 +55,15 @@
     }
 
     // `subshell`: the kernel's cellwire subshell (from the spec), so a busy kernel still answers.
+    /**
+     * @param {string} session
+     * @param {string} msgType
+     * @param {unknown} content
+     * @param {string | null} [subshell]
+     * @returns {LoaderMessage}
+     */
     function kernelMessage(session, msgType, content, subshell) {
+      /** @type {Record<string, string>} */
       var header = { msg_id: uuid(), username: "", session: session, msg_type: msgType,
                      version: "5.3", date: new Date().toISOString() };
       if (subshell) header.subshell_id = subshell;
@@ -49,7 +71,16 @@
     }
 
     // A short-lived socket in the legacy JSON format (no framing code needed here), used only to
-    // probe kernels and fetch the runtime. `onMessage(msg, channel)` returns true when done.
+    // probe kernels and fetch the runtime. `onMessage(msg, send)` returns the result when done
+    // (undefined: go on; an Error: fail).
+    /**
+     * @template T
+     * @param {string} kernelId
+     * @param {number} timeoutMs
+     * @param {(send: Send) => void} start
+     * @param {(msg: LoaderMessage, send: Send) => T | Error | undefined} onMessage
+     * @returns {Promise<T>}
+     */
     function withSocket(kernelId, timeoutMs, start, onMessage) {
       return new Promise(function (resolve, reject) {
         var cfg = pageConfig();
@@ -58,12 +89,17 @@
         if (cfg.token) url += "&token=" + encodeURIComponent(cfg.token);
         var ws = new WebSocket(url);
         var timer = setTimeout(function () { finish(new Error("kernel " + kernelId + " did not answer")); }, timeoutMs);
+        /**
+         * @param {Error | null} err
+         * @param {T} [value]
+         */
         function finish(err, value) {
           clearTimeout(timer);
           // (closing at once would make the server drop a comm_close just sent)
           setTimeout(function () { try { ws.close(); } catch (e) { /* already closed */ } }, 500);
-          if (err) reject(err); else resolve(value);
+          if (err) reject(err); else resolve(/** @type {T} */ (value));
         }
+        /** @type {Send} */
         function send(channel, msgType, content, subshell) {
           var msg = kernelMessage(session, msgType, content, subshell);
           msg.channel = channel;
@@ -75,6 +111,7 @@
         ws.onclose = function () { finish(new Error("socket to kernel " + kernelId + " closed")); };
         ws.onmessage = function (event) {
           if (typeof event.data !== "string") return;
+          /** @type {LoaderMessage} */
           var msg;
           try { msg = JSON.parse(event.data); } catch (e) { return; }
           var result = onMessage(msg, send);
@@ -86,8 +123,16 @@
 
     // Does kernel `id` hold the beacon of kernel process `instance`? (comm_info_request has no
     // side effects, unlike opening a comm on a kernel that lacks the target.)
+    /**
+     * @param {string} id
+     * @param {string} instance
+     * @param {number} timeoutMs
+     * @returns {Promise<boolean>}
+     */
     function probe(id, instance, timeoutMs) {
+      // The prefix is constants.js's BEACON_PREFIX (a classic script cannot import it).
       var want = "cellwire-beacon-" + instance;
+      /** @type {string} */
       var request;
       return withSocket(id, timeoutMs, function (send) {
         request = send("shell", "comm_info_request", { target_name: "cellwire" });
@@ -100,10 +145,15 @@
 
     // The id of the running kernel that made this output. The id written by the kernel is tried
     // first (checked over REST); otherwise every kernel of the server is probed for the beacon.
+    /**
+     * @param {OutputSpec} spec
+     * @returns {Promise<string>}
+     */
     function findKernel(spec) {
       if (spec.kernel_id) {
-        return api("api/kernels/" + spec.kernel_id).then(function (r) {
-          if (r.ok) return spec.kernel_id;
+        var known = spec.kernel_id;
+        return api("api/kernels/" + known).then(function (r) {
+          if (r.ok) return known;
           if (r.status === 403) throw new Error("the server refused access to its kernels (403): log in again");
           return searchKernels(spec);
         });
@@ -112,7 +162,12 @@
     }
 
     // One search per kernel process at a time, however many of its outputs ask.
+    /** @type {Record<string, Promise<string>>} instance -> its search */
     var searches = {};
+    /**
+     * @param {OutputSpec} spec
+     * @returns {Promise<string>}
+     */
     function searchKernels(spec) {
       if (!searches[spec.instance]) {
         searches[spec.instance] = doSearch(spec);
@@ -122,14 +177,20 @@
       return searches[spec.instance];
     }
 
+    /**
+     * @param {OutputSpec} spec
+     * @returns {Promise<string>}
+     */
     function doSearch(spec) {
       return api("api/kernels").then(function (r) {
         if (!r.ok) throw new Error("could not list kernels (HTTP " + r.status + ")");
         return r.json();
-      }).then(function (kernels) {
-        var hint = g.Jupyter && g.Jupyter.notebook && g.Jupyter.notebook.kernel && g.Jupyter.notebook.kernel.id;
+      }).then(function (/** @type {Array<{id: string}>} */ kernels) {
+        // nbclassic says which kernel its notebook runs: that one is probed first.
+        var jupyter = /** @type {{Jupyter?: {notebook?: {kernel?: {id?: string}}}}} */ (g).Jupyter;
+        var hint = jupyter && jupyter.notebook && jupyter.notebook.kernel && jupyter.notebook.kernel.id;
         var ids = kernels.map(function (k) { return k.id; });
-        ids.sort(function (a, b) { return (b === hint) - (a === hint); });
+        ids.sort(function (a, b) { return Number(b === hint) - Number(a === hint); });
         return Promise.all(ids.map(function (id) { return probe(id, spec.instance, 15000); }))
           .then(function (found) {
             var i = found.indexOf(true);
@@ -139,6 +200,11 @@
       });
     }
 
+    /**
+     * @param {string} a
+     * @param {string} b
+     * @returns {number} <0, 0 or >0 as a is older than, as old as or newer than b
+     */
     function compareVersions(a, b) {
       var pa = String(a).split(/[.+-]/), pb = String(b).split(/[.+-]/);
       for (var i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -153,12 +219,24 @@
     // rewriting each `"./name.js"` import to the blob of that module. The kernel answers the
     // direct way (to this socket alone) when it can; a server or gateway that does not forward
     // that leaves us without an answer, so after 3 s we ask again for iopub.
+    /**
+     * @param {string} kernelId
+     * @param {OutputSpec} spec
+     * @returns {Promise<Runtime>}
+     */
     function fetchRuntime(kernelId, spec) {
+      /** @type {string[]} */
       var comms = [];
       var subshell = spec.subshell;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
       var retry;
+      /**
+       * @param {Send} send
+       * @param {boolean} viaIopub
+       */
       function hello(send, viaIopub) {
         var commId = uuid();
+        /** @type {Record<string, unknown>} */
         var data = { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId };
         if (viaIopub) data.route = "iopub";
         comms.push(commId);
@@ -166,58 +244,80 @@
         clearTimeout(retry);
         if (!viaIopub) retry = setTimeout(function () { try { hello(send, true); } catch (e) { /* socket gone */ } }, 3000);
       }
+      /** @typedef {{op: "runtime", entry: string, modules: Array<{name: string, source: string}>}} RuntimePayload */
       return withSocket(kernelId, 30000, function (send) { hello(send, false); }, function (msg, send) {
         // The subshell is gone (the kernel restarted since this output was made): use the main shell.
         if (subshell && msg.content && msg.content.ename === "UnknownSubshellError") {
           subshell = null;
-          return hello(send, false);
+          hello(send, false);
+          return undefined;
         }
         if (msg.header.msg_type !== "comm_msg" || comms.indexOf(msg.content.comm_id) < 0) return;
         clearTimeout(retry);
         comms.forEach(function (id) { send("shell", "comm_close", { comm_id: id, data: {} }, subshell); });
         var data = msg.content.data || {};
-        return data.op === "runtime" ? data : new Error(data.message || "the kernel sent no runtime");
+        return data.op === "runtime" ? /** @type {RuntimePayload} */ (data) : new Error(data.message || "the kernel sent no runtime");
       }).then(function (payload) {
+        /** @type {Record<string, string>} module name -> its blob: URL */
         var urls = {};
         payload.modules.forEach(function (m) {
-          var source = m.source.replace(/(["'])\.\/([\w-]+\.js)\1/g, function (all, q, name) {
+          var source = m.source.replace(/(["'])\.\/([\w-]+\.js)\1/g, function (/** @type {string} */ all, /** @type {string} */ q, /** @type {string} */ name) {
             return urls[name] ? q + urls[name] + q : all;
           });
           urls[m.name] = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
         });
         return import(urls[payload.entry]);
-      }).then(function (mod) {
+      }).then(function (/** @type {{createRuntime(boot: CellwireBoot, version: string): Runtime}} */ mod) {
         var runtime = mod.createRuntime(boot, spec.v);
         var old = g.__cellwire;
         if (!old || compareVersions(old.version, runtime.version) < 0) {
           g.__cellwire = runtime;
           if (old) runtime.adopt(old);
+          return runtime;
         }
-        return g.__cellwire;
+        return old;
       });
     }
 
+    /**
+     * @param {OutputSpec} spec
+     * @returns {Promise<Runtime>}
+     */
     function runtimeFor(spec) {
       var current = g.__cellwire;
-      if (current && compareVersions(current.version, spec.v) >= 0) return Promise.resolve(current);
-      if (!runtimeLoads[spec.v]) {
-        runtimeLoads[spec.v] = findKernel(spec).then(function (id) { return fetchRuntime(id, spec); });
-        runtimeLoads[spec.v].catch(function () { delete runtimeLoads[spec.v]; });
+      var version = spec.v;
+      if (current && compareVersions(current.version, version) >= 0) return Promise.resolve(current);
+      if (!runtimeLoads[version]) {
+        runtimeLoads[version] = findKernel(spec).then(function (id) { return fetchRuntime(id, spec); });
+        runtimeLoads[version].catch(function () { delete runtimeLoads[version]; });
       }
-      return runtimeLoads[spec.v];
+      return runtimeLoads[version];
     }
 
     // The output's element: next to this script when the browser says which script runs (JupyterLab,
     // which may also show one output twice), else by id (classic front-ends run a copy elsewhere).
+    /**
+     * @param {OutputSpec} spec
+     * @param {HTMLOrSVGScriptElement | null} script
+     * @returns {HTMLElement | null}
+     */
     function locate(spec, script) {
       var prev = script && script.previousElementSibling;
-      if (prev && prev.id === spec.el && !prev.__cellwire) return prev;
+      if (prev instanceof HTMLElement && prev.id === spec.el && !prev.__cellwire) return prev;
       var all = document.querySelectorAll('[id="' + spec.el + '"]');
-      for (var i = 0; i < all.length; i++) if (!all[i].__cellwire) return all[i];
+      for (var i = 0; i < all.length; i++) {
+        var node = all[i];
+        if (node instanceof HTMLElement && !node.__cellwire) return node;
+      }
       return null;
     }
 
+    /**
+     * @param {HTMLElement} el
+     * @param {unknown} err
+     */
     function showProblem(el, err) {
+      /** @type {HTMLElement | null} */
       var status = el.querySelector(".cellwire-status");
       if (!status) {
         status = document.createElement("div");
@@ -225,7 +325,7 @@
         status.style.cssText = "font:12px sans-serif;opacity:.75;margin-top:2px";
         el.appendChild(status);
       }
-      status.textContent = "cellwire: " + (err && err.message ? err.message : String(err));
+      status.textContent = "cellwire: " + (err instanceof Error && err.message ? err.message : String(err));
       status.setAttribute("role", "status");
     }
 
@@ -236,6 +336,11 @@
                 (document.body && document.body.dataset && document.body.dataset.baseUrl));
     }
 
+    /**
+     * @param {OutputSpec} spec
+     * @param {HTMLOrSVGScriptElement | null} script
+     * @param {number} [attempt]
+     */
     function mount(spec, script, attempt) {
       if (!isJupyterPage()) return;
       var el = locate(spec, script);
@@ -245,13 +350,15 @@
         return;
       }
       el.__cellwire = "loading";
-      runtimeFor(spec).then(function (runtime) { runtime.mount(el, spec); }, function (err) {
-        el.__cellwire = "failed";
+      var found = el;
+      runtimeFor(spec).then(function (runtime) { runtime.mount(found, spec); }, function (err) {
+        found.__cellwire = "failed";
         if (err && err.code !== "no-kernel") console.warn("cellwire:", err);
-        showProblem(el, err);
+        showProblem(found, err);
       });
     }
 
+    /** @type {CellwireBoot} */
     var boot = {
       api: BOOT_API, pageConfig: pageConfig, api_request: api, uuid: uuid,
       findKernel: findKernel, probe: probe, compareVersions: compareVersions,

@@ -1,3 +1,4 @@
+// @ts-check
 // Calls between a view and its Python object, both ways (the `call` and `reply` ops).
 //   JS -> Python: `await channel.invoke("name", [args], {kwargs})` runs a function the Python object
 //                 exposed with `@obj.expose`; a Python exception rejects with its message.
@@ -7,53 +8,57 @@
 // Binary values anywhere in arguments and results (ArrayBuffer, typed arrays, DataView) travel as
 // message buffers; `buffer_paths` says where each one belongs.
 
-const AsyncFunction = (async () => {}).constructor;
+import { joinBinary, splitBinary } from "./binary.js";
 
-function isBinary(value) {
-  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
-}
+/** @type {new (...args: string[]) => (...args: unknown[]) => Promise<unknown>} */
+const AsyncFunction = /** @type {any} */ (async () => {}).constructor;
 
-/** `value` with binary parts replaced by null, their paths, and the parts themselves. */
-export function splitBinary(value) {
-  const paths = [];
-  const buffers = [];
-  function walk(node, path) {
-    if (isBinary(node)) {
-      paths.push(path);
-      buffers.push(node);
-      return null;
-    }
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
-    if (node && typeof node === "object" && Object.getPrototypeOf(node) === Object.prototype) {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
-    }
-    return node;
+/**
+ * Options of `invoke`: keyword arguments, a timeout in ms (default none), an AbortSignal.
+ * @typedef {{kwargs?: Record<string, unknown>, timeout?: number, signal?: AbortSignal}} InvokeOptions
+ */
+
+/**
+ * A `call` (from Python: run an exposed function by `name`, or evaluate `code`) or a `reply` (to
+ * one of our invocations: `value` or `error`), as the link hands it over.
+ * @typedef {object} CallMessage
+ * @property {string} id
+ * @property {string} [name]
+ * @property {string} [code]
+ * @property {unknown[]} [args]
+ * @property {unknown} [value]
+ * @property {{name: string, message: string, stack?: string}} [error]
+ * @property {BufferPath[]} [buffer_paths]
+ */
+
+/** An Error from Python, with the exception's type and traceback. */
+class PythonError extends Error {
+  /**
+   * @param {{name: string, message: string, stack?: string}} error
+   */
+  constructor(error) {
+    super(`${error.name}: ${error.message}`);
+    this.name = "PythonError";
+    this.pythonType = error.name;
+    this.pythonTraceback = error.stack || "";
   }
-  return { value: walk(value, []), paths, buffers };
 }
 
-/** Put `buffers` (DataViews) back at `paths` inside `value`. */
-export function joinBinary(value, paths = [], buffers = []) {
-  if (paths.length !== buffers.length) throw new Error(`${paths.length} buffer paths but ${buffers.length} buffers`);
-  paths.forEach((path, i) => {
-    if (path.length === 0) {
-      value = buffers[i];
-      return;
-    }
-    let node = value;
-    for (const key of path.slice(0, -1)) node = node[key];
-    node[path[path.length - 1]] = buffers[i];
-  });
-  return value;
-}
-
-/** What Python gets to know about something thrown in JavaScript. */
+/**
+ * What Python gets to know about something thrown in JavaScript.
+ * @param {unknown} err
+ * @returns {{name: string, message: string, stack: string}}
+ */
 export function describeError(err) {
   if (err instanceof Error) return { name: err.name || "Error", message: err.message, stack: err.stack || "" };
   return { name: "Error", message: String(err), stack: "" };
 }
 
-/** `code` as an expression (`el.offsetWidth`) if it parses as one, else as a function body. */
+/**
+ * `code` as an expression (`el.offsetWidth`) if it parses as one, else as a function body.
+ * @param {string} code
+ * @returns {(el: HTMLElement, channel: ChannelHandle, args: unknown, model: Model | null | undefined) => Promise<unknown>}
+ */
 export function compile(code) {
   try {
     const expression = code.trim().replace(/;+$/, "");
@@ -64,15 +69,29 @@ export function compile(code) {
   return new AsyncFunction("el", "channel", "args", "model", code);
 }
 
+/**
+ * @typedef {object} PendingCall
+ * @property {(value: unknown) => void} resolve
+ * @property {(reason: unknown) => void} reject
+ * @property {ReturnType<typeof setTimeout> | undefined} timer
+ */
+
 /** One view's calls: its exposed functions, and its invocations of Python waiting for replies. */
 export class ViewCalls {
+  /** @param {OutputView} view */
   constructor(view) {
     this.view = view;
+    /** @type {Map<string, (...args: any[]) => unknown>} */
     this.exposed = new Map();
-    this.pending = new Map(); // call id -> { resolve, reject, timer }
+    /** @type {Map<string, PendingCall>} call id -> its settling functions */
+    this.pending = new Map();
   }
 
-  /** Make functions callable from Python by name; returns a function that removes them. */
+  /**
+   * Make functions callable from Python by name; returns a function that removes them.
+   * @param {Record<string, (...args: any[]) => unknown>} functions
+   * @returns {() => void}
+   */
   expose(functions) {
     for (const [name, fn] of Object.entries(functions)) {
       if (typeof fn !== "function") throw new TypeError(`expose: ${name} is not a function`);
@@ -81,18 +100,27 @@ export class ViewCalls {
     return () => { for (const name of Object.keys(functions)) this.exposed.delete(name); };
   }
 
-  /** Call a Python function exposed on the view's object; resolves with its return value. */
+  /**
+   * Call a Python function exposed on the view's object; resolves with its return value.
+   * @param {string} name
+   * @param {unknown[] | unknown} [args]  positional arguments (one non-array value: the only one)
+   * @param {InvokeOptions} [options]
+   * @returns {Promise<unknown>}
+   */
   invoke(name, args = [], { kwargs, timeout, signal } = {}) {
     const link = this.view.link;
     if (!link) return Promise.reject(new Error("not delivered: this view is not connected to a kernel"));
     if (!Array.isArray(args)) args = [args];
     const id = this.view.runtime.boot.uuid();
+    /** @type {Record<string, unknown>} */
     const fields = { id, name, args };
     if (kwargs) fields.kwargs = kwargs;
     const { value, paths, buffers } = splitBinary(fields);
     if (paths.length) value.buffer_paths = paths;
     return new Promise((resolve, reject) => {
-      const entry = { resolve, reject, timer: null };
+      /** @type {PendingCall} */
+      const entry = { resolve, reject, timer: undefined };
+      /** @param {unknown} err */
       const stop = (err) => {
         this.pending.delete(id);
         clearTimeout(entry.timer);
@@ -112,18 +140,18 @@ export class ViewCalls {
     });
   }
 
-  /** The kernel's reply to one of our invocations. */
-  _reply(data, buffers) {
+  /**
+   * The kernel's reply to one of our invocations.
+   * @param {CallMessage} data
+   * @param {DataView[]} buffers
+   */
+  receiveReply(data, buffers) {
     const entry = this.pending.get(data.id);
     if (!entry) return;
     this.pending.delete(data.id);
     clearTimeout(entry.timer);
     if (data.error) {
-      const err = new Error(`${data.error.name}: ${data.error.message}`);
-      err.name = "PythonError";
-      err.pythonType = data.error.name;
-      err.pythonTraceback = data.error.stack || "";
-      entry.reject(err);
+      entry.reject(new PythonError(data.error));
       return;
     }
     try {
@@ -133,18 +161,25 @@ export class ViewCalls {
     }
   }
 
-  /** A call from Python: run the exposed function or the code, send back the result or error. */
-  async _call(data, buffers) {
+  /**
+   * A call from Python: run the exposed function or the code, send back the result or error.
+   * @param {CallMessage} data
+   * @param {DataView[]} buffers
+   */
+  async runCall(data, buffers) {
+    /** @type {Record<string, unknown>} */
     const reply = { op: "reply", view: this.view.id, id: data.id };
+    /** @type {Binary[]} */
     let out = [];
     try {
       await this.view.whenRendered;
+      /** @type {unknown[]} */
       const args = joinBinary({ args: data.args }, data.buffer_paths, buffers).args;
       let result;
       if (data.code !== undefined) {
         result = await compile(data.code)(this.view.liveEl, this.view.channel, args[0] ?? {}, this.view.model);
       } else {
-        const fn = this.exposed.get(data.name);
+        const fn = data.name === undefined ? undefined : this.exposed.get(data.name);
         if (!fn) {
           const known = [...this.exposed.keys()].join(", ") || "none";
           throw new ReferenceError(`this view exposes no function "${data.name}" (exposed: ${known}); register it in render with channel.expose({ ${data.name} })`);
@@ -169,7 +204,10 @@ export class ViewCalls {
     }
   }
 
-  /** The view or its connection went away: every invocation waiting for Python fails. */
+  /**
+   * The view or its connection went away: every invocation waiting for Python fails.
+   * @param {string} reason
+   */
   fail(reason) {
     for (const [id, entry] of this.pending) {
       clearTimeout(entry.timer);

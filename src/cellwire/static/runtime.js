@@ -1,3 +1,4 @@
+// @ts-check
 // The page's cellwire runtime: one per page (a versioned global, `globalThis.__cellwire`), shared by
 // every cellwire output of every notebook on the page. It keeps one link per kernel, mounts output
 // elements as views, and notices outputs leaving the page (cleared, cell deleted, notebook closed).
@@ -24,22 +25,51 @@ const STYLE = `
 .cellwire-degraded > .cellwire-live { opacity: .6; }
 `;
 
+/** Links in these states gave up: the next output asks afresh. */
+const GAVE_UP = ["gone", "forbidden", "failed", "closed"];
+
+/**
+ * An output whose element left the page long enough to be detached from its kernel object.
+ * @typedef {object} Suspended
+ * @property {WeakRef<HTMLElement>} ref
+ * @property {OutputSpec} spec
+ * @property {string | undefined} kernelId
+ * @property {number} since
+ * @property {boolean} [released]  the kernel has been told it is gone for good
+ */
+
+/**
+ * The loader calls this with its helpers (`boot`) and the cellwire version of the runtime.
+ * @param {CellwireBoot} boot
+ * @param {string} version
+ */
 export function createRuntime(boot, version) {
   return new Runtime(boot, version);
 }
 
-class Runtime {
+export class Runtime {
+  /**
+   * @param {CellwireBoot} boot
+   * @param {string} version
+   */
   constructor(boot, version) {
     this.boot = boot;
     this.version = version;
     this.pageId = boot.uuid();
-    this.links = new Map(); // kernel id -> KernelLink
+    /** @type {Map<string, KernelLink>} kernel id -> its link */
+    this.links = new Map();
     this.sockets = new Sockets(); // where the links' WebSockets run (a worker, or this thread)
+    /** @type {Set<OutputView>} */
     this.views = new Set();
-    this._suspended = new Set(); // { ref: WeakRef<element>, spec, kernelId, since, released }
+    /** @type {Set<Suspended>} */
+    this._suspended = new Set();
     this.releaseDetachedAfterMs = RELEASE_DETACHED_AFTER_MS; // (tests shorten it)
-    this._idleSince = new Map(); // kernel id -> time it ran out of views
-    this._modules = new Map(); // hash -> Promise<module>
+    /** @type {Map<string, number>} kernel id -> time it ran out of views */
+    this._idleSince = new Map();
+    /** @type {Map<string, Promise<Record<string, unknown>>>} hash -> the imported module */
+    this._modules = new Map();
+    /** @type {Promise<string> | undefined} */
+    this._serverPath = undefined;
     this._sweeper = setInterval(() => this._sweep(), 1000);
     // Say goodbye when the page goes (reload, tab closed): the kernel then drops this page's views
     // at once instead of keeping them (and sending calls to them). The socket is left for the
@@ -54,73 +84,73 @@ class Runtime {
     }
   }
 
-  /** Show `spec.target` live in `el` (the output's container, holding its snapshot). */
+  /**
+   * Show `spec.target` live in `el` (the output's container, holding its snapshot).
+   * @param {HTMLElement} el
+   * @param {OutputSpec} spec
+   * @returns {OutputView}
+   */
   mount(el, spec) {
     if (el.__cellwire instanceof OutputView) return el.__cellwire;
-    const moved = this._transplant(el, spec);
-    if (moved) return moved;
+    const moved = this._refreshed(el, spec);
+    if (moved) {
+      moved.moveTo(el);
+      moved.missingSince = undefined;
+      return moved;
+    }
     const view = new OutputView(this, el, spec);
     this.views.add(view);
     this._linkFor(spec).then(
       (link) => {
         if (!this.views.has(view)) return;
-        view.link = link;
         this._idleSince.delete(link.kernelId);
-        link.attach(view);
+        view.connect(link);
       },
-      (err) => view._linkState(err.code === "no-kernel" ? "gone" : "failed", err.message),
+      (err) => view.linkState(err.code === "no-kernel" ? "gone" : "failed", err.message),
     );
     return view;
   }
 
-  /** The kernel refreshed an output (update_display_data with the same element id): move the
-   * live view into the new element instead of rendering it again, keeping focus and state. */
-  _transplant(el, spec) {
+  /**
+   * The live view of an output the kernel refreshed (update_display_data with the same element
+   * id): it is moved into the new element instead of rendering it again, keeping focus and state.
+   * @param {HTMLElement} el
+   * @param {OutputSpec} spec
+   * @returns {OutputView | null}
+   */
+  _refreshed(el, spec) {
     if (!spec.el) return null;
     for (const view of this.views) {
-      if (view.spec.el !== spec.el || view.el === el || view.el.isConnected || !view.rendered) continue;
-      const focused = view._lastFocus && view.liveEl.contains(view._lastFocus) ? view._lastFocus : null;
-      const selection = focused && "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null;
-      const snapshot = el.querySelector(":scope > .cellwire-snapshot");
-      if (snapshot) snapshot.hidden = true;
-      el.querySelector(":scope > .cellwire-status")?.remove();
-      el.append(view.liveEl, view.statusEl);
-      view.el.__cellwire = undefined;
-      view.el = el;
-      view.snapshot = snapshot;
-      view.missingSince = undefined;
-      el.__cellwire = view;
-      view._render();
-      if (focused && document.activeElement === document.body) {
-        focused.focus({ preventScroll: true });
-        try { if (selection) focused.setSelectionRange(...selection); } catch (err) { /* not a text input */ }
-      }
-      return view;
+      if (view.spec.el === spec.el && view.el !== el && !view.el.isConnected && view.rendered) return view;
     }
     return null;
   }
 
-  /** Show model `targetId` inside `el`, a place in the parent view's widget (containers). */
+  /**
+   * Show model `targetId` inside `el`, a place in the parent view's widget (containers).
+   * @param {HTMLElement} el
+   * @param {OutputView} parent
+   * @param {string} targetId
+   * @returns {{dispose(): void}}
+   */
   mountChild(el, parent, targetId) {
     const spec = { ...parent.spec, el: null, target: targetId };
     const view = new OutputView(this, el, spec);
-    view.parent = parent;
     this.views.add(view);
-    if (parent.link) {
-      view.link = parent.link;
-      parent.link.attach(view);
-    }
+    if (parent.link) view.connect(parent.link);
     return {
-      view,
       dispose: () => {
         this.views.delete(view);
         view.dispose();
-        view.el.__cellwire = undefined;
       },
     };
   }
 
-  /** A widget class's CSS, added to the page once. */
+  /**
+   * A widget class's CSS, added to the page once.
+   * @param {string} hash
+   * @param {string} [source]  (left out when this page was sent it before)
+   */
   injectCss(hash, source) {
     if (document.querySelector(`style[data-cellwire-css="${hash}"]`)) return;
     if (source === undefined) return;
@@ -130,19 +160,32 @@ class Runtime {
     document.head.appendChild(style);
   }
 
+  /**
+   * The link to the kernel that made the output of `spec` (found by the loader's search).
+   * @param {OutputSpec} spec
+   * @returns {Promise<KernelLink>}
+   */
   async _linkFor(spec) {
     for (const [key, link] of this.links) {
       // A link that gave up (kernel gone, access refused) is asked afresh by the next output.
-      if (["gone", "forbidden", "failed", "closed"].includes(link.state)) this.links.delete(key);
+      if (GAVE_UP.includes(link.state)) this.links.delete(key);
     }
     let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
     if (!id) id = await this.boot.findKernel(spec);
-    if (!this.links.has(id)) this.links.set(id, new KernelLink(this, id, spec.subshell || null));
-    return this.links.get(id);
+    let link = this.links.get(id);
+    if (!link) {
+      link = new KernelLink(this, id, spec.subshell || null);
+      this.links.set(id, link);
+    }
+    return link;
   }
 
-  /** Move a view whose kernel answered that another process made it, to the kernel that did.
-   * Resolves true when moved. */
+  /**
+   * Move a view whose kernel answered that another process made it, to the kernel that did.
+   * Resolves true when moved.
+   * @param {OutputView} view
+   * @returns {Promise<boolean>}
+   */
   async relocate(view) {
     const from = view.link;
     let id;
@@ -153,21 +196,26 @@ class Runtime {
     }
     if (!from || id === from.kernelId || !this.views.has(view)) return false;
     from.detach(view);
-    view.link = await this._linkFor({ ...view.spec, kernel_id: id });
-    view.link.attach(view);
+    view.connect(await this._linkFor({ ...view.spec, kernel_id: id }));
     return true;
   }
 
-  /** Import an ES module sent by the kernel, once per page per content hash. */
+  /**
+   * Import an ES module sent by the kernel, once per page per content hash.
+   * @param {string} hash
+   * @param {string} [source]  (left out when this page was sent it before)
+   * @returns {Promise<Record<string, unknown>>} the module's namespace
+   */
   importModule(hash, source) {
-    if (!this._modules.has(hash)) {
+    let loading = this._modules.get(hash);
+    if (!loading) {
       if (source === undefined) return Promise.reject(new Error("the kernel did not send this view's module; reload the page"));
       const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-      const loading = import(url);
+      loading = /** @type {Promise<Record<string, unknown>>} */ (import(url));
       loading.catch(() => this._modules.delete(hash));
       this._modules.set(hash, loading);
     }
-    return this._modules.get(hash);
+    return loading;
   }
 
   /** Detach views whose element left the page; re-attach ones that came back; release the outputs
@@ -183,7 +231,6 @@ class Runtime {
         this.views.delete(view);
         const kernelId = view.link?.kernelId;
         view.dispose();
-        view.el.__cellwire = undefined;
         this._suspended.add({ ref: new WeakRef(view.el), spec: view.spec, kernelId, since: view.missingSince });
       }
     }
@@ -212,15 +259,18 @@ class Runtime {
     }
   }
 
-  /** Tell the kernel that a detached output is gone for good, unless this page shows it
-   * elsewhere; through a new link if the idle one was closed meanwhile. */
+  /**
+   * Tell the kernel that a detached output is gone for good, unless this page shows it
+   * elsewhere; through a new link if the idle one was closed meanwhile.
+   * @param {Suspended} entry
+   */
   _release(entry) {
     const id = entry.spec.el;
     if (!id || !entry.kernelId || document.getElementById(id)) return;
     for (const view of this.views) if (view.spec.el === id) return;
     for (const other of this._suspended) if (other !== entry && other.spec.el === id && !other.released) return;
     let link = this.links.get(entry.kernelId);
-    if (!link || ["gone", "forbidden", "failed", "closed"].includes(link.state)) {
+    if (!link || GAVE_UP.includes(link.state)) {
       link = new KernelLink(this, entry.kernelId, entry.spec.subshell || null);
       this.links.set(entry.kernelId, link);
     }
@@ -228,7 +278,9 @@ class Runtime {
   }
 
   /** "accelerated" when the server runs cellwire's accelerator (it marks every response with a
-   * header), else "stock". Asked once per page. */
+   * header), else "stock". Asked once per page.
+   * @returns {Promise<string>}
+   */
   serverPath() {
     if (!this._serverPath) {
       this._serverPath = this.boot.api_request("api/status")
@@ -238,21 +290,29 @@ class Runtime {
     return this._serverPath;
   }
 
-  /** Round-trip time to a kernel in ms. */
+  /**
+   * Round-trip time to a kernel in ms (to the first link's without `kernelId`).
+   * @param {string} [kernelId]
+   * @returns {Promise<number>}
+   */
   ping(kernelId) {
-    const link = this.links.get(kernelId) || this.links.values().next().value;
+    /** @type {KernelLink | undefined} */
+    const link = (kernelId && this.links.get(kernelId)) || this.links.values().next().value;
     if (!link) return Promise.reject(new Error("no kernel connected"));
     return link.ready.then(() => link.ping());
   }
 
-  /** Stop everything; returns what was mounted so a newer runtime can take over. */
+  /**
+   * Stop everything; returns what was mounted so a newer runtime can take over.
+   * @returns {Array<[HTMLElement, OutputSpec]>}
+   */
   dispose() {
     clearInterval(this._sweeper);
     removeEventListener("pagehide", this._onPageHide);
+    /** @type {Array<[HTMLElement, OutputSpec]>} */
     const mounted = [];
     for (const view of this.views) {
       view.dispose();
-      view.el.__cellwire = undefined;
       mounted.push([view.el, view.spec]);
     }
     this.views.clear();
@@ -261,11 +321,15 @@ class Runtime {
     return mounted;
   }
 
-  /** Take over the outputs of an older runtime on this page. */
+  /**
+   * Take over the outputs of an older runtime on this page (of an earlier cellwire version: only
+   * its `dispose()` is relied on).
+   * @param {{dispose(): Array<[HTMLElement, OutputSpec]>}} old
+   */
   adopt(old) {
     for (const [el, spec] of old.dispose()) {
       el.querySelector(":scope > .cellwire-live")?.remove();
-      const snapshot = el.querySelector(":scope > .cellwire-snapshot");
+      const snapshot = /** @type {HTMLElement | null} */ (el.querySelector(":scope > .cellwire-snapshot"));
       if (snapshot) snapshot.hidden = false;
       this.mount(el, spec);
     }

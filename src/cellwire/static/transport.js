@@ -1,3 +1,4 @@
+// @ts-check
 // One connection to one kernel's channels, with its own random session_id (reusing the front-end's
 // would make the server close the front-end's socket). It reconnects with backoff and says what
 // state it is in. The WebSocket itself is a `Wire`: in the page's socket worker where the browser
@@ -9,13 +10,41 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 10000];
 /** How long a new socket worker may take to say it is ready before the main thread is used. */
 const WORKER_START_MS = 3000;
 
+/**
+ * What a socket's owner (the link) hears: every message of ours, and each change of state.
+ * @typedef {object} SocketHandlers
+ * @property {(msg: ReceivedMessage) => void} onMessage
+ * @property {(state: string, detail?: string) => void} onState
+ */
+
+/**
+ * A WebSocket speaking kernel messages, on this thread (`Wire`) or in the socket worker.
+ * @typedef {object} WireLike
+ * @property {(channel: string, msg: KernelMessage) => void} send
+ * @property {(ids: string[]) => void} setComms
+ * @property {() => void} close
+ * @property {boolean} isOpen
+ */
+
+/** @typedef {(url: string, events: WireEvents) => WireLike} WireOpener */
+
+/**
+ * Options of a sent message.
+ * @typedef {object} SendOptions
+ * @property {Binary[]} [buffers]
+ * @property {Record<string, unknown>} [metadata]
+ * @property {string} [subshellId]  the kernel subshell that should handle it
+ */
+
+/** Why a socket would not open, when the server says. @typedef {{state: string, message: string}} SocketProblem */
+
 export class KernelSocket {
   /**
-   * @param boot      the loader's helpers (page config, REST requests, ids)
-   * @param kernelId  the kernel to connect to
-   * @param handlers  { onMessage(msg), onState(state, detail) }
-   * @param sockets   the page's `Sockets` (where WebSockets are opened)
    * States: "connecting", "open", "reconnecting", "gone" (kernel deleted), "forbidden", "closed".
+   * @param {CellwireBoot} boot  the loader's helpers (page config, REST requests, ids)
+   * @param {string} kernelId    the kernel to connect to
+   * @param {SocketHandlers} handlers
+   * @param {Sockets} sockets    the page's `Sockets` (where WebSockets are opened)
    */
   constructor(boot, kernelId, handlers, sockets) {
     this.boot = boot;
@@ -24,14 +53,21 @@ export class KernelSocket {
     this.sockets = sockets;
     this.sessionId = boot.uuid();
     this.state = "connecting";
+    /** @type {string | null} "v1" or "legacy", once open */
     this.protocol = null;
+    /** @type {WireLike | null} */
     this.wire = null;
+    /** @type {string[]} */
     this._comms = [];
     this._attempt = 0;
-    this._timer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this._timer = undefined;
   }
 
-  /** Open the socket; resolves once it is open (or rejects if the server refuses it). */
+  /**
+   * Open the socket; resolves once it is open (or rejects if the server refuses it).
+   * @returns {Promise<void>}
+   */
   async connect() {
     const cfg = this.boot.pageConfig();
     let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
@@ -57,7 +93,7 @@ export class KernelSocket {
             this._scheduleReconnect(`connection lost (code ${code})`);
             return;
           }
-          this._diagnose().then((problem) => {
+          this.diagnose().then((problem) => {
             if (problem) {
               this._setState(problem.state, problem.message);
               reject(new Error(problem.message));
@@ -73,8 +109,11 @@ export class KernelSocket {
     });
   }
 
-  /** Why a socket would not open: the kernel is gone, access is refused, or (null) try again. */
-  async _diagnose() {
+  /**
+   * Why a socket would not open: the kernel is gone, access is refused, or (null) try again.
+   * @returns {Promise<SocketProblem | null>}
+   */
+  async diagnose() {
     try {
       const response = await this.boot.api_request(`api/kernels/${this.kernelId}`);
       if (response.status === 404) return { state: "gone", message: "the kernel is no longer running" };
@@ -87,6 +126,7 @@ export class KernelSocket {
     return null;
   }
 
+  /** @param {string} reason */
   _scheduleReconnect(reason) {
     const delay = BACKOFF_MS[Math.min(this._attempt, BACKOFF_MS.length - 1)] * (0.8 + 0.4 * Math.random());
     this._attempt += 1;
@@ -97,6 +137,10 @@ export class KernelSocket {
     }, delay);
   }
 
+  /**
+   * @param {string} state
+   * @param {string} [detail]
+   */
   _setState(state, detail) {
     this.state = state;
     this.handlers.onState(state, detail);
@@ -106,15 +150,26 @@ export class KernelSocket {
     return this.state === "open" && this.wire !== null && this.wire.isOpen;
   }
 
-  /** The comms whose iopub messages this socket passes on (everything else on iopub is dropped). */
+  /**
+   * The comms whose iopub messages this socket passes on (everything else on iopub is dropped).
+   * @param {Array<string | null>} ids  (null entries are ignored)
+   */
   setComms(ids) {
-    this._comms = ids.filter(Boolean);
+    this._comms = ids.filter(/** @returns {id is string} */ (id) => Boolean(id));
     if (this.wire) this.wire.setComms(this._comms);
   }
 
-  /** Send a kernel message; returns its msg_id. Throws when the socket is not open. */
+  /**
+   * Send a kernel message; returns its msg_id. Throws when the socket is not open.
+   * @param {string} channel
+   * @param {string} msgType
+   * @param {unknown} content
+   * @param {SendOptions} [options]
+   * @returns {string}
+   */
   send(channel, msgType, content, { buffers = [], metadata = {}, subshellId } = {}) {
-    if (!this.isOpen) throw new Error("the connection to the kernel is not open");
+    if (!this.isOpen || !this.wire) throw new Error("the connection to the kernel is not open");
+    /** @type {KernelMessage["header"]} */
     const header = {
       msg_id: this.boot.uuid(), username: "", session: this.sessionId, msg_type: msgType,
       version: "5.3", date: new Date().toISOString(),
@@ -137,34 +192,49 @@ export class KernelSocket {
  * workers, falls back to the main thread), or `localStorage["cellwire.socket"] = "main"`. */
 export class Sockets {
   constructor() {
-    this.where = null; // "worker" | "main", once decided
+    /** @type {"worker" | "main" | null} once decided */
+    this.where = null;
+    /** @type {Worker | null} */
     this._worker = null;
-    this._wires = new Map(); // socket id -> WorkerWire
+    /** @type {Map<number, WorkerWire>} socket id -> its handle */
+    this._wires = new Map();
     this._nextId = 0;
+    /** @type {Promise<void> | null} */
     this._deciding = null;
   }
 
-  /** Resolves to `open(url, events) -> wire`, in the worker or on the main thread. */
+  /**
+   * Resolves to `open(url, events) -> wire`, in the worker or on the main thread.
+   * @returns {Promise<WireOpener>}
+   */
   opener() {
     if (!this._deciding) {
       this._deciding = this._startWorker().then(
         () => { this.where = "worker"; },
-        (err) => {
+        (/** @type {Error | null} */ err) => {
           if (err) console.info(`cellwire: kernel sockets run on the main thread (${err.message})`);
           this.where = "main";
         },
       );
     }
-    return this._deciding.then(() => (this.where === "worker"
-      ? (url, events) => this._openInWorker(url, events)
-      : (url, events) => new Wire(url, events)));
+    return this._deciding.then(() => {
+      const worker = this._worker;
+      return this.where === "worker" && worker
+        ? (url, events) => this._openInWorker(worker, url, events)
+        : (url, events) => new Wire(url, events);
+    });
   }
 
+  /**
+   * Start the socket worker; rejects with why not (null: not wanted here).
+   * @returns {Promise<void>}
+   */
   _startWorker() {
     let preference = null;
     try { preference = localStorage.getItem("cellwire.socket"); } catch (err) { /* storage blocked */ }
     if (preference === "main" || typeof Worker === "undefined") return Promise.reject(null);
     return new Promise((resolve, reject) => {
+      /** @type {Worker} */
       let worker;
       try {
         worker = new Worker("./socket-worker.js", { type: "module", name: "cellwire sockets" });
@@ -173,6 +243,7 @@ export class Sockets {
         return;
       }
       const timer = setTimeout(() => fail(new Error("the socket worker did not start")), WORKER_START_MS);
+      /** @param {Error} err */
       const fail = (err) => {
         clearTimeout(timer);
         worker.terminate();
@@ -193,32 +264,46 @@ export class Sockets {
     });
   }
 
-  _openInWorker(url, events) {
+  /**
+   * @param {Worker} worker
+   * @param {string} url
+   * @param {WireEvents} events
+   */
+  _openInWorker(worker, url, events) {
     const id = ++this._nextId;
-    const wire = new WorkerWire(this._worker, id, events);
+    const wire = new WorkerWire(worker, id, events);
     this._wires.set(id, wire);
-    this._worker.postMessage({ op: "open", id, url });
+    worker.postMessage({ op: "open", id, url });
     return wire;
   }
 
+  /**
+   * What the worker says about one of its sockets (socket-worker.js).
+   * @param {{op: string, id: number, protocol?: string, msg?: ReceivedMessage, code?: number}} message
+   */
   _fromWorker({ op, id, protocol, msg, code }) {
     const wire = this._wires.get(id);
     if (!wire) return;
     if (op === "open") {
       wire.isOpen = true;
-      wire.events.open(protocol);
-    } else if (op === "message") {
+      wire.events.open(protocol ?? "");
+    } else if (op === "message" && msg) {
       wire.events.message(msg);
     } else if (op === "close") {
       wire.isOpen = false;
       this._wires.delete(id);
-      wire.events.close(code);
+      wire.events.close(code ?? 0);
     }
   }
 }
 
 /** The main thread's handle on a `Wire` that lives in the socket worker. */
 class WorkerWire {
+  /**
+   * @param {Worker} worker
+   * @param {number} id
+   * @param {WireEvents} events
+   */
   constructor(worker, id, events) {
     this.worker = worker;
     this.id = id;
@@ -227,13 +312,17 @@ class WorkerWire {
   }
 
   /** Buffers belong to the caller, so each is copied once (exactly its bytes: posting a view
-   * would clone its whole underlying buffer) and the copy is moved to the worker. */
+   * would clone its whole underlying buffer) and the copy is moved to the worker.
+   * @param {string} channel
+   * @param {KernelMessage} msg
+   */
   send(channel, msg) {
     const buffers = msg.buffers.map((b) => (b instanceof ArrayBuffer ? b.slice(0)
       : new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice().buffer));
     this.worker.postMessage({ op: "send", id: this.id, channel, msg: { ...msg, buffers } }, buffers);
   }
 
+  /** @param {string[]} ids */
   setComms(ids) {
     this.worker.postMessage({ op: "comms", id: this.id, ids });
   }

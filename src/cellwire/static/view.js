@@ -1,9 +1,16 @@
+// @ts-check
 // One output element on the page, showing one kernel-side target. It keeps the static snapshot
 // until the live view has rendered, runs the target's ES module (`render({channel, el})`), and
 // shows the link's state in a status line so nothing ever fails silently.
+//
+// What a target's module gets is only what a view needs: a `ChannelHandle`, or for a model the
+// model and `cellwire` helpers. None of them hands out this OutputView (they keep it in `#` fields).
 
+import { modelIdOf } from "./constants.js";
+import { resolveExports } from "./module-exports.js";
 import { ViewCalls } from "./rpc.js";
 
+/** @type {Record<string, string>} */
 const STATUS_TEXT = {
   connecting: "connecting to the kernel…",
   reconnecting: "connection lost, reconnecting…",
@@ -14,87 +21,195 @@ const STATUS_TEXT = {
   closed: "disconnected",
 };
 
-/** The JavaScript twin of the Python `cellwire.Channel`, handed to a view's `render`. */
-export class ChannelHandle {
-  constructor(view) {
-    this._view = view;
-    this._listeners = new Map();
-    this.init = undefined;
-    this.initBuffers = [];
+/** Link states in which nothing this view is waiting for can arrive any more. */
+const FINAL_LINK_STATES = ["restarted", "gone", "forbidden", "failed", "closed"];
+
+/**
+ * A channel view's listeners by event; a raising listener is reported and the others still run.
+ */
+class ChannelEvents {
+  /** @param {(message: string, err: unknown) => void} onError */
+  constructor(onError) {
+    this.onError = onError;
+    /** @type {Map<string, Set<(...args: any[]) => unknown>>} */
+    this.listeners = new Map();
   }
 
-  /** The id of the Python object this view shows. */
-  get id() {
-    return this._view.targetId;
-  }
-
-  /** "live", "connecting", "reconnecting", "restarted", "gone", "closed", ... */
-  get status() {
-    return this._view.state;
-  }
-
-  /** Send JSON data (and ArrayBuffers / typed arrays / DataViews) to the Python object. */
-  send(data, buffers = []) {
-    const link = this._view.link;
-    if (!link) throw new Error("not delivered: this view is not connected to a kernel");
-    link.send(this._view, data === undefined ? null : data, buffers);
-  }
-
-  /** Call a Python function exposed with `@obj.expose`; resolves with its return value, rejects
-   * with an Error carrying the Python exception's message. `args` is an array of positional
-   * arguments; options: `kwargs`, `timeout` (ms, default none), `signal` (an AbortSignal). */
-  invoke(name, args = [], options = {}) {
-    return this._view.calls.invoke(name, args, options);
-  }
-
-  /** Make functions callable from Python (`obj.call("name", ...)`). Returns a function removing them. */
-  expose(functions) {
-    return this._view.calls.expose(functions);
-  }
-
-  /** Listen to "message" (data, buffers), "status" (state, detail), "resync" (init, buffers),
-   * "close" (). Returns a function that stops listening. */
+  /**
+   * @param {string} event
+   * @param {(...args: any[]) => unknown} callback
+   */
   on(event, callback) {
-    if (!this._listeners.has(event)) this._listeners.set(event, new Set());
-    this._listeners.get(event).add(callback);
-    return () => this.off(event, callback);
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(callback);
   }
 
+  /**
+   * @param {string} event
+   * @param {(...args: any[]) => unknown} callback
+   */
   off(event, callback) {
-    this._listeners.get(event)?.delete(callback);
+    this.listeners.get(event)?.delete(callback);
   }
 
-  _emit(event, ...args) {
-    for (const callback of this._listeners.get(event) || []) {
+  /**
+   * @param {string} event
+   * @param {...unknown} args
+   */
+  emit(event, ...args) {
+    for (const callback of this.listeners.get(event) || []) {
       try {
         callback(...args);
       } catch (err) {
-        this._view._showError(`a '${event}' handler failed: ${err.message}`, err);
+        this.onError(`a '${event}' handler failed: ${err instanceof Error ? err.message : String(err)}`, err);
       }
     }
   }
 }
 
+/** The JavaScript twin of the Python `cellwire.Channel`, handed to a view's `render`. */
+export class ChannelHandle {
+  /** @type {OutputView} */
+  #view;
+  /** @type {ChannelEvents} */
+  #events;
+
+  /**
+   * @param {OutputView} view
+   * @param {ChannelEvents} events  the view emits on it; this handle only subscribes
+   */
+  constructor(view, events) {
+    this.#view = view;
+    this.#events = events;
+    /** @type {any} what the Python object's `_on_attach` sent (kept up to date on resync) */
+    this.init = undefined;
+    /** @type {DataView[]} */
+    this.initBuffers = [];
+  }
+
+  /** The id of the Python object this view shows. */
+  get id() {
+    return this.#view.targetId;
+  }
+
+  /** "live", "connecting", "reconnecting", "restarted", "gone", "closed", ... */
+  get status() {
+    return this.#view.state;
+  }
+
+  /**
+   * Send JSON data (and ArrayBuffers / typed arrays / DataViews) to the Python object.
+   * @param {unknown} data
+   * @param {Binary[]} [buffers]
+   */
+  send(data, buffers = []) {
+    const link = this.#view.link;
+    if (!link) throw new Error("not delivered: this view is not connected to a kernel");
+    link.send(this.#view, data === undefined ? null : data, buffers);
+  }
+
+  /**
+   * Call a Python function exposed with `@obj.expose`; resolves with its return value, rejects
+   * with an Error carrying the Python exception's message. `args` is an array of positional
+   * arguments; options: `kwargs`, `timeout` (ms, default none), `signal` (an AbortSignal).
+   * @param {string} name
+   * @param {unknown[]} [args]
+   * @param {InvokeOptions} [options]
+   */
+  invoke(name, args = [], options = {}) {
+    return this.#view.calls.invoke(name, args, options);
+  }
+
+  /**
+   * Make functions callable from Python (`obj.call("name", ...)`). Returns a function removing them.
+   * @param {Record<string, (...args: any[]) => unknown>} functions
+   */
+  expose(functions) {
+    return this.#view.calls.expose(functions);
+  }
+
+  /**
+   * Listen to "message" (data, buffers), "status" (state, detail), "resync" (init, buffers),
+   * "close" (). Returns a function that stops listening.
+   * @param {string} event
+   * @param {(...args: any[]) => unknown} callback
+   * @returns {() => void}
+   */
+  on(event, callback) {
+    this.#events.on(event, callback);
+    return () => this.off(event, callback);
+  }
+
+  /**
+   * @param {string} event
+   * @param {(...args: any[]) => unknown} callback
+   */
+  off(event, callback) {
+    this.#events.off(event, callback);
+  }
+}
+
+/**
+ * The spec an output carries (written by the kernel into the loader script).
+ * @typedef {object} OutputSpec
+ * @property {string | null} target        the id of the Python object
+ * @property {string | null} [el]          the output element's id (null for a container's child)
+ * @property {string} instance             the kernel process that made the output
+ * @property {string | null} [kernel_id]
+ * @property {string | null} [subshell]
+ * @property {string} v                    the cellwire version
+ * @property {number} protocol
+ */
+
+/**
+ * The kernel's `attached` answer: what the target sends a new view, and its module.
+ * @typedef {object} AttachedMessage
+ * @property {any} init
+ * @property {{hash: string, source?: string}} [module]
+ */
+
 export class OutputView {
+  /**
+   * @param {Runtime} runtime
+   * @param {HTMLElement} el  the output's container (holding its snapshot)
+   * @param {OutputSpec} spec
+   */
   constructor(runtime, el, spec) {
     this.runtime = runtime;
     this.id = runtime.boot.uuid();
     this.el = el;
     this.spec = spec;
     this.targetId = spec.target;
+    /** @type {KernelLink | null} */
     this.link = null;
+    /** @type {Model | null | undefined} the model shown, for a model target (undefined until attached) */
+    this.model = undefined;
     this.state = "connecting";
-    this.channel = new ChannelHandle(this);
+    this._events = new ChannelEvents((message, err) => this.showError(message, err));
+    this.channel = new ChannelHandle(this, this._events);
     this.calls = new ViewCalls(this);
     this.rendered = false;
+    /** @type {number | undefined} since when the element has been off the page (the runtime's sweep) */
+    this.missingSince = undefined;
+    /** @type {{resolve: () => void, reject: (err: unknown) => void}} */
+    let done = { resolve: () => {}, reject: () => {} };
     // Calls from Python wait for render() to have run (they may use what it exposes).
-    this.whenRendered = new Promise((resolve, reject) => { this._renderDone = { resolve, reject }; });
+    /** @type {Promise<void>} */
+    this.whenRendered = new Promise((resolve, reject) => { done = { resolve, reject }; });
+    this._renderDone = done;
     this.whenRendered.catch(() => {});
+    /** @type {(() => unknown) | null} what render returned */
     this._cleanup = null;
-    this._problem = null; // a sticky error shown in the status line
+    /** @type {string | null} a sticky error shown in the status line */
+    this._problem = null;
+    this._problemFromModel = false;
+    /** @type {HTMLElement | null} */
     this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
     this.liveEl = document.createElement("div");
     this.liveEl.className = "cellwire-live";
+    /** @type {EventTarget | null} the element focused last inside the view, kept across moveTo */
+    this._lastFocus = null;
     // Keys typed into a view belong to it: the notebook must not treat them as its shortcuts
     // (JupyterLab cancels arrow keys on a focused range input, for instance).
     // Lumino checks this attribute from the focused element upwards, in a capturing listener.
@@ -105,8 +220,9 @@ export class OutputView {
     this.liveEl.addEventListener("keydown", (event) => event.stopPropagation());
     this.liveEl.addEventListener("focusin", (event) => { this._lastFocus = event.target; });
     this.liveEl.addEventListener("focusout", (event) => {
-      if (event.relatedTarget && !this.liveEl.contains(event.relatedTarget)) this._lastFocus = null;
+      if (event.relatedTarget instanceof Node && !this.liveEl.contains(event.relatedTarget)) this._lastFocus = null;
     });
+    /** @type {HTMLElement} */
     this.statusEl = el.querySelector(":scope > .cellwire-status") || document.createElement("div");
     this.statusEl.className = "cellwire-status";
     this.statusEl.setAttribute("role", "status");
@@ -115,50 +231,76 @@ export class OutputView {
     this._render();
   }
 
-  _linkState(state, detail) {
-    if (["restarted", "gone", "forbidden", "failed", "closed"].includes(state)) this.calls.fail(STATUS_TEXT[state] || state);
+  // -- what the runtime and the link tell a view -----------------------------------------------
+  /**
+   * Connect to `link` (the runtime decided which): the link then sends the attach.
+   * @param {KernelLink} link
+   */
+  connect(link) {
+    this.link = link;
+    link.attach(this);
+  }
+
+  /**
+   * The link's state changed (or the view just joined the link).
+   * @param {string} state
+   * @param {string} [detail]
+   */
+  linkState(state, detail) {
+    if (FINAL_LINK_STATES.includes(state)) this.calls.fail(STATUS_TEXT[state] || state);
     if (this.state === "stale" || this.state === "target-closed") return;
     this.state = state;
     this._render(detail);
-    this.channel._emit("status", state, detail);
+    this._events.emit("status", state, detail);
   }
 
-  async _attached(data, buffers) {
+  /**
+   * The kernel attached this view: render it the first time, re-sync it after a reconnect.
+   * @param {AttachedMessage} data
+   * @param {DataView[]} buffers
+   */
+  async attached(data, buffers) {
     if (data.init && data.init.kind === "model") return this._attachedModel(data, buffers);
     this.channel.init = data.init;
     this.channel.initBuffers = buffers;
     this._problem = null;
     if (this.rendered) {
-      this.channel._emit("resync", data.init, buffers);
+      this._events.emit("resync", data.init, buffers);
       this._render();
       return;
     }
     try {
       const module = data.module ? await this.runtime.importModule(data.module.hash, data.module.source) : null;
-      const render = module && (module.render || module.default?.render || (typeof module.default === "function" ? module.default : null));
+      const { render } = module ? await resolveExports(module) : { render: undefined };
       if (!render) throw new Error("its JavaScript module exports no render({channel, el}) function");
       this.el.insertBefore(this.liveEl, this.statusEl);
       this.rendered = true;
       if (this.snapshot) this.snapshot.hidden = true;
       const cleanup = await render({ channel: this.channel, el: this.liveEl });
-      if (typeof cleanup === "function") this._cleanup = cleanup;
+      if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
       this._renderDone.resolve();
     } catch (err) {
       this._renderDone.reject(err);
-      this._showError(`the view's JavaScript failed: ${err.message}`, err);
+      this.showError(`the view's JavaScript failed: ${errorMessage(err)}`, err);
     }
     this._render();
   }
 
-  /** A synced model's view: `render({model, el, experimental, cellwire})`, anywidget's contract
-   * plus `cellwire.display(childRef, el)` for containers. */
+  /**
+   * A synced model's view: `render({model, el, experimental, cellwire})`, anywidget's contract
+   * plus `cellwire.display(childRef, el)` for containers.
+   * @param {AttachedMessage} data
+   * @param {DataView[]} buffers
+   */
   async _attachedModel(data, buffers) {
     this._problem = null;
     const init = data.init;
+    const link = this.link;
+    if (!link || this.targetId === null) return;
     if (init.css) this.runtime.injectCss(init.css.hash, init.css.source);
-    const model = this.link.modelFor(this.targetId, init, buffers);
+    const model = link.modelFor(this.targetId, init, buffers);
     this.model = model;
-    model.views.add(this);
+    model.addView(this);
     if (this.rendered) {
       this._render();
       return;
@@ -170,47 +312,67 @@ export class OutputView {
       const widget = await model.widget(module);
       this.el.insertBefore(this.liveEl, this.statusEl);
       if (this.snapshot) this.snapshot.hidden = true;
-      if (typeof widget.render === "function") {
+      if (widget.render) {
         const cleanup = await widget.render({
           model, el: this.liveEl, experimental: model.experimental, cellwire: this._helpers(),
         });
-        if (typeof cleanup === "function") this._cleanup = cleanup;
+        if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
       }
       this._renderDone.resolve();
     } catch (err) {
       this._renderDone.reject(err);
       if (this.snapshot) this.snapshot.hidden = false;
-      this._showError(`the widget's JavaScript failed: ${err.message}`, err);
+      this.showError(`the widget's JavaScript failed: ${errorMessage(err)}`, err);
     }
     this._render();
   }
 
-  /** What cellwire adds to anywidget's render arguments. */
+  /** What cellwire adds to anywidget's render arguments (no handle on this view). */
   _helpers() {
     return {
-      /** Show the model `ref` ("IPY_MODEL_<id>" or an id) live inside `el`; returns {dispose()}. */
-      display: (ref, el) => this.runtime.mountChild(el, this, String(ref).replace(/^IPY_MODEL_/, "")),
-      view: this,
-      /** Functions Python may call on this view (`widget.call("name", ...)`); returns a remover. */
+      /**
+       * Show the model `ref` ("IPY_MODEL_<id>" or an id) live inside `el`; returns {dispose()}.
+       * @param {unknown} ref
+       * @param {HTMLElement} el
+       */
+      display: (ref, el) => this.runtime.mountChild(el, this, modelIdOf(ref)),
+      /**
+       * Functions Python may call on this view (`widget.call("name", ...)`); returns a remover.
+       * @param {Record<string, (...args: any[]) => unknown>} functions
+       */
       expose: (functions) => this.calls.expose(functions),
-      /** Call a Python function exposed with `@widget.expose` (as `model.invoke`, from this view). */
+      /**
+       * Call a Python function exposed with `@widget.expose` (as `model.invoke`, from this view).
+       * @param {string} name
+       * @param {unknown[]} [args]
+       * @param {InvokeOptions} [options]
+       */
       invoke: (name, args, options) => this.calls.invoke(name, args, options),
     };
   }
 
   /** The kernel accepted this page's change: clear a message left by an earlier refusal. */
-  _modelOk() {
+  modelAccepted() {
     if (this._problem && this._problemFromModel) {
       this._problem = null;
       this._render();
     }
   }
 
-  _receive(data, buffers) {
-    this.channel._emit("message", data, buffers);
+  /**
+   * A message from the Python object to this view (`render`'s channel gets it).
+   * @param {unknown} data
+   * @param {DataView[]} buffers
+   */
+  receive(data, buffers) {
+    this._events.emit("message", data, buffers);
   }
 
-  _error(data) {
+  /**
+   * The kernel (or the link on its behalf) reports a problem with this view.
+   * @param {{code?: string, message: string}} data
+   */
+  kernelError(data) {
     if (data.code === "stale-output") {
       // Made by another kernel process: maybe one still running under another id (the id this
       // output carried was wrong or is unknown); else this output is stale.
@@ -220,30 +382,50 @@ export class OutputView {
       return;
     }
     if (data.code === "unknown-target") return this._stale(data.message);
-    this._showError(data.message);
+    this.showError(data.message);
   }
 
+  /** @param {string} message */
   _stale(message) {
     this.state = "stale";
-    this._showError(message);
+    this.showError(message);
   }
 
-  _targetClosed() {
+  /** The Python object was closed. */
+  targetClosed() {
     this.calls.fail("the object was closed in the kernel");
     this.state = "target-closed";
     this._problem = "closed in the kernel";
     this._render();
-    this.channel._emit("close");
+    this._events.emit("close");
   }
 
-  _showError(message, err) {
+  /**
+   * Why this view can send nothing any more (stale, or its object closed), or null if it can.
+   * @returns {string | null}
+   */
+  endedReason() {
+    if (this.state !== "stale" && this.state !== "target-closed") return null;
+    return this._problem || "this output is no longer live";
+  }
+
+  /**
+   * Show a problem in the status line until the next attach (or, for a refused change, until a
+   * change is accepted); `err` also goes to the console.
+   * @param {string} message
+   * @param {unknown} [err]
+   */
+  showError(message, err) {
     this._problem = message;
     this._problemFromModel = !err;
     if (err) console.error(`cellwire: ${message}`, err);
     this._render();
   }
 
-  /** Reflect the state in the DOM: data-cellwire-state for styling/tests, a status line for people. */
+  /**
+   * Reflect the state in the DOM: data-cellwire-state for styling/tests, a status line for people.
+   * @param {string} [detail]
+   */
   _render(detail) {
     this.el.dataset.cellwireState = this.state;
     let text = this._problem || "";
@@ -257,7 +439,34 @@ export class OutputView {
     this.el.classList.toggle("cellwire-degraded", this.state !== "live");
   }
 
-  /** Stop being live (element removed from the page); the DOM is left as it is. */
+  /**
+   * Move the live view into `el` (the kernel refreshed the output: same element id, new element),
+   * keeping its DOM, its state and the focus inside it.
+   * @param {HTMLElement} el
+   */
+  moveTo(el) {
+    const last = this._lastFocus;
+    const focusable = last instanceof HTMLElement || last instanceof SVGElement ? last : null;
+    const focused = focusable && this.liveEl.contains(focusable) ? focusable : null;
+    const input = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : null;
+    const selection = input ? [input.selectionStart, input.selectionEnd] : null;
+    const snapshot = /** @type {HTMLElement | null} */ (el.querySelector(":scope > .cellwire-snapshot"));
+    if (snapshot) snapshot.hidden = true;
+    el.querySelector(":scope > .cellwire-status")?.remove();
+    el.append(this.liveEl, this.statusEl);
+    this.el.__cellwire = undefined;
+    this.el = el;
+    this.snapshot = snapshot;
+    el.__cellwire = this;
+    this._render();
+    if (focused && document.activeElement === document.body) {
+      focused.focus({ preventScroll: true });
+      try { if (input && selection) input.setSelectionRange(selection[0], selection[1]); } catch (err) { /* not a text input */ }
+    }
+  }
+
+  /** Stop being live (element removed from the page); the DOM is left as it is, except that the
+   * element is no longer marked as this view's. */
   dispose() {
     this.calls.fail("the output was removed from the page");
     if (this._cleanup) {
@@ -270,5 +479,14 @@ export class OutputView {
     }
     this.model = null;
     this.link = null;
+    this.el.__cellwire = undefined;
   }
+}
+
+/**
+ * @param {unknown} err
+ * @returns {string}
+ */
+function errorMessage(err) {
+  return err instanceof Error ? err.message : String(err);
 }

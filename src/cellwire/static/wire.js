@@ -1,3 +1,4 @@
+// @ts-check
 // One WebSocket to a kernel's channels, speaking kernel messages: it frames them (the v1 binary
 // subprotocol when the server offers it, else the legacy format) and keeps only what concerns
 // cellwire. The kernel's iopub is broadcast to every socket, so this socket also receives every
@@ -8,15 +9,25 @@ import { V1_PROTOCOL, decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from "./f
 
 const KEPT_IOPUB = new Set(["status", "shutdown_reply", "comm_msg", "comm_close"]);
 
+/**
+ * What a wire tells its owner: `open(protocol)` ("v1" or "legacy"), each message of ours, and
+ * `close(code)` once, whether the socket opened or not.
+ * @typedef {object} WireEvents
+ * @property {(protocol: string) => void} open
+ * @property {(msg: ReceivedMessage) => void} message
+ * @property {(code: number) => void} close
+ */
+
 export class Wire {
   /**
-   * @param url     the channels URL (with session_id and, if any, token)
-   * @param events  { open(protocol), message(msg), close(code) }: protocol is "v1" or "legacy";
-   *                `close` is called once, whether the socket opened or not
+   * @param {string} url  the channels URL (with session_id and, if any, token)
+   * @param {WireEvents} events
    */
   constructor(url, events) {
     this.events = events;
-    this.commIds = new Set(); // the comms whose iopub messages are ours
+    /** @type {Set<string>} the comms whose iopub messages are ours */
+    this.commIds = new Set();
+    /** @type {"v1" | "legacy" | null} */
     this.protocol = null;
     this.ws = new WebSocket(url, [V1_PROTOCOL]);
     this.ws.binaryType = "arraybuffer";
@@ -28,10 +39,13 @@ export class Wire {
     this.ws.onclose = (event) => events.close(event.code);
   }
 
+  /** @param {string | ArrayBuffer} data */
   _receive(data) {
     let msg;
     try {
-      msg = this.protocol === "v1" ? decodeV1(data) : decodeLegacy(data);
+      if (this.protocol !== "v1") msg = decodeLegacy(data);
+      else if (typeof data === "string") throw new Error("a text frame on the v1 protocol");
+      else msg = decodeV1(data);
     } catch (err) {
       console.warn("cellwire: undecodable frame from the server", err);
       return;
@@ -40,7 +54,9 @@ export class Wire {
   }
 
   /** Shell and control messages reach only this socket; from iopub only statuses, the kernel's
-   * goodbye and our own comms' messages matter. */
+   * goodbye and our own comms' messages matter.
+   * @param {KernelMessage} msg
+   */
   isOurs(msg) {
     if (msg.channel !== "iopub") return true;
     const type = msg.header.msg_type;
@@ -48,11 +64,18 @@ export class Wire {
     return (type !== "comm_msg" && type !== "comm_close") || this.commIds.has(msg.content.comm_id);
   }
 
-  /** The comm ids whose iopub messages this socket passes on (the link's current comm). */
+  /**
+   * The comm ids whose iopub messages this socket passes on (the link's current comm).
+   * @param {string[]} ids
+   */
   setComms(ids) {
     this.commIds = new Set(ids);
   }
 
+  /**
+   * @param {string} channel
+   * @param {Partial<KernelMessage>} msg
+   */
   send(channel, msg) {
     this.ws.send(this.protocol === "v1" ? encodeV1(channel, msg) : encodeLegacy(channel, msg));
   }
@@ -66,7 +89,11 @@ export class Wire {
   }
 }
 
-/** A decoded message as a plain object (every part parsed), as it can cross to another thread. */
+/**
+ * A decoded message as a plain object (every part parsed), as it can cross to another thread.
+ * @param {ReceivedMessage} msg
+ * @returns {ReceivedMessage}
+ */
 export function plainMessage(msg) {
   const { channel, header, parent_header, metadata, content, buffers } = msg;
   return { channel, header, parent_header, metadata, content, buffers };

@@ -14,10 +14,10 @@ LOADER = "loader.js"
 
 
 def read_static(name: str) -> str:
-    return resources.files("cellwire").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("cellwire").joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def runtime_payload() -> dict[str, Any]:
     """The runtime's modules in dependency order, so the loader can link each to blob: URLs."""
     ordered: list[str] = []
@@ -35,8 +35,8 @@ def runtime_payload() -> dict[str, Any]:
     return {"entry": RUNTIME_ENTRY, "modules": [{"name": n, "source": read_static(n)} for n in ordered]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def loader_source() -> str:
-    """The loader as it is inlined in outputs: comment lines and indentation dropped."""
-    lines = (line.strip() for line in read_static(LOADER).splitlines())
+    """The loader as it is inlined in outputs: comments (its JSDoc types too) and indentation dropped."""
+    lines = (line.strip() for line in re.sub(r"/\*.*?\*/", "", read_static(LOADER), flags=re.DOTALL).splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//"))

@@ -12,6 +12,8 @@ run outside it, one message at a time (docs/busy.md).
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import threading
 import traceback
 from typing import Any
@@ -24,6 +26,7 @@ from ..target import View, find_target, pin, release
 from . import assets, identity
 from .page_connection import PageConnection, Sender, direct_sender
 from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
+from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
 
 
@@ -52,13 +55,24 @@ class KernelLink:
         self.subshell_id = create_subshell(self.kernel)
         if self.subshell_id is not None:
             silence_status(self.kernel, self.subshell_id)
+        else:  # ipykernel 6: a waiting cell handles cellwire's queued messages itself
+            dispatching.set_pump(ShellPump.for_kernel(self.kernel, self._is_page_comm))
+            logger.info(
+                "this kernel has no subshells (ipykernel %s): page events reach a running cell only "
+                "while it waits (wait_for, wait_click, cw.poll())",
+                _ipykernel_version(),
+            )
         self.comm_manager.register_target(TARGET_NAME, self._on_open)
         from ipykernel.comm import Comm
 
         # primary=False: registered in the kernel only, nothing is sent to any front-end.
-        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False,
-                      target_name=TARGET_NAME, show_warning=False)
+        options = {"show_warning": False} if "show_warning" in inspect.signature(Comm.__init__).parameters else {}
+        beacon = Comm(comm_id=BEACON_PREFIX + identity.INSTANCE_ID, primary=False, target_name=TARGET_NAME, **options)
         self.comm_manager.register_comm(beacon)
+
+    def _is_page_comm(self, comm_id: str) -> bool:
+        with self._lock:
+            return comm_id in self.connections
 
     @property
     def subshell_id(self) -> str | None:
@@ -83,9 +97,7 @@ class KernelLink:
                 raise ProtocolError("malformed", "the first message on a cellwire comm must be 'hello'")
             claimed = hello.get("kernel_id")
             if claimed and self.kernel_id and claimed != self.kernel_id:
-                raise ProtocolError(
-                    "wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}"
-                )
+                raise ProtocolError("wrong-kernel", f"page expected kernel {claimed}, this is kernel {self.kernel_id}")
         except ProtocolError as err:
             self._refuse(comm, err)
             return
@@ -112,11 +124,17 @@ class KernelLink:
             # ipykernel's routing hook: this comm's messages go to our subshell even if a page
             # sent one without the subshell_id header.
             comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
-        conn.send({
-            "op": "welcome", "protocol": PROTOCOL, "version": __version__,
-            "kernel_id": self.kernel_id, "instance": identity.INSTANCE_ID,
-            "route": conn.route, "subshell": self.subshell_id,
-        })
+        conn.send(
+            {
+                "op": "welcome",
+                "protocol": PROTOCOL,
+                "version": __version__,
+                "kernel_id": self.kernel_id,
+                "instance": identity.INSTANCE_ID,
+                "route": conn.route,
+                "subshell": self.subshell_id,
+            }
+        )
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data")
@@ -127,8 +145,7 @@ class KernelLink:
             except ProtocolError as err:
                 self._report(conn, err.code, str(err), data)
             except Exception as err:  # a bug in a handler or user callback: report, keep serving
-                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data,
-                             detail=traceback.format_exc())
+                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, detail=traceback.format_exc())
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
@@ -147,9 +164,9 @@ class KernelLink:
             self._attach(conn, data)
         elif op == "detach":
             with self._lock:
-                view = self.views.pop((conn.id, data["view"]), None)
-            if view is not None:
-                self._detached(view, "the output was removed from the page")
+                gone = self.views.pop((conn.id, data["view"]), None)
+            if gone is not None:
+                self._detached(gone, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "release":
@@ -168,8 +185,11 @@ class KernelLink:
             )
         target = find_target(data["target"])
         if target is None or target.closed:
-            raise ProtocolError("unknown-target", f"no live object {data['target']!r} in this kernel (it was "
-                                "closed, or every output showing it was cleared); run the cell again")
+            raise ProtocolError(
+                "unknown-target",
+                f"no live object {data['target']!r} in this kernel (it was "
+                "closed, or every output showing it was cleared); run the cell again",
+            )
         if "output" in data:  # the page shows that output: it pins the target again if released
             pin(data["output"], target)
         view = View(conn, view_id, target)
@@ -199,10 +219,8 @@ class KernelLink:
         message = clip(str(err))
         logger.warning("refused a page connection: %s (%s)", message, err.code)
         comm.send({"op": "error", "code": err.code, "message": message, "fatal": True})
-        try:
+        with contextlib.suppress(Exception):  # not registered (a test's fake comm manager)
             self.comm_manager.unregister_comm(comm)
-        except Exception:  # not registered (a test's fake comm manager)
-            pass
 
     def _report(self, conn: PageConnection, code: str, message: str, data: Any, detail: str = "") -> None:
         ref = data.get("view") if isinstance(data, dict) else None
@@ -231,8 +249,16 @@ class KernelLink:
         with self._lock:
             conns = list(self.connections.values())
             counts = {conn.id: sum(1 for key in self.views if key[0] == conn.id) for conn in conns}
-        return [{"page": conn.page, "route": conn.route, "socket": conn.transport.get("socket", "unknown"),
-                 "server": conn.transport.get("server", "unknown"), "views": counts[conn.id]} for conn in conns]
+        return [
+            {
+                "page": conn.page,
+                "route": conn.route,
+                "socket": conn.transport.get("socket", "unknown"),
+                "server": conn.transport.get("server", "unknown"),
+                "views": counts[conn.id],
+            }
+            for conn in conns
+        ]
 
 
 _link: KernelLink | None = None
@@ -256,10 +282,20 @@ def get_link() -> KernelLink | None:
             return None
         import comm
 
-        link = KernelLink(kernel, comm.get_comm_manager())
+        # ipykernel >= 6.18 routes comms through the `comm` package; before, the kernel has its own.
+        link = KernelLink(kernel, getattr(kernel, "comm_manager", None) or comm.get_comm_manager())
         link.install()
         _link = link
     return _link
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _current_kernel() -> Any:

@@ -104,8 +104,14 @@ class PageConnection:
     #: drops the notebook's own output.
     max_errors_per_second = 20
 
-    def __init__(self, comm: Any, hello: dict[str, Any], identity: bytes, direct: Sender | None,
-                 max_upload_bytes: Callable[[], int]):
+    def __init__(
+        self,
+        comm: Any,
+        hello: dict[str, Any],
+        identity: bytes,
+        direct: Sender | None,
+        max_upload_bytes: Callable[[], int],
+    ):
         self.comm = comm
         self.id: str = comm.comm_id
         self.page: str = clip(hello["page"], 100)
@@ -146,8 +152,11 @@ class PageConnection:
             return
         self._errors_sent += 1
         if self._errors_unsent:
-            error = {**error, "message": f"{error['message']} ({self._errors_unsent} earlier errors "
-                                        "were only written to the server log)"}
+            error = {
+                **error,
+                "message": f"{error['message']} ({self._errors_unsent} earlier errors "
+                "were only written to the server log)",
+            }
             self._errors_unsent = 0
         self.send(error)
 

@@ -14,10 +14,6 @@ from .._version import PROTOCOL
 TARGET_NAME = "cellwire"
 #: comm id prefix of the never-sent comm that ``comm_info_request`` reveals, to find/verify a kernel.
 BEACON_PREFIX = "cellwire-beacon-"
-#: Largest frame the browser may send: jupyter_server (tornado) closes the socket above 10 MiB.
-MAX_FRAME = 10 * 1024 * 1024
-#: Size of one upload chunk's buffer; leaves room for the frame's JSON parts.
-CHUNK_SIZE = 8 * 1024 * 1024
 
 _STR, _INT, _BOOL, _ANY = str, int, bool, object
 
@@ -37,10 +33,23 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
     "detach": {"view": (_STR, True)},
     "msg": {"view": (_STR, True), "data": (_ANY, False), "upload": (dict, False)},
     "chunk": {"upload": (_STR, True), "index": (_INT, True)},
-    "call": {"view": (_STR, True), "id": (_STR, True), "name": (_STR, True), "args": (list, False),
-             "kwargs": (dict, False), "buffer_paths": (list, False), "upload": (dict, False)},
-    "reply": {"view": (_STR, True), "id": (_STR, True), "value": (_ANY, False), "error": (dict, False),
-              "buffer_paths": (list, False), "upload": (dict, False)},
+    "call": {
+        "view": (_STR, True),
+        "id": (_STR, True),
+        "name": (_STR, True),
+        "args": (list, False),
+        "kwargs": (dict, False),
+        "buffer_paths": (list, False),
+        "upload": (dict, False),
+    },
+    "reply": {
+        "view": (_STR, True),
+        "id": (_STR, True),
+        "value": (_ANY, False),
+        "error": (dict, False),
+        "buffer_paths": (list, False),
+        "upload": (dict, False),
+    },
     "ping": {"id": (_ANY, True)},
     "release": {"outputs": (list, True)},
 }
@@ -68,9 +77,7 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
             continue
         value = data[field]
         if kind is not _ANY and (not isinstance(value, kind) or (kind is _INT and isinstance(value, bool))):
-            raise ProtocolError(
-                "malformed", f"{op!r} field {field!r} must be {kind.__name__}, got {_kind(value)}"
-            )
+            raise ProtocolError("malformed", f"{op!r} field {field!r} must be {kind.__name__}, got {_kind(value)}")
     if op == "release" and not all(isinstance(el, str) for el in data["outputs"]):
         raise ProtocolError("malformed", "'release' needs 'outputs': a list of element ids (strings)")
     if op == "hello" and data.get("route", "direct") not in ("direct", "iopub"):

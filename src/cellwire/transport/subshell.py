@@ -36,8 +36,9 @@ def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:
     manager = getattr(thread, "manager", None)
     create = getattr(manager, "_create_subshell", None)
     if create is None:
-        logger.info("this ipykernel has subshells but no way to create one from inside; "
-                    "events will wait for running cells")
+        logger.info(
+            "this ipykernel has subshells but no way to create one from inside; events will wait for running cells"
+        )
         return None
     done = threading.Event()
     result: list[Any] = []
@@ -52,8 +53,9 @@ def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:
 
     thread.io_loop.add_callback(run)
     if not done.wait(timeout) or not result or isinstance(result[0], Exception):
-        logger.warning("could not create a subshell (%s); events will wait for running cells",
-                       result[0] if result else "timed out")
+        logger.warning(
+            "could not create a subshell (%s); events will wait for running cells", result[0] if result else "timed out"
+        )
         return None
     return str(result[0])
 

@@ -14,15 +14,17 @@ from typing import Any
 from traitlets import Dict, Unicode
 
 from .. import bundle
-from ..transport.assets import read_static
 from ..model import Model
 from ..target import Module
+from ..transport.assets import read_static
 from . import snapshots
 
 MODEL_MIME = "application/vnd.cellwire.model+json"
+#: Modules of ``cellwire.widgets`` that build on the standard widgets and define no views of their own.
+_NOT_FAMILIES = frozenset({"cellwire.widgets.interact", "cellwire.widgets.custom"})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def family_module(family: str) -> Module:
     """The ES module of one widget family: shared helpers followed by the family's views."""
     return Module(read_static("widgets/_common.js") + "\n" + read_static(f"widgets/{family}.js"))
@@ -47,8 +49,9 @@ class Widget(Model):
 
     @classmethod
     def _default_view_name(cls) -> str:
+        """The standard widget this class is or derives from: its view's name in its family module."""
         for klass in cls.__mro__:
-            if klass.__module__.startswith("cellwire.widgets"):
+            if klass.__module__.startswith("cellwire.widgets.") and klass.__module__ not in _NOT_FAMILIES:
                 return klass.__name__
         return cls.__name__
 
@@ -105,8 +108,9 @@ class Widget(Model):
         return sum(self._versions.values())
 
 
-SNAP_STYLE = ("font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;"
-              "color:var(--jp-ui-font-color1,#222);margin:2px 0")
+SNAP_STYLE = (
+    "font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;color:var(--jp-ui-font-color1,#222);margin:2px 0"
+)
 
 
 def esc(value: Any) -> str:
@@ -115,5 +119,9 @@ def esc(value: Any) -> str:
 
 def labelled(description: str, inner: str) -> str:
     """A snapshot row: the description (escaped) then the control's static form."""
-    label = f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>' if description else ""
+    label = (
+        f'<span style="display:inline-block;min-width:6em;margin-right:6px">{esc(description)}</span>'
+        if description
+        else ""
+    )
     return f'<span style="display:inline-flex;align-items:center;gap:4px">{label}{inner}</span>'

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from traitlets import Bool, CaselessStrEnum, Unicode
 
-from ..wait import check_can_block, wait_event
-from .base import Widget, esc, labelled
+from ..callbacks import CallbackList
+from ..wait import wait_once
+from .base import Widget, esc
 
 BUTTON_STYLES = ("", "primary", "success", "info", "warning", "danger")
 
@@ -25,17 +25,14 @@ class Button(Widget):
 
     def __init__(self, description: str = "", **kwargs: Any) -> None:
         super().__init__(description=description, **kwargs)
-        self._click_handlers: list[Callable[[Button], Any]] = []
+        self._click_handlers = CallbackList("Button.on_click")
         self.on_msg(self._on_custom)
         #: Clicks received so far (handy in tests and for ``wait_for``-style code).
         self.clicks = 0
 
     def on_click(self, callback: Callable[[Button], Any], remove: bool = False) -> None:
         """Register (or with ``remove=True`` unregister) ``callback(button)`` for clicks."""
-        if remove:
-            self._click_handlers.remove(callback)
-        else:
-            self._click_handlers.append(callback)
+        self._click_handlers.register(callback, remove)
 
     def wait_click(self, timeout: float | None = None) -> int:
         """Block until the button is clicked; returns ``clicks`` (the number of clicks so far).
@@ -43,25 +40,20 @@ class Button(Widget):
         Usable inside a running cell: clicks arrive on cellwire's thread meanwhile (docs/busy.md).
         Interrupt the kernel to stop waiting; TimeoutError after ``timeout`` seconds.
         """
-        check_can_block("wait_click")
-        clicked = threading.Event()
 
-        def on_click(_button: Button) -> None:
-            clicked.set()
+        def subscribe(catch: Callable[[Button], Any]) -> Callable[[], None]:
+            self.on_click(catch)
+            return lambda: self.on_click(catch, remove=True)
 
-        self.on_click(on_click)
-        try:
-            if not wait_event(clicked, timeout):
-                raise TimeoutError(f"{self.description or 'the button'!r} was not clicked within {timeout} s")
-        finally:
-            self.on_click(on_click, remove=True)
+        wait_once(
+            "wait_click", subscribe, timeout, f"{self.description or 'the button'!r} was not clicked within {timeout} s"
+        )
         return self.clicks
 
     def click(self) -> None:
         """Click from Python: runs the handlers as a click in the browser would."""
         self.clicks += 1
-        for handler in list(self._click_handlers):
-            handler(self)
+        self._click_handlers(self)
 
     def _on_custom(self, _model: Any, content: Any, _buffers: list[memoryview]) -> None:
         if isinstance(content, dict) and content.get("event") == "click" and not self.disabled:

@@ -12,26 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-
 
 from ..buffers import BufferLike
 from ..bundle import escape
-from ..serialize import MODEL_PREFIX
-from ..target import Module
+from ..target import Module, read_source
 from .base import Widget
-
-
-def read_source(source: str | os.PathLike[str]) -> str:
-    """``_esm``/``_css`` given inline, or as a path (``Path``, or a one-line string naming a file)."""
-    if isinstance(source, os.PathLike):
-        return Path(source).read_text(encoding="utf-8")
-    if isinstance(source, str) and "\n" not in source and source.strip().endswith((".js", ".mjs", ".css")):
-        path = Path(source.strip())
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return str(source)
 
 
 def _scalar_snapshot(name: str, state: dict[str, Any]) -> str:
@@ -47,8 +33,10 @@ def _scalar_snapshot(name: str, state: dict[str, Any]) -> str:
             shown = type(value).__name__
         if len(shown) > 80:
             shown = shown[:77] + "…"
-        rows.append(f"<tr><td style=\"padding-right:1em;opacity:.75\">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>")
-    return f"<div><b>{escape(name)}</b><table style=\"font-size:12px\">{''.join(rows)}</table></div>"
+        rows.append(
+            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
+        )
+    return f'<div><b>{escape(name)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'
 
 
 class AnyWidget(Widget):
@@ -57,8 +45,9 @@ class AnyWidget(Widget):
     _esm: str | os.PathLike[str] = ""
     _css: str | os.PathLike[str] | None = None
 
-    def __init__(self, *, _esm: str | os.PathLike[str] | None = None, _css: str | os.PathLike[str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, _esm: str | os.PathLike[str] | None = None, _css: str | os.PathLike[str] | None = None, **kwargs: Any
+    ) -> None:
         esm = _esm if _esm is not None else type(self)._esm
         css = _css if _css is not None else type(self)._css
         if not esm:
@@ -92,8 +81,10 @@ class Bridge(Widget):
     def __init__(self, widget: Any) -> None:
         esm = getattr(widget, "_esm", None)
         if not esm:
-            raise TypeError(f"{type(widget).__name__} has no _esm: wrap() takes anywidget widgets; display an "
-                            "ipywidgets widget directly (import cellwire bridges it)")
+            raise TypeError(
+                f"{type(widget).__name__} has no _esm: wrap() takes anywidget widgets; display an "
+                "ipywidgets widget directly (import cellwire bridges it)"
+            )
         self.widget = widget
         self._module = Module(read_source(esm))
         css = getattr(widget, "_css", None)
@@ -106,9 +97,8 @@ class Bridge(Widget):
         return sorted(k for k in self.widget.keys if k not in _EXCLUDED)
 
     def get_state(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
-        state = self.widget.get_state(list(self.keys if keys is None else keys))
-        return {k: v for k, v in state.items() if not (isinstance(v, str) and v.startswith(MODEL_PREFIX)
-                                                      and k == "layout")}
+        state: dict[str, Any] = self.widget.get_state(list(self.keys if keys is None else keys))
+        return state
 
     def _start_observing(self) -> None:
         self.widget.observe(self._on_sync_change, names=self.keys)
@@ -123,9 +113,11 @@ class Bridge(Widget):
         """Route the widget's own comm traffic here: custom messages go to our views; its state
         updates (which we send ourselves, versioned) and echoes are dropped instead of going to
         iopub, where no widget front-end would read them."""
+
         def intercept(msg: dict[str, Any], buffers: Sequence[BufferLike] | None = None) -> None:
             if msg.get("method") == "custom":
                 self.send(msg.get("content"), buffers)
+
         self.widget._send = intercept
 
     def _snapshot_html(self) -> str:

@@ -69,8 +69,11 @@ def widget_for(abbrev: Any, name: str) -> Widget | fixed:
         return FloatSlider(abbrev, min=low, max=high, step=step, description=name)
     if isinstance(abbrev, str):
         return Text(abbrev, description=name, continuous_update=False)
-    if isinstance(abbrev, tuple) and 2 <= len(abbrev) <= 3 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in abbrev):
+    if (
+        isinstance(abbrev, tuple)
+        and 2 <= len(abbrev) <= 3
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in abbrev)
+    ):
         low, high = abbrev[0], abbrev[1]
         if any(isinstance(v, float) for v in abbrev):
             step = abbrev[2] if len(abbrev) == 3 else (high - low) / 100
@@ -83,8 +86,10 @@ def widget_for(abbrev: Any, name: str) -> Widget | fixed:
         return Dropdown(abbrev, description=name)
     if isinstance(abbrev, type) and issubclass(abbrev, enum.Enum):
         return Dropdown({member.name: member for member in abbrev}, description=name)
-    raise ValueError(f"argument {name!r}: cannot make a control from {abbrev!r}; pass a number, bool, str, "
-                     "(min, max) tuple, list or dict of choices, a widget, or fixed(value)")
+    raise ValueError(
+        f"argument {name!r}: cannot make a control from {abbrev!r}; pass a number, bool, str, "
+        "(min, max) tuple, list or dict of choices, a widget, or fixed(value)"
+    )
 
 
 def _from_hint(hint: Any, name: str) -> Widget | None:
@@ -137,8 +142,10 @@ def controls_for(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> dict[st
         elif name in hints and (hinted := _from_hint(hints[name], name)) is not None:
             controls[name] = hinted
         else:
-            raise ValueError(f"argument {name!r} of {func.__name__}() has no default, type hint or value: "
-                             f"pass one, e.g. interact({func.__name__}, {name}=10)")
+            raise ValueError(
+                f"argument {name!r} of {func.__name__}() has no default, type hint or value: "
+                f"pass one, e.g. interact({func.__name__}, {name}=10)"
+            )
     for name in kwargs:
         if name not in controls:
             raise ValueError(f"{func.__name__}() has no argument {name!r}")
@@ -152,8 +159,9 @@ class interactive(VBox):  # noqa: N801 (ipywidgets' name)
     With ``manual=True`` the function runs only when the "Run" button is clicked.
     """
 
-    def __init__(self, __func: Callable[..., Any], *, manual: bool = False, manual_name: str = "Run",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, __func: Callable[..., Any], *, manual: bool = False, manual_name: str = "Run", **kwargs: Any
+    ) -> None:
         self.func = __func
         self.controls = controls_for(__func, kwargs)
         self.out = Output()
@@ -172,7 +180,9 @@ class interactive(VBox):  # noqa: N801 (ipywidgets' name)
             self.update()  # (with a Run button, nothing runs until it is clicked)
 
     def current_kwargs(self) -> dict[str, Any]:
-        return {name: (c.value if isinstance(c, fixed) else getattr(c, "value", c)) for name, c in self.controls.items()}
+        return {
+            name: (c.value if isinstance(c, fixed) else getattr(c, "value", c)) for name, c in self.controls.items()
+        }
 
     def update(self) -> Any:
         """Run the function with the controls' values, showing its output (errors included)."""
@@ -196,6 +206,7 @@ def interact(__func: Callable[..., Any] | None = None, *, manual: bool = False, 
     ``interact(f, x=10)`` displays and returns ``f``; ``@interact(x=(0, 10))`` and ``@interact``
     work as decorators. See the module docstring for which control each value becomes.
     """
+
     def show(func: Callable[..., Any]) -> Callable[..., Any]:
         from IPython.display import display
 

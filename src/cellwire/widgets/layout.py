@@ -35,7 +35,8 @@ class Box(Widget):
         super().__init__(children=list(children), **kwargs)
 
     def _state_mark(self) -> int:
-        return super()._state_mark() + sum(child._state_mark() for child in self.children)
+        children: list[Widget] = self.children
+        return super()._state_mark() + sum(child._state_mark() for child in children)
 
     def _repr_keys(self) -> list[str]:
         return ["children"]
@@ -105,12 +106,14 @@ class Tab(_Titled):
     """Children as tabs; ``selected_index`` is the one shown."""
 
     def _snapshot_html(self) -> str:
-        heads = " | ".join(f"<b>{esc(self.title(i))}</b>" if i == self.selected_index else esc(self.title(i))
-                           for i in range(len(self.children)))
+        heads = " | ".join(
+            f"<b>{esc(self.title(i))}</b>" if i == self.selected_index else esc(self.title(i))
+            for i in range(len(self.children))
+        )
         body = ""
         if self.selected_index is not None and self.selected_index < len(self.children):
             body = self.children[self.selected_index]._snapshot_block()
-        return f"<div><div>{heads}</div><div style=\"border-top:1px solid #999;padding-top:4px\">{body}</div></div>"
+        return f'<div><div>{heads}</div><div style="border-top:1px solid #999;padding-top:4px">{body}</div></div>'
 
 
 class Accordion(_Titled):
@@ -120,5 +123,7 @@ class Accordion(_Titled):
         parts = []
         for i, child in enumerate(self.children):
             is_open = " open" if i == self.selected_index else ""
-            parts.append(f"<details{is_open}><summary>{esc(self.title(i))}</summary>{child._snapshot_block()}</details>")
+            parts.append(
+                f"<details{is_open}><summary>{esc(self.title(i))}</summary>{child._snapshot_block()}</details>"
+            )
         return "<div>" + "".join(parts) + "</div>"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import re
 import struct
 import zlib
 from typing import Any
 
-from traitlets import Bool, Instance, TraitError, TraitType, Unicode, observe, validate
+from traitlets import TraitType, Unicode, observe
 
-from .base import Widget, esc, labelled
+from .base import Widget, esc
 
 
 def encode_png(array: Any) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from traitlets import Bool, CaselessStrEnum, Float, Int, Tuple, Unicode, TraitError, validate
+from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, Unicode, validate
 
 from .base import Widget, esc, labelled
 
@@ -16,6 +16,10 @@ from .base import Widget, esc, labelled
 class _Bounded(Widget):
     description = Unicode("").tag(sync=True)
     disabled = Bool(False).tag(sync=True)
+    # Each subclass declares these with its own types (Int or Float traits).
+    value: Any
+    min: Any
+    max: Any
 
     def _clamp(self, value: Any) -> Any:
         if self.min > self.max:
@@ -26,67 +30,26 @@ class _Bounded(Widget):
         return ["value", "min", "max", "step", "description"]
 
 
-class IntSlider(_Bounded):
-    """An integer slider with a readout; drag it, or use the arrow keys."""
+class _Slider(_Bounded):
+    """What every slider has besides its value's type: orientation, readout, when to sync."""
 
     _family = "sliders"
-    value = Int(0).tag(sync=True)
-    min = Int(0).tag(sync=True)
-    max = Int(100).tag(sync=True)
-    step = Int(1).tag(sync=True)
     orientation = CaselessStrEnum(("horizontal", "vertical"), default_value="horizontal").tag(sync=True)
     readout = Bool(True).tag(sync=True)
     #: False: the kernel gets the value only when the user lets go of the slider.
     continuous_update = Bool(True).tag(sync=True)
 
-    def __init__(self, value: int = 0, min: int = 0, max: int = 100, step: int = 1, **kwargs: Any) -> None:
+    def __init__(self, value: Any, min: Any, max: Any, step: Any, **kwargs: Any) -> None:
         super().__init__(min=min, max=max, step=step, value=value, **kwargs)
 
+
+class _OneHandle(_Slider):
     @validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> Any:
         return self._clamp(proposal["value"])
 
-    def _snapshot_html(self) -> str:
-        return labelled(self.description,
-                        f'<input type="range" disabled min="{self.min}" max="{self.max}" value="{self.value}">'
-                        f"<b>{esc(self.value)}</b>")
 
-
-class FloatSlider(IntSlider):
-    """A float slider; ``readout_format`` is a Python format spec such as ``".2f"``."""
-
-    value = Float(0.0).tag(sync=True)
-    min = Float(0.0).tag(sync=True)
-    max = Float(10.0).tag(sync=True)
-    step = Float(0.1).tag(sync=True)
-    readout_format = Unicode(".2f").tag(sync=True)
-
-    def __init__(self, value: float = 0.0, min: float = 0.0, max: float = 10.0, step: float = 0.1,
-                 **kwargs: Any) -> None:
-        _Bounded.__init__(self, min=min, max=max, step=step, value=value, **kwargs)
-
-    def _snapshot_html(self) -> str:
-        shown = format(self.value, self.readout_format)
-        return labelled(self.description,
-                        f'<input type="range" disabled min="{self.min}" max="{self.max}" step="{self.step}" '
-                        f'value="{self.value}"><b>{esc(shown)}</b>')
-
-
-class IntRangeSlider(_Bounded):
-    """A slider with two handles: ``value`` is ``(low, high)``."""
-
-    _family = "sliders"
-    value = Tuple(Int(), Int(), default_value=(25, 75)).tag(sync=True)
-    min = Int(0).tag(sync=True)
-    max = Int(100).tag(sync=True)
-    step = Int(1).tag(sync=True)
-    readout = Bool(True).tag(sync=True)
-    continuous_update = Bool(True).tag(sync=True)
-    orientation = CaselessStrEnum(("horizontal", "vertical"), default_value="horizontal").tag(sync=True)
-
-    def __init__(self, value: tuple[int, int] = (25, 75), min: int = 0, max: int = 100, **kwargs: Any) -> None:
-        super().__init__(min=min, max=max, value=tuple(value), **kwargs)
-
+class _TwoHandles(_Slider):
     @validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> Any:
         low, high = proposal["value"]
@@ -99,16 +62,80 @@ class IntRangeSlider(_Bounded):
         return labelled(self.description, f"<b>{esc(low)} – {esc(high)}</b>")
 
 
-class FloatRangeSlider(IntRangeSlider):
+class IntSlider(_OneHandle):
+    """An integer slider with a readout; drag it, or use the arrow keys."""
+
+    value = Int(0).tag(sync=True)
+    min = Int(0).tag(sync=True)
+    max = Int(100).tag(sync=True)
+    step = Int(1).tag(sync=True)
+
+    def __init__(self, value: int = 0, min: int = 0, max: int = 100, step: int = 1, **kwargs: Any) -> None:
+        super().__init__(value, min, max, step, **kwargs)
+
+    def _snapshot_html(self) -> str:
+        return labelled(
+            self.description,
+            f'<input type="range" disabled min="{self.min}" max="{self.max}" value="{self.value}">'
+            f"<b>{esc(self.value)}</b>",
+        )
+
+
+class FloatSlider(_OneHandle):
+    """A float slider; ``readout_format`` is a Python format spec such as ``".2f"``."""
+
+    value = Float(0.0).tag(sync=True)
+    min = Float(0.0).tag(sync=True)
+    max = Float(10.0).tag(sync=True)
+    step = Float(0.1).tag(sync=True)
+    readout_format = Unicode(".2f").tag(sync=True)
+
+    def __init__(
+        self, value: float = 0.0, min: float = 0.0, max: float = 10.0, step: float = 0.1, **kwargs: Any
+    ) -> None:
+        super().__init__(value, min, max, step, **kwargs)
+
+    def _snapshot_html(self) -> str:
+        shown = format(self.value, self.readout_format)
+        return labelled(
+            self.description,
+            f'<input type="range" disabled min="{self.min}" max="{self.max}" step="{self.step}" '
+            f'value="{self.value}"><b>{esc(shown)}</b>',
+        )
+
+
+class IntRangeSlider(_TwoHandles):
+    """A slider with two handles: ``value`` is ``(low, high)``."""
+
+    value = Tuple(Int(), Int(), default_value=(25, 75)).tag(sync=True)
+    min = Int(0).tag(sync=True)
+    max = Int(100).tag(sync=True)
+    step = Int(1).tag(sync=True)
+
+    def __init__(
+        self, value: tuple[int, int] = (25, 75), min: int = 0, max: int = 100, step: int = 1, **kwargs: Any
+    ) -> None:
+        super().__init__(tuple(value), min, max, step, **kwargs)
+
+
+class FloatRangeSlider(_TwoHandles):
+    """A float slider with two handles: ``value`` is ``(low, high)``."""
+
     value = Tuple(Float(), Float(), default_value=(2.5, 7.5)).tag(sync=True)
     min = Float(0.0).tag(sync=True)
     max = Float(10.0).tag(sync=True)
     step = Float(0.1).tag(sync=True)
     readout_format = Unicode(".2f").tag(sync=True)
 
-    def __init__(self, value: tuple[float, float] = (2.5, 7.5), min: float = 0.0, max: float = 10.0,
-                 **kwargs: Any) -> None:
-        _Bounded.__init__(self, min=min, max=max, value=tuple(value), **kwargs)
+    def __init__(
+        self,
+        value: tuple[float, float] = (2.5, 7.5),
+        min: float = 0.0,
+        max: float = 10.0,
+        step: float = 0.1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(tuple(value), min, max, step, **kwargs)
 
 
 class Progress(_Bounded):
@@ -133,8 +160,11 @@ class Progress(_Bounded):
         return ["value", "max", "description"]
 
     def _snapshot_html(self) -> str:
-        return labelled(self.description, f'<progress max="{self.max - self.min}" value="{self.value - self.min}">'
-                                          f"</progress> {esc(round(self.value, 6))}/{esc(self.max)}")
+        return labelled(
+            self.description,
+            f'<progress max="{self.max - self.min}" value="{self.value - self.min}">'
+            f"</progress> {esc(round(self.value, 6))}/{esc(self.max)}",
+        )
 
 
 IntProgress = Progress

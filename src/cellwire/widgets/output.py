@@ -8,6 +8,7 @@ inside the block is shown in the widget and not raised further (as in ipywidgets
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sys
@@ -24,9 +25,17 @@ from .base import MODEL_MIME, Widget, esc
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 F = TypeVar("F", bound=Callable[..., Any])
-TEXT_MIMES = ("text/plain",)
-RICH_MIMES = ("application/vnd.cellwire.model+json", "text/html", "image/png", "image/jpeg", "image/svg+xml",
-              "text/markdown", "application/json", "text/latex", "text/plain")
+RICH_MIMES = (
+    "application/vnd.cellwire.model+json",
+    "text/html",
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+    "text/markdown",
+    "application/json",
+    "text/latex",
+    "text/plain",
+)
 
 
 def strip_ansi(text: str) -> str:
@@ -42,7 +51,7 @@ class _Stream:
 
     def write(self, text: str) -> int:
         if threading.current_thread() is not self._out._owner:
-            return self._original.write(text)  # other threads' prints are not ours
+            return int(self._original.write(text))  # other threads' prints are not ours
         self._out.append_stdout(text) if self.name == "stdout" else self._out.append_stderr(text)
         return len(text)
 
@@ -60,7 +69,7 @@ class Output(Widget):
     """Shows captured output. Use ``with out:`` or ``@out.capture()``; ``clear_output()`` empties it."""
 
     _family = "output"
-    outputs = List().tag(sync=True)
+    outputs: List[dict[str, Any]] = List().tag(sync=True)
     #: Keep at most this many output items (oldest dropped); 0 means no limit.
     max_outputs = Int(0).tag(sync=True)
 
@@ -85,13 +94,17 @@ class Output(Widget):
         with self._lock:
             outputs = list(self.outputs)
             last = outputs[-1] if outputs else None
-            if item["output_type"] == "stream" and last and last["output_type"] == "stream" \
-                    and last["name"] == item["name"]:
+            if (
+                item["output_type"] == "stream"
+                and last
+                and last["output_type"] == "stream"
+                and last["name"] == item["name"]
+            ):
                 outputs[-1] = {**last, "text": last["text"] + item["text"]}
             else:
                 outputs.append(item)
             if self.max_outputs and len(outputs) > self.max_outputs:
-                outputs = outputs[-self.max_outputs:]
+                outputs = outputs[-self.max_outputs :]
             self.outputs = outputs
 
     def append_stdout(self, text: str) -> None:
@@ -107,16 +120,23 @@ class Output(Widget):
             return
         from IPython.core.interactiveshell import InteractiveShell
 
-        if InteractiveShell.initialized():
-            data, _ = InteractiveShell.instance().display_formatter.format(obj)
+        formatter = InteractiveShell.instance().display_formatter if InteractiveShell.initialized() else None
+        if formatter is not None:
+            data, _ = formatter.format(obj)
         else:
             data = {"text/plain": repr(obj)}
         self._append({"output_type": "display_data", "data": _keep_known(data)})
 
     def append_error(self, etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         lines = traceback.format_exception(etype, value, tb)
-        self._append({"output_type": "error", "ename": etype.__name__, "evalue": strip_ansi(str(value)),
-                      "traceback": [strip_ansi(line.rstrip("\n")) for line in lines]})
+        self._append(
+            {
+                "output_type": "error",
+                "ename": etype.__name__,
+                "evalue": strip_ansi(str(value)),
+                "traceback": [strip_ansi(line.rstrip("\n")) for line in lines],
+            }
+        )
 
     def clear_output(self, wait: bool = False) -> None:
         """Remove everything shown (``wait`` is accepted for ipywidgets compatibility)."""
@@ -130,15 +150,13 @@ class Output(Widget):
                 return self
             self._owner = threading.current_thread()
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(Exception):
                 stream.flush()
-            except Exception:
-                pass
         hook = self._display_hook
         pub = _display_pub()
         self._saved.append((sys.stdout, sys.stderr, pub))
-        sys.stdout = _Stream(self, "stdout", sys.stdout)  # type: ignore[assignment]
-        sys.stderr = _Stream(self, "stderr", sys.stderr)  # type: ignore[assignment]
+        sys.stdout = _Stream(self, "stdout", sys.stdout)
+        sys.stderr = _Stream(self, "stderr", sys.stderr)
         if pub is not None and hasattr(pub, "register_hook"):
             pub.register_hook(hook)
         return self
@@ -160,6 +178,7 @@ class Output(Widget):
 
     def capture(self, clear_output: bool = False) -> Callable[[F], F]:
         """Decorator: run the function inside ``with self:`` (optionally clearing first)."""
+
         def decorator(func: F) -> F:
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -167,7 +186,9 @@ class Output(Widget):
                     self.clear_output()
                 with self:
                     return func(*args, **kwargs)
+
             return wrapper  # type: ignore[return-value]
+
         return decorator
 
     def _display_hook(self, msg: dict[str, Any]) -> dict[str, Any] | None:
@@ -188,8 +209,10 @@ class Output(Widget):
                 color = "color:var(--jp-error-color1,#c00);" if item["name"] == "stderr" else ""
                 parts.append(f'<pre style="margin:0;{color}">{esc(item["text"])}</pre>')
             elif kind == "error":
-                parts.append(f'<pre style="margin:0;color:var(--jp-error-color1,#c00)">'
-                             f'{esc(chr(10).join(item["traceback"]))}</pre>')
+                parts.append(
+                    f'<pre style="margin:0;color:var(--jp-error-color1,#c00)">'
+                    f"{esc(chr(10).join(item['traceback']))}</pre>"
+                )
             else:
                 data = item.get("data", {})
                 model = _model_of(data)

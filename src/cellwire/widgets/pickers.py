@@ -6,10 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from traitlets import Bool, Instance, TraitError, TraitType, Unicode, validate
+from traitlets import Bool, Instance, TraitError, Unicode, validate
 
 from .base import Widget, esc, labelled
-
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}$|#[0-9a-fA-F]{3}$")
 
@@ -33,11 +32,13 @@ class ColorPicker(Widget):
             raise TraitError(f"{value!r} is not a color: use '#rrggbb'")
         if len(value) == 4:
             value = "#" + "".join(c * 2 for c in value[1:])
-        return value.lower()
+        return str(value).lower()
 
     def _snapshot_html(self) -> str:
-        swatch = (f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'
-                  f'border:1px solid #888;background:{esc(self.value)}"></span>')
+        swatch = (
+            f'<span style="display:inline-block;width:1.2em;height:1.2em;vertical-align:middle;'
+            f'border:1px solid #888;background:{esc(self.value)}"></span>'
+        )
         return labelled(self.description, f"{swatch} <code>{esc(self.value)}</code>")
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from traitlets import Bool, Int, Unicode, observe
 
+from ..callbacks import CallbackList
 from .base import Widget, esc, labelled
 
 
@@ -24,21 +26,22 @@ class Text(Widget):
 
     def __init__(self, value: str = "", **kwargs: Any) -> None:
         super().__init__(value=value, **kwargs)
-        self._submit_handlers: list[Any] = []
+        self._submit_handlers = CallbackList("Text.on_submit")
         self.on_msg(self._on_custom)
 
-    def on_submit(self, callback: Any) -> None:
-        """Run ``callback(widget)`` when the user presses Enter."""
-        self._submit_handlers.append(callback)
+    def on_submit(self, callback: Callable[[Text], Any], remove: bool = False) -> None:
+        """Run ``callback(widget)`` when the user presses Enter; with ``remove=True``, stop."""
+        self._submit_handlers.register(callback, remove)
 
     def _on_custom(self, _model: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("event") == "submit":
-            for handler in list(self._submit_handlers):
-                handler(self)
+            self._submit_handlers(self)
 
     def _snapshot_html(self) -> str:
-        return labelled(self.description, f'<input type="text" disabled value="{esc(self.value)}" '
-                                          f'placeholder="{esc(self.placeholder)}">')
+        return labelled(
+            self.description,
+            f'<input type="text" disabled value="{esc(self.value)}" placeholder="{esc(self.placeholder)}">',
+        )
 
 
 class Textarea(Text):

@@ -6,5 +6,15 @@ from .notebook import NotebookPage
 from .proxy import CuttableProxy
 from .server import FRONTENDS, JupyterServer
 
-__all__ = ["FRONTENDS", "ConsoleLog", "CuttableProxy", "JupyterServer", "KernelClient", "NotebookPage", "Reply",
-           "launch_chromium", "pack_v1", "unpack_v1"]
+__all__ = [
+    "FRONTENDS",
+    "ConsoleLog",
+    "CuttableProxy",
+    "JupyterServer",
+    "KernelClient",
+    "NotebookPage",
+    "Reply",
+    "launch_chromium",
+    "pack_v1",
+    "unpack_v1",
+]

@@ -7,15 +7,16 @@ client must produce and read kernel state without touching the notebook UI.
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 from websockets.sync.client import connect
 
@@ -39,7 +40,7 @@ def unpack_v1(frame: bytes) -> tuple[str, list[bytes]]:
     """Inverse of :func:`pack_v1`: the channel name and the parts after it."""
     (count,) = struct.unpack_from("<Q", frame)
     offsets = struct.unpack_from(f"<{count}Q", frame, 8)
-    chunks = [frame[a:b] for a, b in zip(offsets, offsets[1:])]
+    chunks = [frame[a:b] for a, b in itertools.pairwise(offsets)]
     return chunks[0].decode(), chunks[1:]
 
 
@@ -56,7 +57,7 @@ def unpack_legacy_binary(frame: bytes) -> dict:
     """Inverse of :func:`pack_legacy_binary`: the message dict with its ``buffers``."""
     (count,) = struct.unpack_from(">I", frame)
     offsets = [*struct.unpack_from(f">{count}I", frame, 4), len(frame)]
-    chunks = [frame[a:b] for a, b in zip(offsets, offsets[1:])]
+    chunks = [frame[a:b] for a, b in itertools.pairwise(offsets)]
     msg = json.loads(chunks[0])
     msg["buffers"] = chunks[1:]
     return msg
@@ -84,8 +85,9 @@ class KernelClient:
     Messages that a ``wait_for`` skipped are kept, in order, for later ``recv``/``wait_for``.
     """
 
-    def __init__(self, ws_url: str, token: str, protocol: str = "v1", *,
-                 origin: str | None = None, timeout: float = 30):
+    def __init__(
+        self, ws_url: str, token: str, protocol: str = "v1", *, origin: str | None = None, timeout: float = 30
+    ):
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {list(PROTOCOLS)}")
         self.session_id = uuid.uuid4().hex
@@ -93,15 +95,17 @@ class KernelClient:
         offered = PROTOCOLS[protocol]
         self._exit_stack = ExitStack()
         # Entered as a context manager: websockets >= 17 warns about bare connect() otherwise.
-        self._ws = self._exit_stack.enter_context(connect(
-            f"{ws_url}?session_id={self.session_id}",
-            subprotocols=[offered] if offered else None,
-            additional_headers={"Authorization": f"token {token}"},
-            origin=origin,
-            proxy=None,
-            max_size=None,
-            open_timeout=timeout,
-        ))
+        self._ws = self._exit_stack.enter_context(
+            connect(
+                f"{ws_url}?session_id={self.session_id}",
+                subprotocols=[offered] if offered else None,
+                additional_headers={"Authorization": f"token {token}"},
+                origin=origin,
+                proxy=None,
+                max_size=None,
+                open_timeout=timeout,
+            )
+        )
         self._pending: deque[dict] = deque()
 
     @property
@@ -124,8 +128,9 @@ class KernelClient:
         """Send one WebSocket frame as is (bytes go binary, str goes text)."""
         self._ws.send(frame)
 
-    def new_message(self, msg_type: str, content: dict | None = None, *,
-                    metadata: dict | None = None, parent: dict | None = None) -> dict:
+    def new_message(
+        self, msg_type: str, content: dict | None = None, *, metadata: dict | None = None, parent: dict | None = None
+    ) -> dict:
         return {
             "header": {
                 "msg_id": uuid.uuid4().hex,
@@ -140,9 +145,16 @@ class KernelClient:
             "content": content or {},
         }
 
-    def send(self, channel: str, msg_type: str, content: dict | None = None, *,
-             metadata: dict | None = None, buffers: list[bytes] = (),
-             parent: dict | None = None) -> dict:
+    def send(
+        self,
+        channel: str,
+        msg_type: str,
+        content: dict | None = None,
+        *,
+        metadata: dict | None = None,
+        buffers: list[bytes] = (),
+        parent: dict | None = None,
+    ) -> dict:
         """Build a kernel message, send it on ``channel`` and return it."""
         msg = self.new_message(msg_type, content, metadata=metadata, parent=parent)
         if self.subprotocol == V1_PROTOCOL:
@@ -163,8 +175,14 @@ class KernelClient:
             return unpack_legacy_binary(frame)
         channel, parts = unpack_v1(frame)
         header, parent, metadata, content = (json.loads(p) for p in parts[:4])
-        return {"channel": channel, "header": header, "parent_header": parent,
-                "metadata": metadata, "content": content, "buffers": parts[4:]}
+        return {
+            "channel": channel,
+            "header": header,
+            "parent_header": parent,
+            "metadata": metadata,
+            "content": content,
+            "buffers": parts[4:],
+        }
 
     def wait_for(self, predicate: Callable[[dict], bool], timeout: float | None = None) -> dict:
         """Return the first message (kept or new) matching ``predicate``; raise TimeoutError."""
@@ -186,8 +204,15 @@ class KernelClient:
         """The next message, in arrival order."""
         return self.wait_for(lambda msg: True, timeout)
 
-    def request(self, msg_type: str, content: dict | None = None, *, channel: str = "shell",
-                timeout: float | None = None, **kwargs) -> Reply:
+    def request(
+        self,
+        msg_type: str,
+        content: dict | None = None,
+        *,
+        channel: str = "shell",
+        timeout: float | None = None,
+        **kwargs,
+    ) -> Reply:
         """Send a request and collect its reply and its iopub messages up to ``idle``."""
         msg_id = self.send(channel, msg_type, content, **kwargs)["header"]["msg_id"]
 
@@ -199,11 +224,17 @@ class KernelClient:
             result.iopub.append(self.wait_for(child_of("iopub"), timeout))
         return result
 
-    def execute(self, code: str, *, silent: bool = False, user_expressions: dict | None = None,
-                timeout: float | None = None) -> Reply:
-        content = {"code": code, "silent": silent, "store_history": False,
-                   "user_expressions": user_expressions or {}, "allow_stdin": False,
-                   "stop_on_error": True}
+    def execute(
+        self, code: str, *, silent: bool = False, user_expressions: dict | None = None, timeout: float | None = None
+    ) -> Reply:
+        content = {
+            "code": code,
+            "silent": silent,
+            "store_history": False,
+            "user_expressions": user_expressions or {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        }
         return self.request("execute_request", content, timeout=timeout)
 
     def eval(self, expr: str, timeout: float | None = None) -> str:

@@ -73,8 +73,9 @@ class NotebookPage:
     def open(self, name: str, timeout: float = 90, port: int | None = None) -> NotebookPage:
         """Create ``name`` (a new, empty notebook using the cellwire-test kernel) and open it
         (through ``port``, e.g. a proxy's, instead of the server's own)."""
-        self.server.api("PUT", f"api/contents/{name}",
-                        {"type": "notebook", "format": "json", "content": empty_notebook()})
+        self.server.api(
+            "PUT", f"api/contents/{name}", {"type": "notebook", "format": "json", "content": empty_notebook()}
+        )
         self.path = name
         # ?token= logs the browser in; the server answers with a login cookie.
         self.page.goto(f"{self.server.notebook_url(name, port)}?token={self.server.token}")
@@ -144,6 +145,7 @@ class NotebookPage:
         Once the page had a click, leaving it with unsaved changes raises a beforeunload
         dialog, which Playwright would dismiss, silently cancelling the reload; accept it.
         """
+
         def leave(dialog) -> None:
             dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss()
 

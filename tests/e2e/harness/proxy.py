@@ -7,6 +7,7 @@ away: its sockets close, reconnects fail, REST calls fail. Only 127.0.0.1 is inv
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -87,8 +88,6 @@ class CuttableProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

@@ -28,8 +28,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 # Where each front-end opens a notebook, relative to base_url. Lab reopens everything its
 # workspace remembers, so each visit gets a workspace of its own.
-NOTEBOOK_ROUTES = {"lab": "lab/workspaces/{workspace}/tree/", "notebook": "notebooks/",
-                   "nbclassic": "nbclassic/notebooks/"}
+NOTEBOOK_ROUTES = {
+    "lab": "lab/workspaces/{workspace}/tree/",
+    "notebook": "notebooks/",
+    "nbclassic": "nbclassic/notebooks/",
+}
 
 # Lab and Notebook 7 hide their application object unless asked; the driver needs it.
 FRONTEND_FLAGS = {
@@ -52,8 +55,9 @@ def server_venv(kind: str = "server") -> Path:
     name = kind.upper().replace("-", "_")
     venv = Path(os.environ.get(f"CELLWIRE_{name}_VENV", PROJECT_ROOT / f".venv-{kind}"))
     if not (venv / "bin" / "jupyter").exists():
-        raise RuntimeError(f"no Jupyter {kind} venv at {venv}: run `make test` to build it "
-                           f"(or point CELLWIRE_{name}_VENV at one)")
+        raise RuntimeError(
+            f"no Jupyter {kind} venv at {venv}: run `make test` to build it (or point CELLWIRE_{name}_VENV at one)"
+        )
     return venv
 
 
@@ -63,20 +67,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_kernelspec(jupyter_path: Path) -> None:
-    """A kernelspec that runs this interpreter, i.e. the project venv with cellwire installed."""
+def kernel_venv_python(name: str) -> str:
+    """The interpreter of a kernel venv built by ``make`` (e.g. ``ipykernel6``: ``.venv-ipykernel6``)."""
+    python = PROJECT_ROOT / f".venv-{name}" / "bin" / "python"
+    if not python.exists():
+        raise RuntimeError(f"no kernel venv at {python.parent.parent}: run `make test` to build it")
+    return str(python)
+
+
+def write_kernelspec(jupyter_path: Path, python: str | None = None) -> None:
+    """A kernelspec that runs ``python`` (default: this interpreter, i.e. the project venv with
+    cellwire installed)."""
     spec_dir = jupyter_path / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python (cellwire-test)", "language": "python"}
+    spec = {
+        "argv": [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (cellwire-test)",
+        "language": "python",
+    }
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
 
 
 class JupyterServer:
     """One running ``jupyter {lab|notebook|nbclassic}`` process on 127.0.0.1."""
 
-    def __init__(self, frontend: str, workdir: Path, base_url: str = "/", startup_timeout: float = 90,
-                 venv: Path | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        frontend: str,
+        workdir: Path,
+        base_url: str = "/",
+        startup_timeout: float = 90,
+        venv: Path | None = None,
+        extra_args: tuple[str, ...] = (),
+        kernel_python: str | None = None,
+    ):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
         self.frontend = frontend
@@ -89,7 +113,7 @@ class JupyterServer:
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
         jupyter_path = workdir / "jupyter-path"
-        write_kernelspec(jupyter_path)
+        write_kernelspec(jupyter_path, kernel_python)
         for name, settings in LAB_USER_SETTINGS.items():
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
@@ -104,19 +128,31 @@ class JupyterServer:
         }
         env.pop("PYTHONPATH", None)
         cmd = [
-            str(self.venv / "bin" / "jupyter"), frontend,
-            "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root_dir}", f"--ServerApp.base_url={self.base_url}",
+            str(self.venv / "bin" / "jupyter"),
+            frontend,
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            f"--ServerApp.base_url={self.base_url}",
             f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
-            *FRONTEND_FLAGS[frontend], *extra_args,
+            *FRONTEND_FLAGS[frontend],
+            *extra_args,
         ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env, cwd=workdir,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=workdir,
+                start_new_session=True,
+            )
         self._wait_ready(startup_timeout)
 
     @property
@@ -137,9 +173,11 @@ class JupyterServer:
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 30):
         """Call the REST API (``path`` relative to base_url, e.g. ``api/kernels``); parsed JSON or None."""
         request = urllib.request.Request(
-            self.url + path, method=method,
+            self.url + path,
+            method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with _http.open(request, timeout=timeout) as response:
             data = response.read()
         return json.loads(data) if data else None
@@ -153,8 +191,9 @@ class JupyterServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter {self.frontend} exited with {self.process.returncode}:\n"
-                                   + self.log_text()[-3000:])
+                raise RuntimeError(
+                    f"jupyter {self.frontend} exited with {self.process.returncode}:\n" + self.log_text()[-3000:]
+                )
             try:
                 self.api("GET", "api/status", timeout=5)
                 return

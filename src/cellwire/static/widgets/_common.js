@@ -1,6 +1,33 @@
+// @ts-check
 // Helpers shared by the standard widget views. This file is prepended to each family's module
 // (sliders.js, text.js, ...), so every family is one self-contained ES module that only uses the
-// public contract: render({model, el, cellwire}).
+// public contract: render({model, el, cellwire}). (To the type checker it is a script, whose
+// declarations every family module sees.)
+
+/**
+ * The model as the views use it: anywidget's API. Synced values are `any` here on purpose: each key
+ * holds what the Python widget class declares (widgets/*.py), validated by its traits there.
+ * @typedef {object} WidgetModel
+ * @property {(key: string) => any} get
+ * @property {(key: string | Record<string, unknown>, value?: unknown) => void} set
+ * @property {() => void} save_changes
+ * @property {(content: unknown, callbacks?: unknown, buffers?: ArrayBuffer[]) => void} send
+ * @property {(event: string, callback: (...args: any[]) => void) => void} on
+ * @property {(event?: string | null, callback?: (...args: any[]) => void) => void} off
+ */
+
+/**
+ * What cellwire adds to render's arguments (view.js): containers show their children with `display`.
+ * @typedef {object} CellwireHelpers
+ * @property {(ref: string, el: HTMLElement) => {dispose(): void}} display
+ */
+
+/** @typedef {{model: WidgetModel, el: HTMLElement, cellwire: CellwireHelpers}} RenderArgs */
+
+/**
+ * One view of a family: draws into `root`; may return a cleanup.
+ * @typedef {(model: WidgetModel, root: HTMLElement, cellwire: CellwireHelpers) => (void | (() => void))} WidgetView
+ */
 
 const CW_STYLE_ID = "cellwire-widgets-style-1";
 const CW_CSS = `
@@ -68,28 +95,43 @@ function cwStyle() {
 }
 
 let cwCounter = 0;
+/** A page-unique element id. @param {string} [prefix] */
 function cwId(prefix = "cw") {
   cwCounter += 1;
   return `${prefix}-${Date.now().toString(36)}-${cwCounter}`;
 }
 
-/** Create an element: h("button", {class: "x", onclick: f}, "text", child). */
+/**
+ * Create an element: h("button", {class: "x", onclick: f}, "text", child).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown>} [attrs]  `on<event>` values are listeners; false/null/undefined skip the attribute
+ * @param {...(Node | string)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+    else if (key === "class") node.className = String(value);
+    else if (key === "text") node.textContent = String(value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   for (const child of children) node.append(child);
   return node;
 }
 
-let cwScope = null; // the cleanups of the view being rendered
+/** @type {Array<() => void> | null} the cleanups of the view being rendered */
+let cwScope = null;
 
-/** Call fn(...values) now and whenever one of `keys` changes; undone when the view goes away. */
+/**
+ * Call fn(...values) now and whenever one of `keys` changes; undone when the view goes away.
+ * @param {WidgetModel} model
+ * @param {string | string[]} keys
+ * @param {(...values: any[]) => void} fn
+ * @returns {() => void} undoes it now
+ */
 function bind(model, keys, fn) {
   const list = Array.isArray(keys) ? keys : [keys];
   const call = () => fn(...list.map((k) => model.get(k)));
@@ -100,11 +142,17 @@ function bind(model, keys, fn) {
   return off;
 }
 
-/** The family's render: picks the view by `_view_name`, and undoes its bindings on cleanup. */
+/**
+ * The family's render: picks the view by `_view_name`, and undoes its bindings on cleanup.
+ * @param {Record<string, WidgetView>} views
+ * @param {RenderArgs} args
+ * @returns {() => void}
+ */
 function renderView(views, { model, el, cellwire }) {
   const name = model.get("_view_name");
   const view = views[name];
   if (!view) throw new Error(`this module has no view named ${JSON.stringify(name)}`);
+  /** @type {Array<() => void>} */
   const scope = [];
   const previous = cwScope;
   cwScope = scope;
@@ -118,12 +166,17 @@ function renderView(views, { model, el, cellwire }) {
   return () => { for (const off of scope.splice(0)) off(); };
 }
 
-/** The widget's outer element: theme styles, `layout` CSS, `tooltip`. */
+/**
+ * The widget's outer element: theme styles, `layout` CSS, `tooltip`.
+ * @param {WidgetModel} model
+ * @param {HTMLElement} el
+ * @param {string} [className]
+ */
 function widgetRoot(model, el, className = "") {
   cwStyle();
   const root = h("div", { class: `cw-widget ${className}`.trim() });
   el.appendChild(root);
-  bind(model, ["layout", "tooltip"], (layout, tooltip) => {
+  bind(model, ["layout", "tooltip"], (/** @type {Record<string, string> | null} */ layout, /** @type {string | null} */ tooltip) => {
     for (const [prop, value] of Object.entries(layout || {})) {
       root.style.setProperty(prop.replace(/_/g, "-").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
     }
@@ -133,11 +186,15 @@ function widgetRoot(model, el, className = "") {
   return { root };
 }
 
-/** A <label> for `control` showing the model's description (hidden when empty). */
+/**
+ * A <label> for `control` showing the model's description (hidden when empty).
+ * @param {WidgetModel} model
+ * @param {HTMLElement} control
+ */
 function descriptionLabel(model, control) {
   if (!control.id) control.id = cwId("cw-input");
   const label = h("label", { class: "cw-label", for: control.id });
-  bind(model, "description", (text) => {
+  bind(model, "description", (/** @type {string} */ text) => {
     label.textContent = text || "";
     label.hidden = !text;
     if (text) control.setAttribute("aria-label", text);
@@ -145,18 +202,32 @@ function descriptionLabel(model, control) {
   return label;
 }
 
-/** Set a value from the user and send it to the kernel. */
+/**
+ * Set a value from the user and send it to the kernel.
+ * @param {WidgetModel} model
+ * @param {string} key
+ * @param {unknown} value
+ */
 function commit(model, key, value) {
   model.set(key, value);
   model.save_changes();
 }
 
-/** Bind `disabled` to controls. */
+/**
+ * Bind `disabled` to controls.
+ * @param {WidgetModel} model
+ * @param {...(HTMLInputElement | HTMLButtonElement | HTMLSelectElement | HTMLTextAreaElement)} controls
+ */
 function bindDisabled(model, ...controls) {
   if (model.get("disabled") === undefined) return;
   bind(model, "disabled", (disabled) => { for (const c of controls) c.disabled = !!disabled; });
 }
 
+/**
+ * A number as Python's format spec `spec` would write it (".2f", ".1e", ".0%"; else as is).
+ * @param {unknown} value
+ * @param {string} [spec]
+ */
 function formatNumber(value, spec) {
   if (typeof value !== "number") return String(value);
   const m = /^\.?(\d+)([fe%])?$/.exec(spec || "");

@@ -1,5 +1,10 @@
+// @ts-check
 // Views of Button, ToggleButton and Checkbox.
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLButtonElement} button
+ */
 function styledButton(model, button) {
   bind(model, ["description", "icon", "button_style"], (text, icon, style) => {
     button.textContent = `${icon ? `${icon} ` : ""}${text || ""}`;
@@ -8,6 +13,10 @@ function styledButton(model, button) {
   bindDisabled(model, button);
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function button(model, root) {
   const node = h("button", { class: "cw-button", type: "button" });
   root.append(node);
@@ -15,6 +24,10 @@ function button(model, root) {
   node.addEventListener("click", () => model.send({ event: "click" }));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function toggleButton(model, root) {
   const node = h("button", { class: "cw-button", type: "button" });
   root.append(node);
@@ -23,6 +36,10 @@ function toggleButton(model, root) {
   node.addEventListener("click", () => commit(model, "value", !model.get("value")));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function checkbox(model, root) {
   const input = h("input", { type: "checkbox", id: cwId("cw-check") });
   const label = h("label", { for: input.id });
@@ -33,6 +50,7 @@ function checkbox(model, root) {
   input.addEventListener("change", () => commit(model, "value", input.checked));
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({ Button: button, ToggleButton: toggleButton, Checkbox: checkbox }, args);
 }

@@ -1,10 +1,16 @@
+// @ts-check
 // Views of Box/HBox/VBox, Grid, Tab and Accordion. Children are other models, shown live with
 // `cellwire.display(ref, el)` (each child is a view of its own model, synced like any other).
 
-/** Mounted children, reused across re-renders while the same ref stays in `children`. */
+/**
+ * Mounted children, reused across re-renders while the same ref stays in `children`.
+ * @param {CellwireHelpers} cellwire
+ */
 function childMounter(cellwire) {
-  const mounted = new Map(); // ref -> {el, handle}
+  /** @type {Map<string, {el: HTMLElement, handle: {dispose(): void}}>} ref -> its element and view */
+  const mounted = new Map();
   return {
+    /** @param {string} ref */
     get(ref) {
       let entry = mounted.get(ref);
       if (!entry) {
@@ -14,6 +20,7 @@ function childMounter(cellwire) {
       }
       return entry.el;
     },
+    /** @param {string[]} refs */
     keep(refs) {
       for (const [ref, entry] of mounted) {
         if (!refs.includes(ref)) {
@@ -26,6 +33,11 @@ function childMounter(cellwire) {
   };
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ * @param {CellwireHelpers} cellwire
+ */
 function box(model, root, cellwire) {
   const kind = model.get("_view_name");
   const children = childMounter(cellwire);
@@ -34,7 +46,7 @@ function box(model, root, cellwire) {
   root.style.flexWrap = kind === "HBox" || kind === "Box" ? "wrap" : "";
   root.style.flexDirection = kind === "VBox" ? "column" : "row";
   if (kind === "Grid") root.style.display = "grid";
-  bind(model, ["children", "gap"], (refs, gap) => {
+  bind(model, ["children", "gap"], (/** @type {string[]} */ refs, gap) => {
     children.keep(refs);
     root.replaceChildren(...refs.map((ref) => children.get(ref)));
     root.style.gap = gap;
@@ -47,11 +59,20 @@ function box(model, root, cellwire) {
   return () => children.disposeAll();
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {number} i
+ */
 function titleOf(model, i) {
   const titles = model.get("titles") || [];
   return titles[i] || String(i + 1);
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ * @param {CellwireHelpers} cellwire
+ */
 function tab(model, root, cellwire) {
   const children = childMounter(cellwire);
   const list = h("div", { role: "tablist" });
@@ -60,8 +81,8 @@ function tab(model, root, cellwire) {
   root.style.display = "block";
   root.append(list, panels);
   const prefix = cwId("cw-tab");
-  const select = (i) => commit(model, "selected_index", i);
-  bind(model, ["children", "titles", "selected_index"], (refs, _titles, selected) => {
+  const select = (/** @type {number} */ i) => commit(model, "selected_index", i);
+  bind(model, ["children", "titles", "selected_index"], (/** @type {string[]} */ refs, _titles, selected) => {
     children.keep(refs);
     const tabs = refs.map((ref, i) => {
       const on = i === selected;
@@ -75,7 +96,7 @@ function tab(model, root, cellwire) {
         if (!step) return;
         const next = (i + step + refs.length) % refs.length;
         select(next);
-        requestAnimationFrame(() => list.children[next]?.focus());
+        requestAnimationFrame(() => /** @type {HTMLElement | undefined} */ (list.children[next])?.focus());
       });
       return t;
     });
@@ -90,12 +111,17 @@ function tab(model, root, cellwire) {
   return () => children.disposeAll();
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ * @param {CellwireHelpers} cellwire
+ */
 function accordion(model, root, cellwire) {
   const children = childMounter(cellwire);
   root.classList.add("cw-accordion");
   root.style.display = "block";
   const prefix = cwId("cw-acc");
-  bind(model, ["children", "titles", "selected_index"], (refs, _titles, selected) => {
+  bind(model, ["children", "titles", "selected_index"], (/** @type {string[]} */ refs, _titles, selected) => {
     children.keep(refs);
     root.replaceChildren(...refs.map((ref, i) => {
       const open = i === selected;
@@ -111,6 +137,7 @@ function accordion(model, root, cellwire) {
   return () => children.disposeAll();
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({ Box: box, HBox: box, VBox: box, Grid: box, Tab: tab, Accordion: accordion }, args);
 }

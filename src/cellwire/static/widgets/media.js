@@ -1,8 +1,14 @@
+// @ts-check
 // Views of Image, ColorPicker and DatePicker.
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function image(model, root) {
   const img = h("img");
   root.append(img);
+  /** @type {string | null} */
   let url = null;
   bind(model, ["value", "format", "width", "height", "alt"], (value, format, width, height, alt) => {
     if (url) URL.revokeObjectURL(url);
@@ -16,6 +22,10 @@ function image(model, root) {
   return () => { if (url) URL.revokeObjectURL(url); };
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function colorPicker(model, root) {
   const input = h("input", { type: "color" });
   const text = h("input", { type: "text", size: 8, "aria-label": "color value" });
@@ -32,6 +42,10 @@ function colorPicker(model, root) {
   text.addEventListener("change", () => commit(model, "value", text.value.trim()));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function datePicker(model, root) {
   const input = h("input", { type: "date" });
   root.append(descriptionLabel(model, input), input);
@@ -40,6 +54,7 @@ function datePicker(model, root) {
   input.addEventListener("change", () => commit(model, "value", input.value || null));
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({ Image: image, ColorPicker: colorPicker, DatePicker: datePicker }, args);
 }

@@ -1,8 +1,16 @@
+// @ts-check
 // View of Output: renders captured outputs itself (streams, errors, HTML, images, JSON, and other
 // cellwire widgets live), so it does not depend on the notebook front-end's output area.
 
 const MODEL_MIME = "application/vnd.cellwire.model+json";
 
+/**
+ * One captured output (nbformat's shape) as an element; a cellwire model in it is shown live.
+ * @param {Record<string, any>} item
+ * @param {CellwireHelpers} cellwire
+ * @param {Array<{dispose(): void}>} nested  the live children made, to dispose with the view
+ * @returns {HTMLElement}
+ */
 function renderItem(item, cellwire, nested) {
   if (item.output_type === "stream") {
     return h("pre", { class: item.name === "stderr" ? "cw-stderr" : "cw-stdout", text: item.text });
@@ -34,11 +42,17 @@ function renderItem(item, cellwire, nested) {
   return h("pre", { text: data["text/plain"] ?? "" });
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ * @param {CellwireHelpers} cellwire
+ */
 function output(model, root, cellwire) {
   root.classList.add("cw-output");
   root.style.display = "block";
+  /** @type {Array<{dispose(): void}>} */
   let nested = [];
-  bind(model, "outputs", (outputs) => {
+  bind(model, "outputs", (/** @type {Array<Record<string, any>>} */ outputs) => {
     for (const child of nested) child.dispose();
     nested = [];
     root.replaceChildren(...outputs.map((item) => renderItem(item, cellwire, nested)));
@@ -46,6 +60,7 @@ function output(model, root, cellwire) {
   return () => { for (const child of nested) child.dispose(); };
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({ Output: output }, args);
 }

@@ -1,10 +1,15 @@
+// @ts-check
 // Views of Dropdown, RadioButtons, ToggleButtons and SelectMultiple. Only labels and indices
 // travel: the kernel maps the index back to the option's Python value.
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function dropdown(model, root) {
   const select = h("select");
   root.append(descriptionLabel(model, select), select);
-  bind(model, "_options_labels", (labels) => {
+  bind(model, "_options_labels", (/** @type {string[]} */ labels) => {
     select.replaceChildren(...labels.map((text, i) => h("option", { value: i, text })));
     select.selectedIndex = model.get("index") ?? -1;
   });
@@ -13,6 +18,10 @@ function dropdown(model, root) {
   select.addEventListener("change", () => commit(model, "index", select.selectedIndex));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function radioButtons(model, root) {
   const group = h("div", { class: "cw-radio", role: "radiogroup" });
   const name = cwId("cw-radio");
@@ -21,8 +30,9 @@ function radioButtons(model, root) {
   root.style.alignItems = "flex-start";
   root.append(desc, group);
   bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; });
+  /** @type {HTMLInputElement[]} */
   let inputs = [];
-  bind(model, ["_options_labels", "disabled"], (labels, disabled) => {
+  bind(model, ["_options_labels", "disabled"], (/** @type {string[]} */ labels, disabled) => {
     inputs = labels.map((text, i) => {
       const input = h("input", { type: "radio", name, value: i, id: `${name}-${i}` });
       input.disabled = !!disabled;
@@ -35,12 +45,16 @@ function radioButtons(model, root) {
   bind(model, "index", (index) => inputs.forEach((input, i) => { input.checked = i === index; }));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function toggleButtons(model, root) {
   const group = h("div", { class: "cw-box", role: "group" });
   const desc = h("span", { class: "cw-label" });
   root.append(desc, group);
   bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; group.setAttribute("aria-label", d || ""); });
-  bind(model, ["_options_labels", "disabled"], (labels, disabled) => {
+  bind(model, ["_options_labels", "disabled"], (/** @type {string[]} */ labels, disabled) => {
     group.replaceChildren(...labels.map((text, i) => {
       const b = h("button", { class: "cw-button", type: "button", text });
       b.disabled = !!disabled;
@@ -53,11 +67,15 @@ function toggleButtons(model, root) {
   });
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function selectMultiple(model, root) {
   const select = h("select", { multiple: true });
   root.style.alignItems = "flex-start";
   root.append(descriptionLabel(model, select), select);
-  bind(model, ["_options_labels", "rows"], (labels, rows) => {
+  bind(model, ["_options_labels", "rows"], (/** @type {string[]} */ labels, rows) => {
     select.replaceChildren(...labels.map((text, i) => h("option", { value: i, text })));
     select.size = rows || 5;
   });
@@ -71,6 +89,7 @@ function selectMultiple(model, root) {
   });
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({
     Dropdown: dropdown, RadioButtons: radioButtons, ToggleButtons: toggleButtons, SelectMultiple: selectMultiple,

@@ -1,5 +1,10 @@
+// @ts-check
 // Views of IntSlider, FloatSlider, IntRangeSlider, FloatRangeSlider, Progress and Play.
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function slider(model, root) {
   const isFloat = model.get("_view_name").startsWith("Float");
   const input = h("input", { type: "range" });
@@ -30,6 +35,10 @@ function slider(model, root) {
   input.addEventListener("change", () => commit(model, "value", read()));
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function rangeSlider(model, root) {
   const isFloat = model.get("_view_name").startsWith("Float");
   const low = h("input", { type: "range", "aria-label": "lower value" });
@@ -43,7 +52,7 @@ function rangeSlider(model, root) {
     high.setAttribute("aria-label", `${d ? `${d} ` : ""}upper value`);
   });
   root.append(desc, low, high, readout);
-  const fmt = (v) => (isFloat ? formatNumber(v, model.get("readout_format") || ".2f") : String(v));
+  const fmt = (/** @type {number} */ v) => (isFloat ? formatNumber(v, model.get("readout_format") || ".2f") : String(v));
   bind(model, ["min", "max", "step"], (min, max, step) => {
     for (const input of [low, high]) Object.assign(input, { min, max, step });
   });
@@ -54,13 +63,13 @@ function rangeSlider(model, root) {
     readout.hidden = show === false;
   });
   bindDisabled(model, low, high);
-  const read = (input) => (isFloat ? parseFloat(input.value) : parseInt(input.value, 10));
-  const send = (which) => {
+  const read = (/** @type {HTMLInputElement} */ input) => (isFloat ? parseFloat(input.value) : parseInt(input.value, 10));
+  const send = (/** @type {HTMLInputElement} */ which) => {
     let a = read(low), b = read(high);
     if (a > b) {
       if (which === low) b = a; else a = b;
-      low.value = a;
-      high.value = b;
+      low.value = String(a);
+      high.value = String(b);
     }
     readout.textContent = `${fmt(a)} – ${fmt(b)}`;
     commit(model, "value", [a, b]);
@@ -71,6 +80,10 @@ function rangeSlider(model, root) {
   }
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function progress(model, root) {
   const bar = h("div", { class: "cw-bar", role: "progressbar" });
   const fill = h("div");
@@ -88,6 +101,10 @@ function progress(model, root) {
   });
 }
 
+/**
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ */
 function play(model, root) {
   const button = h("button", { class: "cw-button", type: "button" });
   const stop = h("button", { class: "cw-button", type: "button", "aria-label": "stop", title: "stop", text: "■" });
@@ -96,7 +113,8 @@ function play(model, root) {
   const desc = h("span", { class: "cw-label" });
   bind(model, "description", (d) => { desc.textContent = d || ""; desc.hidden = !d; });
   root.append(desc, button, stop, repeat, readout);
-  let timer = null;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let timer;
   const tick = () => {
     const value = model.get("value") + model.get("step");
     if (value > model.get("max")) {
@@ -111,7 +129,7 @@ function play(model, root) {
     button.setAttribute("aria-label", playing ? "pause" : "play");
     button.setAttribute("aria-pressed", playing ? "true" : "false");
     clearInterval(timer);
-    timer = playing ? setInterval(tick, Math.max(10, interval)) : null;
+    timer = playing ? setInterval(tick, Math.max(10, interval)) : undefined;
   });
   bind(model, "repeat", (r) => repeat.setAttribute("aria-pressed", r ? "true" : "false"));
   bind(model, ["value", "max"], (value, max) => { readout.textContent = `${value} / ${max}`; });
@@ -128,6 +146,7 @@ function play(model, root) {
   return () => clearInterval(timer);
 }
 
+/** @param {RenderArgs} args */
 export function render(args) {
   return renderView({
     IntSlider: slider, FloatSlider: slider, IntRangeSlider: rangeSlider, FloatRangeSlider: rangeSlider,

@@ -1,0 +1,82 @@
+// @ts-check
+// Binary values inside JSON-like data: ArrayBuffers, typed arrays and DataViews cannot travel in a
+// message's JSON, so they go as the message's buffers, and `buffer_paths` says where each belongs
+// (the convention of Jupyter widgets, used by model updates and by calls both ways).
+
+/** @typedef {ArrayBuffer | ArrayBufferView} Binary */
+/** @typedef {Array<string | number>} BufferPath */
+
+/**
+ * Is `value` binary (sent as a buffer rather than as JSON)?
+ * @param {unknown} value
+ * @returns {value is Binary}
+ */
+export function isBinary(value) {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/**
+ * `value` with its binary parts replaced by null, the paths where they were, and the parts
+ * themselves. Only arrays and plain objects are walked (class instances are left as they are).
+ * @param {unknown} value
+ * @returns {{value: any, paths: BufferPath[], buffers: Binary[]}}
+ */
+export function splitBinary(value) {
+  /** @type {BufferPath[]} */
+  const paths = [];
+  /** @type {Binary[]} */
+  const buffers = [];
+  /** @param {unknown} node @param {BufferPath} path @returns {unknown} */
+  function walk(node, path) {
+    if (isBinary(node)) {
+      paths.push(path);
+      buffers.push(node);
+      return null;
+    }
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
+    if (node && typeof node === "object" && Object.getPrototypeOf(node) === Object.prototype) {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
+    }
+    return node;
+  }
+  return { value: walk(value, []), paths, buffers };
+}
+
+/**
+ * Put `buffers` back at `paths` inside `value` (changed in place; an empty path replaces `value`
+ * itself), and return it.
+ * @param {any} value
+ * @param {BufferPath[]} [paths]
+ * @param {unknown[]} [buffers]
+ * @returns {any}
+ */
+export function joinBinary(value, paths = [], buffers = []) {
+  if (paths.length !== buffers.length) throw new Error(`${paths.length} buffer paths but ${buffers.length} buffers`);
+  paths.forEach((path, i) => {
+    const buffer = isBinary(buffers[i]) ? ownBuffer(buffers[i]) : buffers[i];
+    if (path.length === 0) {
+      value = buffer;
+      return;
+    }
+    let node = value;
+    for (const key of path.slice(0, -1)) node = node[key];
+    node[path[path.length - 1]] = buffer;
+  });
+  return value;
+}
+
+/**
+ * A buffer as JupyterLab and anywidget hand it to widget code: a DataView whose `.buffer` holds
+ * exactly its bytes (byteOffset 0), so `new Uint8Array(view.buffer)` is right. Received buffers are
+ * views into one frame; only those are copied out.
+ * @param {Binary} buffer
+ * @returns {DataView}
+ */
+export function ownBuffer(buffer) {
+  if (buffer instanceof ArrayBuffer) return new DataView(buffer);
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+  if (whole && buffer.buffer instanceof ArrayBuffer) {
+    return buffer instanceof DataView ? buffer : new DataView(buffer.buffer);
+  }
+  return new DataView(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+}

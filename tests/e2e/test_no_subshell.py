@@ -1,0 +1,112 @@
+"""Kernels without subshells (ipykernel 6): a running cell that waits gets the page's events, a
+loop lets them in with ``cw.poll()``, and the kernel's other messages keep their order.
+
+Each kernel env is built by ``make``: ``.venv-ipykernel6`` (the newest 6.x) and
+``.venv-ipykernel617`` (6.17, the oldest supported: before 6.18 comms do not go through the
+``comm`` package, so cellwire must find the kernel's own comm manager)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from harness import JupyterServer
+from harness.server import kernel_venv_python
+from playwright.sync_api import expect
+from widget_helpers import live
+
+pytestmark = pytest.mark.e2e
+
+KERNELS = {"ipykernel6": "6.31.0", "ipykernel617": "6.17.1"}
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.ipynb"
+
+
+@pytest.fixture(scope="module", params=sorted(KERNELS))
+def old_kernel_server(request, tmp_path_factory):
+    server = JupyterServer(
+        "lab", tmp_path_factory.mktemp(f"jupyter-{request.param}"), kernel_python=kernel_venv_python(request.param)
+    )
+    server.ipykernel = KERNELS[request.param]
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notebook(notebook_factory, old_kernel_server):
+    return notebook_factory(old_kernel_server)
+
+
+def test_waits_in_a_running_cell_get_the_pages_events(notebook):
+    out = notebook.run(
+        "import cellwire as cw, ipykernel\n"
+        "print(ipykernel.__version__, cw.get_link().subshell_id)\n"
+        "s = cw.IntSlider(3, description='speed')\n"
+        "s"
+    )
+    assert notebook.output_text(out).startswith(f"{notebook.server.ipykernel} None")
+    slider = live(out).get_by_label("speed")
+
+    # wait_for: the slider moved on the page while the cell blocks on it
+    cell = notebook.start("got = cw.wait_for(s, 'value', timeout=30)\nprint('got', got)")
+    time.sleep(1)  # the cell is waiting now
+    slider.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    notebook.wait_finished(cell, timeout=20)
+    assert "got 4" in notebook.output_text(notebook.output(cell))
+
+    # a button displayed by the waiting cell itself connects and its click arrives
+    cell = notebook.start(
+        "b = cw.Button(description='go')\ndisplay(b)\nn = b.wait_click(timeout=30)\nprint('clicks', n)"
+    )
+    button = live(notebook.output(cell)).get_by_role("button", name="go")
+    button.click()
+    notebook.wait_finished(cell, timeout=20)
+    assert "clicks 1" in notebook.output_text(notebook.output(cell))
+
+    # Python -> JavaScript from a running cell
+    out = notebook.run("print('connected', s.eval_js('el.isConnected'))", timeout=30)
+    assert "connected True" in notebook.output_text(out)
+
+
+def test_a_loop_lets_events_in_with_poll_and_other_messages_keep_their_order(notebook):
+    out = notebook.run(
+        "import cellwire as cw, time\n"
+        "stop = cw.Button(description='Stop')\n"
+        "speed = cw.IntSlider(1, description='speed')\n"
+        "display(cw.HBox([speed, stop]))"
+    )
+    view = live(out)
+    loop = notebook.start(
+        "seen, t0 = set(), time.time()\n"
+        "while not stop.clicks and time.time() - t0 < 30:\n"
+        "    seen.add(speed.value)\n"
+        "    time.sleep(0.01)\n"
+        "    cw.poll()\n"
+        "print('stopped', bool(stop.clicks), 'saw', sorted(seen), 'after', round(time.time() - t0))"
+    )
+    queued = notebook.start("print('queued cell ran after the loop')")  # waits in the kernel's queue
+    time.sleep(1)
+    view.get_by_label("speed").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    expect(view.get_by_label("speed")).to_have_value("2")
+    time.sleep(0.5)
+    view.get_by_role("button", name="Stop").click()
+    notebook.wait_finished(loop, timeout=20)
+    notebook.wait_finished(queued, timeout=20)
+    text = notebook.output_text(notebook.output(loop))
+    assert "stopped True saw [1, 2]" in text, text
+    assert "queued cell ran after the loop" in notebook.output_text(notebook.output(queued))
+
+
+def test_the_demo_runs_top_to_bottom(notebook):
+    nb = nbformat.read(DEMO, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            out = notebook.run(cell.source, timeout=120)
+            text = notebook.output_text(out)
+            assert "Traceback" not in text or "errors are shown here" in text, text
+            assert "WouldDeadlock" not in text, text
+    live_outputs = notebook.page.locator('.cellwire-output[data-cellwire-state="live"]')
+    assert live_outputs.count() >= 8

@@ -1,0 +1,28 @@
+"""cellwire's subshell: where page messages are handled while a cell runs."""
+
+from __future__ import annotations
+
+import threading
+
+
+def test_status_is_silenced_only_on_cellwire_subshell_thread():
+    from cellwire.transport.subshell import create_subshell, silence_status
+
+    class FakeKernel:
+        def __init__(self):
+            self.published = []
+
+        def _publish_status(self, status, channel, parent=None):
+            self.published.append((status, threading.current_thread().name))
+
+    kernel = FakeKernel()
+    assert create_subshell(kernel) is None  # no shell channel thread: no subshell
+    assert silence_status(kernel, "abc")
+    kernel._publish_status("busy", "shell")
+    thread = threading.Thread(target=kernel._publish_status, args=("idle", "shell"), name="subshell-abc")
+    thread.start()
+    thread.join()
+    other = threading.Thread(target=kernel._publish_status, args=("idle", "shell"), name="subshell-other")
+    other.start()
+    other.join()
+    assert kernel.published == [("busy", "MainThread"), ("idle", "subshell-other")]
