@@ -139,8 +139,9 @@ class Lab:
         # ("server": the stock env without jupyterlab_widgets or cellwire, where the ipywidgets
         # bridge renders)
         extra = (f"--ServerApp.jpserver_extensions={switch}",) if venv == "bench-server" else ()
-        self.server = JupyterServer("lab", Path(tempfile.mkdtemp(prefix="cellwire-bench-")),
-                                    venv=server_venv(venv), extra_args=extra)
+        self.server = JupyterServer(
+            "lab", Path(tempfile.mkdtemp(prefix="cellwire-bench-")), venv=server_venv(venv), extra_args=extra
+        )
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(120_000)
         if socket == "main":
@@ -290,8 +291,10 @@ def first_ipywidget(lab_: Lab) -> dict:
     nb.page.wait_for_function(f"{live_slider} > {present}", polling=5, timeout=120_000)
     ms = (time.perf_counter() - start) * 1000
     # where the time went, in the page (the bridge's view marks its steps)
-    marks = nb.page.evaluate("performance.getEntriesByType('mark').filter(m => m.name.startsWith('cellwire:'))"
-                             ".map(m => [m.name.slice(19), m.startTime])")
+    marks = nb.page.evaluate(
+        "performance.getEntriesByType('mark').filter(m => m.name.startsWith('cellwire:'))"
+        ".map(m => [m.name.slice(19), m.startTime])"
+    )
     return {"ms": ms, "steps": {name: round(t - page_start) for name, t in marks}}
 
 
@@ -312,8 +315,7 @@ def bridge(browser, n: int) -> dict:
             lab_.nb.reload()
             out[label, "reload"] = first_ipywidget(lab_)
             if label == "bridge":
-                out[label, "bundle fetches after reload"] = int(
-                    lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
+                out[label, "bundle fetches after reload"] = int(lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
             out[label, "round trip"] = round_trips(lab_, "anywidget", n)
     from cellwire.bridge.frontends import vendored_bundle
 
@@ -557,23 +559,38 @@ def report(results: dict) -> str:
 
 def bridge_report(b: dict) -> list[str]:
     """The ipywidgets bridge next to ipywidgets with its extension (same run)."""
-    rows = ["**ipywidgets without the extension, through cellwire's bridge** (stock server; the "
-            "kernel had imported ipywidgets and cellwire), next to ipywidgets with jupyterlab_widgets:", "",
-            "| | bridge | with the extension | bridge / extension |", "|---|---:|---:|---:|"]
+    rows = [
+        "**ipywidgets without the extension, through cellwire's bridge** (stock server; the "
+        "kernel had imported ipywidgets and cellwire), next to ipywidgets with jupyterlab_widgets:",
+        "",
+        "| | bridge | with the extension | bridge / extension |",
+        "|---|---:|---:|---:|",
+    ]
     for key, name in (("cold", "first IntSlider live, fresh page"), ("reload", "the same after a reload")):
         br, ext = b["bridge", key]["ms"], b["extension", key]["ms"]
         rows.append(f"| {name} | {br:.0f} ms | {ext:.0f} ms | {br / ext:.2f}× |")
     br, ext = b["bridge", "round trip"], b["extension", "round trip"]
-    rows.append(f"| custom message round trip (anywidget displayed plainly), median / p95 | {br['median']:.1f} / "
-                f"{br['p95']:.1f} ms | {ext['median']:.1f} / {ext['p95']:.1f} ms | {br['median'] / ext['median']:.2f}× |")
-    rows += ["", "Steps of the bridge's first slider, ms after the cell started (render: the view module "
-             "runs; manager: ipywidgets' code imported; states: the kernel's widget states applied; "
-             "displayed): " + "; ".join(f"{key}: " + ", ".join(f"{k} {v}" for k, v in b["bridge", key].get("steps", {}).items())
-                                      for key in ("cold", "reload"))]
-    rows += ["", f"The bridge's manager (ipywidgets' own JavaScript, one ES module + CSS) is "
-             f"{b['bundle bytes'] / 1024:.0f} KB; pages fetched it {b['bridge', 'bundle fetches']} time(s) "
-             f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "
-             "time(s) after it (Cache Storage by content hash)."]
+    rows.append(
+        f"| custom message round trip (anywidget displayed plainly), median / p95 | {br['median']:.1f} / "
+        f"{br['p95']:.1f} ms | {ext['median']:.1f} / {ext['p95']:.1f} ms | {br['median'] / ext['median']:.2f}× |"
+    )
+    rows += [
+        "",
+        "Steps of the bridge's first slider, ms after the cell started (render: the view module "
+        "runs; manager: ipywidgets' code imported; states: the kernel's widget states applied; "
+        "displayed): "
+        + "; ".join(
+            f"{key}: " + ", ".join(f"{k} {v}" for k, v in b["bridge", key].get("steps", {}).items())
+            for key in ("cold", "reload")
+        ),
+    ]
+    rows += [
+        "",
+        f"The bridge's manager (ipywidgets' own JavaScript, one ES module + CSS) is "
+        f"{b['bundle bytes'] / 1024:.0f} KB; pages fetched it {b['bridge', 'bundle fetches']} time(s) "
+        f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "
+        "time(s) after it (Cache Storage by content hash).",
+    ]
     return rows
 
 

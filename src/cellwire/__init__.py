@@ -32,6 +32,7 @@ def load_ipython_extension(ipython: object) -> None:
     """``%load_ext cellwire``: the same as ``import cellwire`` (the link and the ipywidgets bridge)."""
     _bridge.enable_from_environment()
 
+
 __all__ = [
     "PROTOCOL",
     "AnyWidget",

@@ -43,8 +43,9 @@ def bridged(output):
 
 
 def test_int_slider_both_ways(notebook, offline):
-    out = notebook.run("import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns",
-                       timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns", timeout=60
+    )
     view = bridged(out)
     readout = view.locator(".widget-readout")
     expect(readout).to_have_text("3")
@@ -59,9 +60,12 @@ def test_int_slider_both_ways(notebook, offline):
 
 
 def test_text_and_dropdown_both_ways(notebook, offline):
-    out = notebook.run("import cellwire\nimport ipywidgets as w\n"
-                       "t = w.Text(value='hi', description='t')\nd = w.Dropdown(options=['a', 'b', 'c'], value='a')\n"
-                       "w.HBox([t, d])", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\n"
+        "t = w.Text(value='hi', description='t')\nd = w.Dropdown(options=['a', 'b', 'c'], value='a')\n"
+        "w.HBox([t, d])",
+        timeout=60,
+    )
     view = bridged(out)
     box = view.locator(".widget-hbox")
     text = box.locator("input[type=text]")
@@ -80,9 +84,12 @@ def test_text_and_dropdown_both_ways(notebook, offline):
 
 
 def test_button_prints_into_an_output(notebook, offline):
-    out = notebook.run("import cellwire\nimport ipywidgets as w\nout = w.Output()\nb = w.Button(description='go')\n"
-                       "def clicked(_):\n    with out:\n        print('clicked', len(out.outputs))\n"
-                       "b.on_click(clicked)\nw.VBox([b, out])", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\nout = w.Output()\nb = w.Button(description='go')\n"
+        "def clicked(_):\n    with out:\n        print('clicked', len(out.outputs))\n"
+        "b.on_click(clicked)\nw.VBox([b, out])",
+        timeout=60,
+    )
     view = bridged(out)
     view.locator("button", has_text="go").click()
     expect(view.locator(".widget-output")).to_contain_text("clicked 0")
@@ -105,9 +112,12 @@ def test_vbox_gets_a_child_added_from_python_and_a_closed_widget_disappears(note
 
 
 def test_link_and_jslink(notebook, offline):
-    out = notebook.run("import cellwire\nimport ipywidgets as w\na, b = w.IntSlider(value=1), w.IntSlider(value=1)\n"
-                       "c, d = w.IntText(value=1), w.IntText(value=1)\nw.link((a, 'value'), (b, 'value'))\n"
-                       "w.jslink((c, 'value'), (d, 'value'))\nw.VBox([a, b, c, d])", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\na, b = w.IntSlider(value=1), w.IntSlider(value=1)\n"
+        "c, d = w.IntText(value=1), w.IntText(value=1)\nw.link((a, 'value'), (b, 'value'))\n"
+        "w.jslink((c, 'value'), (d, 'value'))\nw.VBox([a, b, c, d])",
+        timeout=60,
+    )
     view = bridged(out)
     notebook.run("a.value = 4")
     expect(view.locator(".widget-readout")).to_have_text(["4", "4"])
@@ -120,10 +130,13 @@ def test_link_and_jslink(notebook, offline):
 
 
 def test_interact_redraws_a_matplotlib_figure(notebook, offline):
-    out = notebook.run("import cellwire\n%matplotlib inline\nimport matplotlib.pyplot as plt\n"
-                       "from ipywidgets import interact\n"
-                       "@interact(n=(1, 10))\ndef plot(n=3):\n    plt.figure(figsize=(2, 2))\n"
-                       "    plt.plot(range(n))\n    plt.title(f'n={n}')\n    plt.show()", timeout=60)
+    out = notebook.run(
+        "import cellwire\n%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "from ipywidgets import interact\n"
+        "@interact(n=(1, 10))\ndef plot(n=3):\n    plt.figure(figsize=(2, 2))\n"
+        "    plt.plot(range(n))\n    plt.title(f'n={n}')\n    plt.show()",
+        timeout=60,
+    )
     view = bridged(out)
     expect(view.locator(".widget-readout")).to_have_text("3")
     image = view.locator(".widget-output img")
@@ -138,15 +151,17 @@ def test_interact_redraws_a_matplotlib_figure(notebook, offline):
 
 
 def test_anywidget_displayed_plainly_and_inside_a_container(notebook, offline):
-    out = notebook.run("import cellwire\nimport ipywidgets as w\nfrom wigglystuff import Slider2D\n"
-                       "s2 = Slider2D(x=0.1, y=0.2, width=200, height=200)\ns2", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\nfrom wigglystuff import Slider2D\n"
+        "s2 = Slider2D(x=0.1, y=0.2, width=200, height=200)\ns2",
+        timeout=60,
+    )
     view = bridged(out)
     readout = view.locator("#sliderValues")
     expect(readout).to_have_text("X: 0.10, Y: 0.20")
     notebook.run("s2.x = -0.5")
     expect(readout).to_have_text("X: -0.50, Y: 0.20")
-    out2 = notebook.run("s3 = Slider2D(x=0.3, y=0.3, width=200, height=200)\n"
-                        "w.VBox([w.Label('inside'), s3])")
+    out2 = notebook.run("s3 = Slider2D(x=0.3, y=0.3, width=200, height=200)\nw.VBox([w.Label('inside'), s3])")
     view2 = bridged(out2)
     expect(view2.locator(".widget-label")).to_have_text("inside")
     expect(view2.locator("#sliderValues")).to_have_text("X: 0.30, Y: 0.30")

@@ -30,9 +30,12 @@ def no_code_from_cdn(notebook):
 
 
 def test_bqplot_lines_redraw_when_numpy_data_changes(notebook, no_code_from_cdn):
-    out = notebook.run("import cellwire\nimport numpy as np\nimport bqplot.pyplot as plt\n"
-                       "fig = plt.figure(title='waves')\nline = plt.plot(np.arange(20), np.sin(np.arange(20) / 3))\n"
-                       "fig", timeout=90)
+    out = notebook.run(
+        "import cellwire\nimport numpy as np\nimport bqplot.pyplot as plt\n"
+        "fig = plt.figure(title='waves')\nline = plt.plot(np.arange(20), np.sin(np.arange(20) / 3))\n"
+        "fig",
+        timeout=90,
+    )
     view = bridged(out)
     path = view.locator("path.line").first
     expect(path).to_have_attribute("d", re.compile(r"^M"), timeout=30_000)
@@ -49,8 +52,9 @@ def leaflet_errors(notebook):
 
 
 def test_ipyleaflet_map_shows_its_zoom_control_and_a_marker_added_from_python(notebook, no_code_from_cdn):
-    out = notebook.run("import cellwire\nfrom ipyleaflet import Map, Marker\nm = Map(center=(52.2, 0.1), zoom=5)\nm",
-                       timeout=90)
+    out = notebook.run(
+        "import cellwire\nfrom ipyleaflet import Map, Marker\nm = Map(center=(52.2, 0.1), zoom=5)\nm", timeout=90
+    )
     view = bridged(out)
     expect(view.locator(".leaflet-control-zoom-in")).to_be_visible(timeout=30_000)
     notebook.run("m.add(Marker(location=(52.2, 0.1)))")
@@ -61,8 +65,11 @@ def test_ipyleaflet_map_shows_its_zoom_control_and_a_marker_added_from_python(no
 
 
 def test_plotly_figurewidget_draws_bars_and_redraws_on_a_trace_update(notebook, no_code_from_cdn):
-    out = notebook.run("import cellwire\nimport plotly.graph_objects as go\n"
-                       "f = go.FigureWidget(data=[go.Bar(x=['a', 'b', 'c'], y=[1, 3, 2])])\nf", timeout=90)
+    out = notebook.run(
+        "import cellwire\nimport plotly.graph_objects as go\n"
+        "f = go.FigureWidget(data=[go.Bar(x=['a', 'b', 'c'], y=[1, 3, 2])])\nf",
+        timeout=90,
+    )
     view = bridged(out)
     bars = view.locator(".bars .point")
     expect(bars).to_have_count(3, timeout=30_000)

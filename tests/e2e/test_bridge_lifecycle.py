@@ -61,12 +61,15 @@ def test_after_a_kernel_restart_the_widget_says_so_and_works_once_the_cell_rerun
 
 
 def test_a_widget_whose_front_end_is_not_installed_says_which_package_and_others_carry_on(notebook, offline):  # noqa: F811
-    out = notebook.run("import cellwire\nimport ipywidgets as w\nfrom traitlets import Unicode\n"
-                       "class Missing(w.DOMWidget):\n    _model_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
-                       "    _view_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
-                       "    _model_name = Unicode('MissingModel').tag(sync=True)\n"
-                       "    _view_name = Unicode('MissingView').tag(sync=True)\n"
-                       "w.VBox([Missing(), w.IntSlider(value=4)])", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\nfrom traitlets import Unicode\n"
+        "class Missing(w.DOMWidget):\n    _model_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
+        "    _view_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
+        "    _model_name = Unicode('MissingModel').tag(sync=True)\n"
+        "    _view_name = Unicode('MissingView').tag(sync=True)\n"
+        "w.VBox([Missing(), w.IntSlider(value=4)])",
+        timeout=60,
+    )
     view = live(out)
     expect(view).to_contain_text("no-such-widget-lib")
     expect(view.locator(".widget-readout")).to_have_text("4")

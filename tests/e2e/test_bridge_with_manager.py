@@ -24,11 +24,14 @@ def lab_with_widgets(tmp_path_factory):
 
 def test_jupyterlabs_own_manager_renders_and_cellwire_stays_out(notebook_factory, lab_with_widgets):
     notebook = notebook_factory(lab_with_widgets)
-    out = notebook.run("import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, description='n')\n"
-                       "o = w.Output()\nb = w.Button(description='go')\n"
-                       "b.on_click(lambda _: o.append_stdout('clicked\\n'))\n"
-                       "def shout(_):\n    with o:\n        print('captured')\n"
-                       "b.on_click(shout)\nw.VBox([s, b, o])", timeout=60)
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, description='n')\n"
+        "o = w.Output()\nb = w.Button(description='go')\n"
+        "b.on_click(lambda _: o.append_stdout('clicked\\n'))\n"
+        "def shout(_):\n    with o:\n        print('captured')\n"
+        "b.on_click(shout)\nw.VBox([s, b, o])",
+        timeout=60,
+    )
     readout = out.locator(".widget-readout")
     expect(readout).to_have_text("3", timeout=30_000)
     assert out.locator(".cellwire-output").count() == 0  # JupyterLab picked the widget-view mimetype

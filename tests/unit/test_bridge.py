@@ -88,13 +88,19 @@ def test_a_handled_page_message_carries_its_msg_id_on_the_echo_and_ends_with_idl
     hub.comm_manager.comms[c.comm_id] = c
     c.on_msg(lambda msg: c.send({"method": "echo_update", "state": msg["content"]["data"]["state"]}))
     view.sent.clear()
-    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m1",
-                               "data": {"method": "update", "state": {"value": 3}}}, [])
+    hub.on_page_message(
+        view,
+        {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m1", "data": {"method": "update", "state": {"value": 3}}},
+        [],
+    )
     [(echo, _)] = view.sent  # one frame: the echo carries the idle
     assert echo["op"] == "comm_msg" and echo["parent"] == "m1" and echo["data"]["method"] == "echo_update"
     assert echo["idle"] == "m1"
-    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m0",
-                               "data": {"method": "update", "state": {"value": 5}}}, [])
+    hub.on_page_message(
+        view,
+        {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m0", "data": {"method": "update", "state": {"value": 5}}},
+        [],
+    )
     assert view.sent[-1][0]["op"] == "comm_msg" and view.sent[-1][0]["idle"] == "m0"
     c.on_msg(lambda msg: None)  # nothing sent back: idle alone
     hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m9", "data": {}}, [])
@@ -126,10 +132,21 @@ def test_a_front_end_refusing_the_comm_on_iopub_does_not_close_the_widget(hub):
 def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub):
     view = subscribed(hub)
     slider = ipywidgets.IntSlider(value=6)
-    hub.on_page_message(view, {"op": "comm_open", "comm_id": "ctl", "target_name": "jupyter.widget.control",
-                               "msg_id": "o1", "data": {}, "metadata": {"version": "1.0.0"}}, [])
-    hub.on_page_message(view, {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r1",
-                               "data": {"method": "request_states"}}, [])
+    hub.on_page_message(
+        view,
+        {
+            "op": "comm_open",
+            "comm_id": "ctl",
+            "target_name": "jupyter.widget.control",
+            "msg_id": "o1",
+            "data": {},
+            "metadata": {"version": "1.0.0"},
+        },
+        [],
+    )
+    hub.on_page_message(
+        view, {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r1", "data": {"method": "request_states"}}, []
+    )
     answer = next(d for d, _ in view.sent if d.get("comm_id") == "ctl" and d["op"] == "comm_msg")
     assert answer["data"]["method"] == "update_states" and answer["parent"] == "r1"
     assert answer["data"]["states"][slider.model_id]["state"]["value"] == 6
@@ -201,8 +218,14 @@ def test_tunnel_messages_follow_the_json_schema(hub):
         {"op": "subscribe", "id": "1"},
         {"op": "comm_info", "id": "2"},
         {"op": "module", "id": "3", "name": "no-such-widget-module"},
-        {"op": "comm_open", "comm_id": "ctl", "target_name": "jupyter.widget.control", "msg_id": "o",
-         "data": {}, "metadata": {"version": "1.0.0"}},
+        {
+            "op": "comm_open",
+            "comm_id": "ctl",
+            "target_name": "jupyter.widget.control",
+            "msg_id": "o",
+            "data": {},
+            "metadata": {"version": "1.0.0"},
+        },
         {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r", "data": {"method": "request_states"}},
         {"op": "comm_close", "comm_id": "ctl", "msg_id": "c"},
     ]

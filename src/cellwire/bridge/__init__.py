@@ -11,6 +11,7 @@ docs/ipywidgets.md says what works and what falls back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -51,6 +52,7 @@ def enable() -> bool:
     comms.install_hook(hub_.forward)
     _hub = hub_
     if shell is not None:
+
         def formatter(widget: Any) -> str | None:
             if _hub is None:
                 return None
@@ -60,7 +62,8 @@ def enable() -> bool:
         _formatter = formatter
         # By name: ipywidgets is imported only when the user's code imports it.
         shell.display_formatter.formatters["text/html"].for_type_by_name(
-            "ipywidgets.widgets.widget", "Widget", formatter)
+            "ipywidgets.widgets.widget", "Widget", formatter
+        )
     if "ipywidgets" in __import__("sys").modules:
         _install_capture()
     return True
@@ -89,10 +92,8 @@ def disable() -> None:
         shell = get_ipython()
         if shell is not None:
             html = shell.display_formatter.formatters["text/html"]
-            try:
+            with contextlib.suppress(KeyError, ValueError):
                 html.pop("ipywidgets.widgets.widget.Widget")
-            except (KeyError, ValueError):
-                pass
     _hub = None
     _formatter = None
 

@@ -39,8 +39,12 @@ def append(out: Any, output: dict[str, Any]) -> None:
         outputs = []
         out._cellwire_clear_pending = False
     last = outputs[-1] if outputs else None
-    if (output.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
-            and last.get("name") == output.get("name")):
+    if (
+        output.get("output_type") == "stream"
+        and last is not None
+        and last.get("output_type") == "stream"
+        and last.get("name") == output.get("name")
+    ):
         outputs[-1] = {**last, "text": last["text"] + output["text"]}
     else:
         outputs.append(output)
@@ -66,7 +70,7 @@ class _Stream:
     def write(self, text: str) -> int:
         out = current()
         if out is None:
-            return self._cellwire_real.write(text)
+            return int(self._cellwire_real.write(text))
         if text:
             append(out, {"output_type": "stream", "name": self._cellwire_name, "text": text})
         return len(text)
@@ -82,9 +86,9 @@ class _Stream:
 def _wrap_streams() -> None:
     """Make sure the streams capture (something may have replaced them since ``install``)."""
     if not isinstance(sys.stdout, _Stream):
-        sys.stdout = _Stream(sys.stdout, "stdout")  # type: ignore[assignment]
+        sys.stdout = _Stream(sys.stdout, "stdout")
     if not isinstance(sys.stderr, _Stream):
-        sys.stderr = _Stream(sys.stderr, "stderr")  # type: ignore[assignment]
+        sys.stderr = _Stream(sys.stderr, "stderr")
 
 
 def _enter(self: Any) -> Any:
@@ -122,7 +126,7 @@ def install() -> None:
 
     shell = get_ipython()
     _installed["enter"], _installed["exit"] = Output.__enter__, Output.__exit__
-    Output.__enter__, Output.__exit__ = _enter, _exit  # type: ignore[method-assign, assignment]
+    Output.__enter__, Output.__exit__ = _enter, _exit
     _installed["stdout"], _installed["stderr"] = sys.stdout, sys.stderr
     _wrap_streams()
     if shell is not None:
@@ -152,7 +156,7 @@ def uninstall() -> None:
         return
     from ipywidgets import Output
 
-    Output.__enter__, Output.__exit__ = _installed["enter"], _installed["exit"]  # type: ignore[method-assign]
+    Output.__enter__, Output.__exit__ = _installed["enter"], _installed["exit"]
     if isinstance(sys.stdout, _Stream):
         sys.stdout = sys.stdout._cellwire_real
     if isinstance(sys.stderr, _Stream):

@@ -38,12 +38,13 @@ class BridgedComm(Comm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("show_warning", False)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
 
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None,
-                    **keys: Any) -> None:
+    def publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
         if not self.iopub_refused:
-            super().publish_msg(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)
+            super().publish_msg(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)  # type: ignore[no-untyped-call]
         forward = type(self).forward
         if forward is not None:
             forward(self, msg_type, data, metadata, buffers, keys)
@@ -68,8 +69,9 @@ class PageComm(comm_package.base_comm.BaseComm):
         self._send_to_page = send
         super().__init__(primary=False, **kwargs)
 
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None,
-                    **keys: Any) -> None:
+    def publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
         self._send_to_page(msg_type, data, metadata, buffers)
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 VIEW_MODULE = "ipywidgets-view.js"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def view_module() -> Module:
     return Module(read_static(VIEW_MODULE))
 
@@ -44,8 +44,12 @@ class WidgetDisplay(Target):
     def _on_attach(self, view: View) -> tuple[Any, list[Any]]:
         self._hub.add_view(view)
         vendored = frontends.vendored_bundle()
-        return {"kind": "ipywidget", "model_id": self.model_id, "hub": identity.INSTANCE_ID,
-                "bundle": {"hash": vendored["hash"], "size": vendored["size"]}}, []
+        return {
+            "kind": "ipywidget",
+            "model_id": self.model_id,
+            "hub": identity.INSTANCE_ID,
+            "bundle": {"hash": vendored["hash"], "size": vendored["size"]},
+        }, []
 
     def _on_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
         self._hub.on_page_message(view, data, buffers)

@@ -25,10 +25,10 @@ class NoFrontEnd(LookupError):
     """No front-end for a widget module in the kernel's environment; the message says what to do."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def vendored_bundle() -> dict[str, Any]:
     """ipywidgets' front-end: the ES module and its CSS, and their content hash (the page caches by it)."""
-    vendor = resources.files("cellwire").joinpath("static", "vendor")
+    vendor = resources.files("cellwire").joinpath("static").joinpath("vendor")
     js = vendor.joinpath("jupyter-widgets.js").read_text(encoding="utf-8")
     css = vendor.joinpath("jupyter-widgets.css").read_text(encoding="utf-8")
     digest = hashlib.sha256(js.encode() + b"\0" + css.encode()).hexdigest()[:16]

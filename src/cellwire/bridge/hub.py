@@ -48,8 +48,12 @@ def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
         for buf in entry.get("buffers") or ():
             paths.append([model_id, "state", *buf["path"]])
             buffers.append(base64.standard_b64decode(buf["data"]))
-        states[model_id] = {"model_name": entry["model_name"], "model_module": entry["model_module"],
-                            "model_module_version": entry["model_module_version"], "state": state}
+        states[model_id] = {
+            "model_name": entry["model_name"],
+            "model_module": entry["model_module"],
+            "model_module_version": entry["model_module_version"],
+            "state": state,
+        }
     return states, paths, buffers
 
 
@@ -136,8 +140,7 @@ class WidgetHub:
             return len(self._ready)
 
     # -- kernel -> pages ------------------------------------------------------------------------
-    def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any,
-                keys: dict[str, Any]) -> None:
+    def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
         """A bridged comm's message: to every subscribed page, once each."""
         with self._lock:
             carriers = [views[0] for views in self._ready.values() if views]
@@ -208,8 +211,10 @@ class WidgetHub:
             elif op == "comm_info":
                 from ipywidgets import Widget
 
-                comms = {model_id: {"target_name": WIDGET_TARGET}
-                         for model_id in Widget.get_manager_state(drop_defaults=True)["state"]}
+                comms = {
+                    model_id: {"target_name": WIDGET_TARGET}
+                    for model_id in Widget.get_manager_state(drop_defaults=True)["state"]
+                }
                 self._reply(view, request, {"comms": comms})
             else:
                 raise ProtocolError("unknown-op", f"ipywidgets bridge: unknown op {clip(repr(op), 60)}")
@@ -238,9 +243,15 @@ class WidgetHub:
         if "target_name" in data:
             content["target_name"] = data["target_name"]
         return {
-            "header": {"msg_id": data.get("msg_id") or "", "msg_type": msg_type, "session": view.connection.page,
-                       "username": ""},
-            "parent_header": {}, "metadata": data.get("metadata") or {}, "content": content,
+            "header": {
+                "msg_id": data.get("msg_id") or "",
+                "msg_type": msg_type,
+                "session": view.connection.page,
+                "username": "",
+            },
+            "parent_header": {},
+            "metadata": data.get("metadata") or {},
+            "content": content,
             "buffers": list(buffers),
         }
 
@@ -259,8 +270,10 @@ class WidgetHub:
         try:
             comm = self._find_comm(view, comm_id)
             if comm is None:
-                raise ProtocolError("unknown-model", f"no widget {comm_id} in this kernel (it was closed, or the "
-                                    "kernel restarted): run the cell again")
+                raise ProtocolError(
+                    "unknown-model",
+                    f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
+                )
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)
@@ -281,6 +294,7 @@ class WidgetHub:
         conn_id = view.connection.id
         self._start_answer(view, msg_id)
         try:
+
             def send(msg_type: str, d: Any, metadata: Any, bufs: Any, view: View = view) -> None:
                 self._send(view, self._message(msg_type, comm_id, d, metadata), bufs or ())
 
@@ -288,12 +302,19 @@ class WidgetHub:
             if target == CONTROL_TARGET:
                 # Answered here, not by ipywidgets' class-wide control comm: that one would answer
                 # whichever front-end opened a control comm last (JupyterLab's manager, another page).
-                page_comm.on_msg(lambda msg, c=page_comm: self._control(c, msg))
+                control_comm = page_comm
+
+                def on_control(msg: dict[str, Any]) -> None:
+                    self._control(control_comm, msg)
+
+                page_comm.on_msg(on_control)
             else:
                 handler = self.comm_manager.targets.get(target)
                 if handler is None or target == WIDGET_TARGET:
                     raise ProtocolError("unknown-target", f"no comm target {target!r} for pages in this kernel")
-                self._handle(lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open"))
+                self._handle(
+                    lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open")
+                )
             with self._lock:
                 self._page_comms[(conn_id, comm_id)] = page_comm
         finally:

@@ -33,14 +33,18 @@ def snapshot_html(widget: Any, depth: int = 0) -> str:
 def _render(widget: Any, depth: int) -> str:
     name = getattr(widget, "_model_name", "") or type(widget).__name__
     children = getattr(widget, "children", None)
-    if isinstance(children, (list, tuple)) and name.endswith("BoxModel") or name in ("TabModel", "AccordionModel", "StackModel"):
+    if (isinstance(children, (list, tuple)) and name.endswith("BoxModel")) or name in (
+        "TabModel",
+        "AccordionModel",
+        "StackModel",
+    ):
         if depth >= _MAX_DEPTH:
             return f"<div>{escape(type(widget).__name__)} …</div>"
         direction = "row" if name in ("HBoxModel", "GridBoxModel") else "column"
         parts = [snapshot_html(child, depth + 1) for child in list(children or ())[:_MAX_CHILDREN]]
         titles = getattr(widget, "titles", None) or ()
         if titles and name in ("TabModel", "AccordionModel"):
-            parts = [f"<div><b>{escape(t)}</b>{p}</div>" for t, p in zip(titles, parts)]
+            parts = [f"<div><b>{escape(t)}</b>{p}</div>" for t, p in zip(titles, parts, strict=False)]
         return f'<div style="display:flex;flex-direction:{direction};gap:4px">{"".join(parts)}</div>'
     if name == "OutputModel":
         return _outputs(getattr(widget, "outputs", ()) or ())
@@ -48,12 +52,21 @@ def _render(widget: Any, depth: int) -> str:
     label = _label(widget)
     if name in ("IntSliderModel", "FloatSliderModel", "FloatLogSliderModel", "IntProgressModel", "FloatProgressModel"):
         lo, hi = getattr(widget, "min", 0), getattr(widget, "max", 100)
-        return (f'<div style="{_STYLE}">{label}<input type="range" disabled min="{escape(lo)}" max="{escape(hi)}" '
-                f'value="{escape(value)}" style="vertical-align:middle"> <code>{escape(_value_text(value))}</code></div>')
+        return (
+            f'<div style="{_STYLE}">{label}<input type="range" disabled min="{escape(lo)}" max="{escape(hi)}" '
+            f'value="{escape(value)}" style="vertical-align:middle"> <code>{escape(_value_text(value))}</code></div>'
+        )
     if name in ("IntRangeSliderModel", "FloatRangeSliderModel"):
         return f'<div style="{_STYLE}">{label}<code>{escape(_value_text(tuple(value or ())))}</code></div>'
-    if name in ("TextModel", "PasswordModel", "IntTextModel", "FloatTextModel", "BoundedIntTextModel",
-                "BoundedFloatTextModel", "ComboboxModel"):
+    if name in (
+        "TextModel",
+        "PasswordModel",
+        "IntTextModel",
+        "FloatTextModel",
+        "BoundedIntTextModel",
+        "BoundedFloatTextModel",
+        "ComboboxModel",
+    ):
         shown = "•" * len(str(value)) if name == "PasswordModel" else value
         return f'<div style="{_STYLE}">{label}<input type="text" disabled value="{escape(shown)}"></div>'
     if name == "TextareaModel":
@@ -67,8 +80,10 @@ def _render(widget: Any, depth: int) -> str:
         return f'<div style="{_STYLE}">{label}{escape(value)}</div>'
     if name in ("DropdownModel", "RadioButtonsModel", "SelectModel", "ToggleButtonsModel", "SelectionSliderModel"):
         label_value = getattr(widget, "label", None)
-        return (f'<div style="{_STYLE}">{label}<select disabled><option>{escape(label_value if label_value is not None else "")}'
-                "</option></select></div>")
+        return (
+            f'<div style="{_STYLE}">{label}<select disabled><option>{escape(label_value if label_value is not None else "")}'
+            "</option></select></div>"
+        )
     if value is not None and isinstance(value, (bool, int, float, str)):
         return f'<div style="{_STYLE}">{label}<code>{escape(_value_text(value))}</code></div>'
     return _scalars(widget)
@@ -79,16 +94,16 @@ def _outputs(outputs: Any) -> str:
     for out in list(outputs)[:_MAX_CHILDREN]:
         kind = out.get("output_type")
         if kind == "stream":
-            parts.append(f"<pre style=\"margin:0\">{escape(out.get('text', ''))}</pre>")
+            parts.append(f'<pre style="margin:0">{escape(out.get("text", ""))}</pre>')
         elif kind == "error":
-            parts.append(f"<pre style=\"margin:0\">{escape(out.get('ename', ''))}: {escape(out.get('evalue', ''))}</pre>")
+            parts.append(f'<pre style="margin:0">{escape(out.get("ename", ""))}: {escape(out.get("evalue", ""))}</pre>')
         else:
             data = out.get("data") or {}
             if "image/png" in data:
                 png = "".join(data["image/png"]) if isinstance(data["image/png"], list) else str(data["image/png"])
                 parts.append(f'<img src="data:image/png;base64,{escape(png.strip())}">')
             elif "text/plain" in data:
-                parts.append(f"<pre style=\"margin:0\">{escape(data['text/plain'])}</pre>")
+                parts.append(f'<pre style="margin:0">{escape(data["text/plain"])}</pre>')
     return f"<div>{''.join(parts)}</div>"
 
 
@@ -109,5 +124,7 @@ def _scalars(widget: Any) -> str:
             shown = type(value).__name__
         if len(shown) > 80:
             shown = shown[:77] + "…"
-        rows.append(f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>')
+        rows.append(
+            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
+        )
     return f'<div><b>{escape(type(widget).__name__)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'

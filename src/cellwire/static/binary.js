@@ -53,14 +53,13 @@ export function splitBinary(value) {
 export function joinBinary(value, paths = [], buffers = []) {
   if (paths.length !== buffers.length) throw new Error(`${paths.length} buffer paths but ${buffers.length} buffers`);
   paths.forEach((path, i) => {
-    const buffer = isBinary(buffers[i]) ? ownBuffer(buffers[i]) : buffers[i];
     if (path.length === 0) {
-      value = buffer;
+      value = buffers[i];
       return;
     }
     let node = value;
     for (const key of path.slice(0, -1)) node = node[key];
-    node[path[path.length - 1]] = buffer;
+    node[path[path.length - 1]] = buffers[i];
   });
   return value;
 }

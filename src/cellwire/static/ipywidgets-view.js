@@ -20,10 +20,12 @@ function pageHasJupyterTheme() {
   return getComputedStyle(document.documentElement).getPropertyValue("--jp-layout-color1").trim() !== "";
 }
 
+/** @param {string} hash */
 function cacheKey(hash) {
   return new URL(CACHE_PREFIX + hash, location.origin).href;
 }
 
+/** @param {string} hash @returns {Promise<{js: string, css: string} | null>} */
 async function cachedBundle(hash) {
   try {
     if (!globalThis.caches) return null;
@@ -35,6 +37,7 @@ async function cachedBundle(hash) {
   }
 }
 
+/** @param {string} hash @param {{js: string, css: string}} body */
 async function storeBundle(hash, body) {
   try {
     if (!globalThis.caches) return;
@@ -48,6 +51,7 @@ async function storeBundle(hash, body) {
   }
 }
 
+/** @param {Tunnel} tunnel @param {{hash: string, size: number}} info */
 function loadBundle(tunnel, info) {
   if (!bundles.has(info.hash)) {
     const loading = (async () => {
@@ -74,7 +78,9 @@ function loadBundle(tunnel, info) {
 }
 
 /** Evaluate a widget library's AMD bundle (an nbextension) with a private `define`, so a page's own
- * requirejs, if any, is left alone. Resolves with the module's exports. */
+ * requirejs, if any, is left alone. Resolves with the module's exports.
+ * @param {string} name @param {string} source @param {(dep: string) => any} resolveDep
+ * @returns {Promise<any>} */
 async function evaluateAmd(name, source, resolveDep) {
   /** @type {{name: string|null, deps: string[], factory: any}[]} */
   const defined = [];
@@ -101,6 +107,7 @@ async function evaluateAmd(name, source, resolveDep) {
 }
 
 class Tunnel {
+  /** @param {string} hubId */
   constructor(hubId) {
     this.hubId = hubId;
     /** @type {any[]} */
@@ -114,20 +121,22 @@ class Tunnel {
     this.started = null;
   }
 
+  /** @param {any} channel */
   add(channel) {
     this.channels.push(channel);
-    const off = channel.on("message", (data, buffers) => this.receive(data, buffers));
+    const off = channel.on("message", (/** @type {any} */ data, /** @type {DataView[]} */ buffers) => this.receive(data, buffers));
     return () => {
       off();
-      this.channels = this.channels.filter((c) => c !== channel);
+      this.channels = this.channels.filter((/** @type {any} */ c) => c !== channel);
     };
   }
 
   /** A connected channel of this kernel to send through. */
   _channel() {
-    return this.channels.find((c) => c.status === "live") || this.channels[0];
+    return this.channels.find((/** @type {any} */ c) => c.status === "live") || this.channels[0];
   }
 
+  /** @param {any} data @param {any[]} [buffers] */
   send(data, buffers = []) {
     const channel = this._channel();
     if (!channel) throw new Error("not delivered: no output of this kernel is connected");
@@ -135,6 +144,8 @@ class Tunnel {
   }
 
   /** Ask the kernel; resolves with {data, buffers} of its reply, rejects with its error. */
+  /** @param {any} data @param {any[]} [buffers] @param {any} [channel]
+   * @returns {Promise<{data: any, buffers: DataView[]}>} */
   request(data, buffers = [], channel = null) {
     const id = String(++this.nextId);
     return new Promise((resolve, reject) => {
@@ -148,6 +159,7 @@ class Tunnel {
     });
   }
 
+  /** @param {any} data @param {DataView[]} buffers */
   receive(data, buffers) {
     if (data && data.op === "reply") {
       const waiter = this.pending.get(data.id);
@@ -161,13 +173,15 @@ class Tunnel {
     this.manager.receive(data, buffers);
   }
 
+  /** @param {any} init */
   start(init) {
     if (!this.started) {
       this.started = (async () => {
         this.bundle = (await loadBundle(this, init.bundle)).module;
         this.manager = this.bundle.createManager(
-          { send: (d, b) => this.send(d, b), request: (d, b) => this.request(d, b) },
-          (name, version) => this.loadModule(name, version),
+          { send: (/** @type {any} */ d, /** @type {any[]} */ b) => this.send(d, b),
+            request: (/** @type {any} */ d, /** @type {any[]} */ b) => this.request(d, b) },
+          (/** @type {string} */ name, /** @type {string} */ version) => this.loadModule(name, version),
         );
       })();
       this.started.catch(() => { this.started = null; });
@@ -176,6 +190,7 @@ class Tunnel {
   }
 
   /** Subscribe `channel`'s page to the kernel's widget traffic, then load every widget's state. */
+  /** @param {any} channel */
   async subscribe(channel) {
     if (this.loaded) {
       await this.request({ op: "subscribe" }, [], channel);
@@ -191,16 +206,18 @@ class Tunnel {
 
   /** A third-party widget module, from the nbextension its Python package installed in the kernel's
    * environment. */
+  /** @param {string} name @param {string} version @returns {Promise<any>} */
   async loadModule(name, version) {
     const shared = this.bundle.sharedModules;
     const { data } = await this.request({ op: "module", name, version });
     if (data.error) throw new Error(data.error);
-    return evaluateAmd(name, data.source, (dep) => {
+    return evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
       if (shared[dep]) return shared[dep];
       return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
     });
   }
 
+  /** @param {string} name @returns {Promise<any>} */
   _moduleOf(name) {
     if (!this._modules) this._modules = new Map();
     if (!this._modules.has(name)) this._modules.set(name, this.loadModule(name, "*"));
@@ -208,6 +225,7 @@ class Tunnel {
   }
 }
 
+/** @param {{channel: any, el: HTMLElement}} args */
 export async function render({ channel, el }) {
   const init = channel.init;
   let tunnel = tunnels.get(init.hub);
@@ -218,6 +236,7 @@ export async function render({ channel, el }) {
   const remove = tunnel.add(channel);
   el.classList.add("cellwire-ipywidget");
   if (!pageHasJupyterTheme()) el.classList.add("cellwire-jw-defaults");
+  /** @type {(() => void) | null} */
   let disposeView = null;
   let gone = false;
   const dispose = () => {
@@ -226,7 +245,7 @@ export async function render({ channel, el }) {
     if (disposeView) disposeView();
     disposeView = null;
   };
-  const mark = (step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
+  const mark = (/** @type {string} */ step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
   try {
     mark("render");
     await tunnel.start(init);
@@ -239,7 +258,7 @@ export async function render({ channel, el }) {
     else disposeView = removeView;
   } catch (err) {
     dispose();
-    throw new Error(`ipywidget ${init.model_id}: ${err && err.message ? err.message : err}`);
+    throw new Error(`ipywidget ${init.model_id}: ${err instanceof Error ? err.message : String(err)}`);
   }
   channel.on("close", dispose);
   return dispose;

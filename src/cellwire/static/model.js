@@ -72,7 +72,7 @@ export class Model {
     this.id = targetId;
     this.name = init.name;
     /** @type {Record<string, unknown>} */
-    this._state = joinBinary(init.state, init.buffer_paths, buffers);
+    this._state = joinBinary(init.state, init.buffer_paths, buffers.map(ownBuffer));
     /** @type {Record<string, number>} */
     this._versions = { ...init.versions };
     /** @type {Map<string, Array<{callback: Listener, context: unknown}>>} */
@@ -300,7 +300,7 @@ export class Model {
    */
   _update(data, buffers) {
     /** @type {Record<string, unknown>} */
-    const state = joinBinary(data.state || {}, data.buffer_paths, buffers);
+    const state = joinBinary(data.state || {}, data.buffer_paths, buffers.map(ownBuffer));
     const versions = data.versions || {};
     const ack = data.ack;
     /** @type {string[]} */

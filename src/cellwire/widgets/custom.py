@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -139,10 +140,9 @@ def wrap(widget: Any) -> Widget:
     bridge = getattr(widget, _BRIDGE_ATTR, None)
     if not isinstance(bridge, Bridge) or bridge.closed:
         bridge = Bridge(widget)
-        try:
+        # (a class with __slots__ cannot keep it: one bridge per call then)
+        with contextlib.suppress(AttributeError, TypeError):
             setattr(widget, _BRIDGE_ATTR, bridge)
-        except (AttributeError, TypeError):  # a class with __slots__: one bridge per call then
-            pass
     return bridge
 
 
