@@ -35,7 +35,10 @@ writeFileSync("build/styles.css", `@import "@jupyter-widgets/controls/css/widget
 const common = { bundle: true, minify: true, legalComments: "none", target: ["chrome100", "firefox100", "safari15"], logLevel: "warning" };
 const js = await esbuild.build({
   ...common, entryPoints: ["src/manager.js"], format: "esm", outfile: join(out, "jupyter-widgets.js"), metafile: true,
-  define: { "process.env.NODE_ENV": '"production"', "process.env": "{}", global: "globalThis" },
+  define: { "process.env.NODE_ENV": '"production"', "process.env": "{}", global: "globalThis",
+    // UMD modules inside (jQuery, Backbone, ...) must export, not register with a page's requirejs
+    // (nbclassic has one): no global `define` inside the bundle.
+    define: "undefined" },
   loader: { ".css": "empty" },
 });
 await esbuild.build({ ...common, entryPoints: ["build/styles.css"], outfile: join(out, "jupyter-widgets.css"),
