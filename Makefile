@@ -34,7 +34,7 @@ JS_STAMP := $(JS_DIR)/node_modules/.stamp
 
 IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
 
-test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
