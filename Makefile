@@ -37,11 +37,11 @@ NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 JS_DIR := js
 JS_STAMP := $(JS_DIR)/node_modules/.stamp
 
-.PHONY: test demo bench clean check-server-env system-packages lint check-js
+.PHONY: test demo bench clean check-server-env system-packages lint check-js widgets-bundle
 
 IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
 
-test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
+test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
@@ -139,3 +139,7 @@ clean:
 	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(VOILA_VENV) $(HUB_VENV) .hub-proxy $(JUPYTER_DATA) \
 		$(JS_DIR)/node_modules test-artifacts .pytest_cache
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +
+
+# Rebuild the vendored ipywidgets front-end (needs node + npm; the built files are committed).
+widgets-bundle:
+	scripts/build-widgets-bundle.sh

@@ -133,14 +133,14 @@ def pct(values: list[float], q: float) -> float:
 class Lab:
     """One JupyterLab (stock or accelerated), one browser page, one notebook with the bench kernel."""
 
-    def __init__(self, browser, accelerated: bool, socket: str = "worker"):
+    def __init__(self, browser, accelerated: bool, socket: str = "worker", venv: str = "bench-server"):
         self.accelerated = accelerated
         switch = f"cellwire_accelerator={accelerated}"
+        # ("server": the stock env without jupyterlab_widgets or cellwire, where the ipywidgets
+        # bridge renders)
+        extra = (f"--ServerApp.jpserver_extensions={switch}",) if venv == "bench-server" else ()
         self.server = JupyterServer(
-            "lab",
-            Path(tempfile.mkdtemp(prefix="cellwire-bench-")),
-            venv=server_venv("bench-server"),
-            extra_args=(f"--ServerApp.jpserver_extensions={switch}",),
+            "lab", Path(tempfile.mkdtemp(prefix="cellwire-bench-")), venv=server_venv(venv), extra_args=extra
         )
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(120_000)
@@ -175,8 +175,8 @@ class Lab:
 
 
 @contextmanager
-def lab(browser, accelerated: bool, socket: str = "worker"):
-    instance = Lab(browser, accelerated, socket)
+def lab(browser, accelerated: bool, socket: str = "worker", venv: str = "bench-server"):
+    instance = Lab(browser, accelerated, socket, venv)
     try:
         yield instance
     finally:
@@ -278,6 +278,51 @@ def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
     return {"ms": seconds * 1000, "memory MiB": grown / MB}
 
 
+def first_ipywidget(lab_: Lab) -> dict:
+    """From executing the cell to a live ipywidgets IntSlider (ipywidgets and cellwire already
+    imported in the kernel; the page has shown no widget yet)."""
+    nb = lab_.nb
+    live_slider = LIVE_SLIDERS["ipywidgets"]
+    present = nb.page.evaluate(live_slider)
+    nb.page.evaluate("performance.clearMarks()")
+    page_start = nb.page.evaluate("performance.now()")
+    start = time.perf_counter()
+    nb.start("ipywidgets.IntSlider(7)")
+    nb.page.wait_for_function(f"{live_slider} > {present}", polling=5, timeout=120_000)
+    ms = (time.perf_counter() - start) * 1000
+    # where the time went, in the page (the bridge's view marks its steps)
+    marks = nb.page.evaluate(
+        "performance.getEntriesByType('mark').filter(m => m.name.startsWith('cellwire:'))"
+        ".map(m => [m.name.slice(19), m.startTime])"
+    )
+    return {"ms": ms, "steps": {name: round(t - page_start) for name, t in marks}}
+
+
+def bridge(browser, n: int) -> dict:
+    """ipywidgets through cellwire's bridge (stock server env: no jupyterlab_widgets) next to
+    ipywidgets with its extension (.venv-bench-server): a first IntSlider on a fresh page, the same
+    after a reload (the bridge's manager then comes from the browser's cache), and the custom
+    message round trip of a plainly displayed anywidget (an ipywidgets DOMWidget)."""
+    out: dict = {}
+    for venv, label in (("server", "bridge"), ("bench-server", "extension")):
+        print(f"-- JupyterLab, stock server, ipywidgets via the {label}", file=sys.stderr)
+        with lab(browser, False, venv=venv) as lab_:
+            out[label, "cold"] = first_ipywidget(lab_)
+            if label == "bridge":
+                out[label, "bundle fetches"] = int(lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
+            lab_.nb.clear_all_outputs()
+            lab_.nb.save()
+            lab_.nb.reload()
+            out[label, "reload"] = first_ipywidget(lab_)
+            if label == "bridge":
+                out[label, "bundle fetches after reload"] = int(lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
+            out[label, "round trip"] = round_trips(lab_, "anywidget", n)
+    from cellwire.bridge.frontends import vendored_bundle
+
+    out["bundle bytes"] = vendored_bundle()["size"]
+    return out
+
+
 def websocket_ceiling(browser, nbytes: int) -> dict:
     """What this browser's WebSocket itself reaches on this machine: a bare tornado WebSocket
     server (no Jupyter, no kernel) sends one ``nbytes`` frame down, and takes ``nbytes`` up in
@@ -339,8 +384,14 @@ def websocket_ceiling(browser, nbytes: int) -> dict:
 
 
 # -- the run ---------------------------------------------------------------------------------------
-def run(quick: bool) -> dict:
+def run(quick: bool, only_bridge: bool = False) -> dict:
     n = 100 if quick else 300
+    if only_bridge:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            results = {"bridge": bridge(browser, n), "chromium": browser.version}
+            browser.close()
+        return results
     big = 20 * MB if quick else 100 * MB
     medium = 12 * MB if quick else 50 * MB
     results: dict = {"round trip": {}, "busy": {}, "transfer": {}, "stream": {}, "tti": {}}
@@ -382,6 +433,7 @@ def run(quick: bool) -> dict:
                         lab_, "cellwire", "download", big
                     )
                     results["transfer"]["cellwire", server, "upload-main"] = transfer(lab_, "cellwire", "upload", big)
+        results["bridge"] = bridge(browser, n)
         results["ceiling"] = websocket_ceiling(browser, big)
         results["chromium"] = browser.version
         browser.close()
@@ -501,8 +553,45 @@ def report(results: dict) -> str:
     for toolkit in ("cellwire", "ipywidgets"):
         one, many = results["tti"][toolkit, 1], results["tti"][toolkit, 200]
         lines.append(f"| {toolkit} | {one['ms']:.0f} ms | {many['ms']:.0f} ms | {many['memory MiB']:+.1f} MiB |")
-    lines += ["", *goals(results)]
+    lines += ["", *bridge_report(results["bridge"]), "", *goals(results)]
     return "\n".join(lines)
+
+
+def bridge_report(b: dict) -> list[str]:
+    """The ipywidgets bridge next to ipywidgets with its extension (same run)."""
+    rows = [
+        "**ipywidgets without the extension, through cellwire's bridge** (stock server; the "
+        "kernel had imported ipywidgets and cellwire), next to ipywidgets with jupyterlab_widgets:",
+        "",
+        "| | bridge | with the extension | bridge / extension |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, name in (("cold", "first IntSlider live, fresh page"), ("reload", "the same after a reload")):
+        br, ext = b["bridge", key]["ms"], b["extension", key]["ms"]
+        rows.append(f"| {name} | {br:.0f} ms | {ext:.0f} ms | {br / ext:.2f}× |")
+    br, ext = b["bridge", "round trip"], b["extension", "round trip"]
+    rows.append(
+        f"| custom message round trip (anywidget displayed plainly), median / p95 | {br['median']:.1f} / "
+        f"{br['p95']:.1f} ms | {ext['median']:.1f} / {ext['p95']:.1f} ms | {br['median'] / ext['median']:.2f}× |"
+    )
+    rows += [
+        "",
+        "Steps of the bridge's first slider, ms after the cell started (render: the view module "
+        "runs; manager: ipywidgets' code imported; states: the kernel's widget states applied; "
+        "displayed): "
+        + "; ".join(
+            f"{key}: " + ", ".join(f"{k} {v}" for k, v in b["bridge", key].get("steps", {}).items())
+            for key in ("cold", "reload")
+        ),
+    ]
+    rows += [
+        "",
+        f"The bridge's manager (ipywidgets' own JavaScript, one ES module + CSS) is "
+        f"{b['bundle bytes'] / 1024:.0f} KB; pages fetched it {b['bridge', 'bundle fetches']} time(s) "
+        f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "
+        "time(s) after it (Cache Storage by content hash).",
+    ]
+    return rows
 
 
 def goals(results: dict) -> list[str]:
@@ -564,9 +653,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer round trips, 20 MB instead of 100 MB")
     parser.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="also save the raw results here")
+    parser.add_argument("--only-bridge", action="store_true", help="only the ipywidgets bridge's lines")
     args = parser.parse_args()
-    results = run(args.quick)
-    text = report(results)
+    results = run(args.quick, args.only_bridge)
+    text = "\n".join(bridge_report(results["bridge"])) if args.only_bridge else report(results)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(_plain(results), indent=1))

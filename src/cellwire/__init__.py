@@ -9,6 +9,7 @@ models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``bundle``, ``dom
 ``widgets/`` (the standard widgets, ``interact``, links, custom ES-module widgets).
 """
 
+from . import bridge as _bridge
 from . import dom
 from ._version import PROTOCOL, __version__
 from .channel import Channel, Message
@@ -24,6 +25,13 @@ from .widgets.interact import fixed, interact, interact_manual, interactive
 from .widgets.linking import dlink, jsdlink, jslink, link
 
 get_link()
+_bridge.enable_from_environment()
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext cellwire``: the same as ``import cellwire`` (the link and the ipywidgets bridge)."""
+    _bridge.enable_from_environment()
+
 
 __all__ = [
     "PROTOCOL",
@@ -51,6 +59,7 @@ __all__ = [
     "jsdlink",
     "jslink",
     "link",
+    "load_ipython_extension",
     "poll",
     "show",
     "wait_for",

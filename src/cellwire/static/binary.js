@@ -96,3 +96,19 @@ export function fromBase64(text) {
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   return new DataView(bytes.buffer);
 }
+
+/**
+ * A buffer as JupyterLab and anywidget hand it to widget code: a DataView whose `.buffer` holds
+ * exactly its bytes (byteOffset 0), so `new Uint8Array(view.buffer)` is right. Received buffers are
+ * views into one frame; only those are copied out.
+ * @param {Binary} buffer
+ * @returns {DataView}
+ */
+export function ownBuffer(buffer) {
+  if (buffer instanceof ArrayBuffer) return new DataView(buffer);
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+  if (whole && buffer.buffer instanceof ArrayBuffer) {
+    return buffer instanceof DataView ? buffer : new DataView(buffer.buffer);
+  }
+  return new DataView(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+}

@@ -6,7 +6,7 @@
 //  * a key set here stays as set until the kernel acknowledges it (no flicker back from an echo);
 //  * at most one update is in flight per model; newer values replace queued ones.
 
-import { joinBinary, isBinary, splitBinary } from "./binary.js";
+import { joinBinary, isBinary, ownBuffer, splitBinary } from "./binary.js";
 import { modelIdOf } from "./constants.js";
 import { resolveExports } from "./module-exports.js";
 
@@ -72,7 +72,7 @@ export class Model {
     this.id = targetId;
     this.name = init.name;
     /** @type {Record<string, unknown>} */
-    this._state = joinBinary(init.state, init.buffer_paths, buffers);
+    this._state = joinBinary(init.state, init.buffer_paths, buffers.map(ownBuffer));
     /** @type {Record<string, number>} */
     this._versions = { ...init.versions };
     /** @type {Map<string, Array<{callback: Listener, context: unknown}>>} */
@@ -290,7 +290,7 @@ export class Model {
    */
   receive(data, buffers) {
     if (data && data.method === "update") this._update(data, buffers);
-    else if (data && data.method === "custom") this._trigger("msg:custom", data.content, buffers);
+    else if (data && data.method === "custom") this._trigger("msg:custom", data.content, buffers.map(ownBuffer));
     else console.warn("cellwire: unknown model message", data);
   }
 
@@ -300,7 +300,7 @@ export class Model {
    */
   _update(data, buffers) {
     /** @type {Record<string, unknown>} */
-    const state = joinBinary(data.state || {}, data.buffer_paths, buffers);
+    const state = joinBinary(data.state || {}, data.buffer_paths, buffers.map(ownBuffer));
     const versions = data.versions || {};
     const ack = data.ack;
     /** @type {string[]} */

@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,7 +71,9 @@ class AnyWidget(Widget):
 # -- bridging a real anywidget (ipywidgets-based) instance ----------------------------------------
 
 _EXCLUDED = {"_esm", "_css", "layout", "comm", "keys", "log"}
-_bridges: weakref.WeakKeyDictionary[Any, Bridge] = weakref.WeakKeyDictionary()
+#: The attribute a foreign widget keeps its Bridge in (a dict keyed by the widget would need it
+#: hashable, which plotly's FigureWidget is not: it defines __eq__).
+_BRIDGE_ATTR = "_cellwire_bridge"
 
 
 class Bridge(Widget):
@@ -81,8 +83,8 @@ class Bridge(Widget):
         esm = getattr(widget, "_esm", None)
         if not esm:
             raise TypeError(
-                f"{type(widget).__name__} has no _esm: cellwire.show() takes anywidget widgets "
-                "(ipywidgets' built-in widgets need their own front-end: use cellwire's widgets)"
+                f"{type(widget).__name__} has no _esm: wrap() takes anywidget widgets; display an "
+                "ipywidgets widget directly (import cellwire bridges it)"
             )
         self.widget = widget
         self._module = Module(read_source(esm))
@@ -135,10 +137,12 @@ def wrap(widget: Any) -> Widget:
     Use it to put an anywidget inside ``VBox``/``HBox`` or to display it later."""
     if isinstance(widget, Widget):
         return widget
-    bridge = _bridges.get(widget)
-    if bridge is None or bridge.closed:
+    bridge = getattr(widget, _BRIDGE_ATTR, None)
+    if not isinstance(bridge, Bridge) or bridge.closed:
         bridge = Bridge(widget)
-        _bridges[widget] = bridge
+        # (a class with __slots__ cannot keep it: one bridge per call then)
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(widget, _BRIDGE_ATTR, bridge)
     return bridge
 
 
@@ -147,6 +151,11 @@ def show(widget: Any) -> None:
     Returns None, so ``cw.show(w)`` as a cell's last line displays it once; ``wrap(w)`` gives the model."""
     from IPython.display import display
 
+    from .. import bridge
+
+    if not isinstance(widget, Widget) and not getattr(widget, "_esm", None) and bridge.is_enabled():
+        display(widget)  # an ipywidgets widget (a VBox, a slider): the bridge shows it
+        return
     display(wrap(widget))
 
 

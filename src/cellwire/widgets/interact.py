@@ -22,6 +22,7 @@ returned value (not None) is displayed there too.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import inspect
 import typing
@@ -120,7 +121,17 @@ def controls_for(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> dict[st
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         if name in kwargs:
-            controls[name] = widget_for(kwargs[name], name)
+            control = widget_for(kwargs[name], name)
+            # As ipywidgets: interact(f, x=(1, 10)) over def f(x=3) starts at 3.
+            if (
+                param.default is not _EMPTY
+                and control is not kwargs[name]
+                and hasattr(control, "value")
+                and not isinstance(param.default, (list, tuple, dict))
+            ):
+                with contextlib.suppress(Exception):
+                    control.value = param.default
+            controls[name] = control
         elif param.default is not _EMPTY:
             hinted = _from_hint(hints.get(name), name) if name in hints else None
             if hinted is not None and hasattr(hinted, "value") and not isinstance(param.default, (list, tuple, dict)):

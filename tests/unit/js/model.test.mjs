@@ -161,3 +161,20 @@ test("a widget cannot reach cellwire's link or views through its model", (t) => 
   }
   assert.equal(m.hasViews, true);
 });
+
+test("received buffers each own their ArrayBuffer (byteOffset 0), as in JupyterLab", (t) => {
+  // (issue #12: anywidget code does `new Uint8ClampedArray(model.get("data").buffer)`)
+  const { make } = fakes(t);
+  const m = make("b", { data: null });
+  const frame = new Uint8Array([9, 9, 1, 2, 3, 9, 4, 5]).buffer;
+  m.receive({ method: "update", state: { data: null, other: null }, buffer_paths: [["data"], ["other"]],
+              versions: { data: 1, other: 1 } }, [new DataView(frame, 2, 3), new DataView(frame, 6, 2)]);
+  const data = m.get("data");
+  assert.equal(data.byteOffset, 0);
+  assert.deepEqual([...new Uint8Array(data.buffer)], [1, 2, 3]);
+  assert.deepEqual([...new Uint8Array(m.get("other").buffer)], [4, 5]);
+  let custom = null;
+  m.on("msg:custom", (content, buffers) => { custom = [...new Uint8Array(buffers[0].buffer)]; });
+  m.receive({ method: "custom", content: {} }, [new DataView(frame, 0, 2)]);
+  assert.deepEqual(custom, [9, 9]);
+});

@@ -1,0 +1,111 @@
+"""The ipywidgets bridge: existing ipywidgets code (and everything built on it: anywidget, bqplot,
+ipyleaflet, plotly's FigureWidget) live in cellwire's pages, with no front-end extension.
+
+``import cellwire`` (or ``%load_ext cellwire``) turns it on inside an ipykernel; nothing in the
+user's widget code changes. Opt out with ``cellwire.bridge.disable()``, or set the environment
+variable ``CELLWIRE_IPYWIDGETS=0`` before the import. Widgets created while it is on publish on
+iopub as always (so a front-end with a widget manager renders them itself) and also reach
+cellwire's pages; ``with out:`` on an ipywidgets Output captures in the kernel (``capture``).
+docs/ipywidgets.md says what works and what falls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+from ..log import logger
+
+ENV_VAR = "CELLWIRE_IPYWIDGETS"
+_hub: Any = None
+_formatter: Any = None
+
+
+def is_enabled() -> bool:
+    return _hub is not None
+
+
+def get_hub() -> Any:
+    """The kernel's widget hub (None while the bridge is off)."""
+    return _hub
+
+
+def enable() -> bool:
+    """Turn the bridge on (idempotent); False outside an ipykernel, where there is no page to reach."""
+    global _hub, _formatter
+    if _hub is not None:
+        return True
+    from ..transport.kernel_link import get_link
+
+    link = get_link()
+    if link is None:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    from . import comms
+    from .display import widget_html
+    from .hub import WidgetHub
+
+    hub_ = WidgetHub(link.comm_manager)
+    comms.install_hook(hub_.forward)
+    _hub = hub_
+    if shell is not None:
+
+        def formatter(widget: Any) -> str | None:
+            if _hub is None:
+                return None
+            _install_capture()
+            return widget_html(widget, _hub)
+
+        _formatter = formatter
+        # By name: ipywidgets is imported only when the user's code imports it.
+        shell.display_formatter.formatters["text/html"].for_type_by_name(
+            "ipywidgets.widgets.widget", "Widget", formatter
+        )
+    if "ipywidgets" in __import__("sys").modules:
+        _install_capture()
+    return True
+
+
+def _install_capture() -> None:
+    try:
+        from . import capture
+
+        capture.install()
+    except Exception:
+        logger.exception("cellwire: could not install Output capture for ipywidgets")
+
+
+def disable() -> None:
+    """Turn the bridge off: new widgets use ipykernel's comms again, displays show ipywidgets'
+    own mimetypes only, ``with out:`` goes back to front-end capture."""
+    global _hub, _formatter
+    from . import capture, comms
+
+    comms.uninstall_hook()
+    capture.uninstall()
+    if _formatter is not None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            html = shell.display_formatter.formatters["text/html"]
+            with contextlib.suppress(KeyError, ValueError):
+                html.pop("ipywidgets.widgets.widget.Widget")
+    _hub = None
+    _formatter = None
+
+
+def enable_from_environment() -> None:
+    """At ``import cellwire``: on, unless ``CELLWIRE_IPYWIDGETS=0``."""
+    if os.environ.get(ENV_VAR, "1").strip().lower() in ("0", "false", "no", "off"):
+        return
+    try:
+        enable()
+    except Exception:
+        logger.exception("cellwire: the ipywidgets bridge could not start; ipywidgets render as without cellwire")
+
+
+__all__ = ["ENV_VAR", "disable", "enable", "get_hub", "is_enabled"]

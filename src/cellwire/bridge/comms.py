@@ -1,0 +1,108 @@
+"""Widget comms that reach cellwire pages as well as Jupyter front-ends.
+
+ipywidgets asks ``comm.create_comm`` for a comm at every ``Widget.open()``. While the bridge is on,
+that returns a ``BridgedComm`` for target ``jupyter.widget``: it still publishes on iopub exactly as
+ipykernel's comm does (so JupyterLab with its widget manager, VS Code, Colab and Voilà render as
+today), and the hub also carries each message to the cellwire pages that show widgets.
+
+A front-end without a widget manager refuses the iopub comm_open with comm_close (JupyterLab
+without jupyterlab_widgets does): that only stops the iopub copy of the comm's messages. The
+widget stays open for cellwire's pages, whose own close never reaches ipykernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import comm as comm_package
+from ipykernel.comm import Comm
+
+from ..log import logger
+
+WIDGET_TARGET = "jupyter.widget"
+CONTROL_TARGET = "jupyter.widget.control"
+
+#: Set by the hub: ``forward(comm, msg_type, data, metadata, buffers, keys)``.
+Forward = Callable[[Any, str, Any, Any, Any, dict[str, Any]], None]
+
+
+class BridgedComm(Comm):
+    """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages."""
+
+    #: Where messages go besides iopub (the hub's ``forward``); a class attribute because the base
+    #: class's constructor already publishes ``comm_open``.
+    forward: Forward | None = None
+    #: A front-end refused this comm on iopub (it has no widget manager): stop publishing it there.
+    iopub_refused = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("show_warning", False)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+
+    def publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
+        if not self.iopub_refused:
+            super().publish_msg(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)  # type: ignore[no-untyped-call]
+        forward = type(self).forward
+        if forward is not None:
+            forward(self, msg_type, data, metadata, buffers, keys)
+
+    def handle_close(self, msg: dict[str, Any]) -> None:
+        """A Jupyter front-end closed this comm. Without a widget manager it refuses every kernel
+        comm this way: keep the widget alive for cellwire's pages, stop its iopub copy."""
+        self.iopub_refused = True
+        self._closed = False
+        try:
+            comm_package.get_comm_manager().register_comm(self)  # its messages still arrive
+        except Exception:
+            logger.debug("could not re-register refused comm %s", self.comm_id, exc_info=True)
+        logger.debug("a front-end refused widget comm %s on iopub; it stays live for cellwire pages", self.comm_id)
+
+
+class PageComm(comm_package.base_comm.BaseComm):
+    """A comm a cellwire page opened through the tunnel (e.g. to a library's own comm target);
+    its messages go back to that page only."""
+
+    def __init__(self, send: Callable[[str, Any, Any, Any], None], **kwargs: Any) -> None:
+        self._send_to_page = send
+        super().__init__(primary=False, **kwargs)
+
+    def publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
+        self._send_to_page(msg_type, data, metadata, buffers)
+
+
+_original_create_comm: Callable[..., Any] | None = None
+
+
+def install_hook(forward: Forward) -> None:
+    """Replace ``comm.create_comm`` (idempotent); widget comms created from now on are bridged."""
+    global _original_create_comm
+    BridgedComm.forward = forward
+    if _original_create_comm is not None:
+        return
+    original = comm_package.create_comm
+    _original_create_comm = original
+
+    def create_comm(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("target_name") == WIDGET_TARGET and BridgedComm.forward is not None:
+            from . import capture
+
+            capture.install()  # ipywidgets is imported by now
+            return BridgedComm(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    create_comm.__doc__ = "cellwire's bridge: widget comms also reach cellwire pages (see cellwire.bridge)."
+    comm_package.create_comm = create_comm
+
+
+def uninstall_hook() -> None:
+    """Put ipykernel's ``create_comm`` back; widgets already open publish on iopub only."""
+    global _original_create_comm
+    if _original_create_comm is not None:
+        comm_package.create_comm = _original_create_comm
+        _original_create_comm = None
+    BridgedComm.forward = None

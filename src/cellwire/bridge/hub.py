@@ -1,0 +1,343 @@
+"""The kernel end of the ipywidgets tunnel: one hub per kernel process, between the bridged widget
+comms and the cellwire pages that show ipywidgets (docs/protocol.md, "The ipywidgets bridge").
+
+Each displayed widget is a ``WidgetDisplay`` target (``display``); its views are the hub's way to
+each page. A page's manager is per (page, kernel), so the hub sends each comm message once per
+page, through one of that page's ready views (the *carrier*: the oldest view that subscribed), and
+reads page messages from any of them. Protocol 2.1.0 obligations kept here: the page's ``msg_id``
+rides on every message its handling sends (``parent``: ``echo_update`` carries it) and each handled
+message is answered with ``idle`` (the manager counts pending messages until then).
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ipykernel.jsonutil import json_clean
+
+from ..log import logger
+from ..transport.protocol import ProtocolError, clip
+from . import frontends
+from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm
+
+if TYPE_CHECKING:
+    from ..target import View
+
+
+def _str(data: dict[str, Any], key: str, op: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise ProtocolError("malformed", f"ipywidgets bridge: {op!r} needs a string {key!r}")
+    return value
+
+
+def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
+    """Every widget's full state as the control comm's ``update_states`` carries it: states,
+    buffer paths (``[model_id, *path]``) and the buffers."""
+    from ipywidgets import Widget
+
+    manager_state = Widget.get_manager_state(drop_defaults=False)["state"]
+    states: dict[str, Any] = {}
+    paths: list[list[Any]] = []
+    buffers: list[bytes] = []
+    for model_id, entry in manager_state.items():
+        state = entry["state"]
+        for buf in entry.get("buffers") or ():
+            paths.append([model_id, "state", *buf["path"]])
+            buffers.append(base64.standard_b64decode(buf["data"]))
+        states[model_id] = {
+            "model_name": entry["model_name"],
+            "model_module": entry["model_module"],
+            "model_module_version": entry["model_module_version"],
+            "state": state,
+        }
+    return states, paths, buffers
+
+
+class _Answer:
+    """What the handling of one page message sends back to that page: held one message at a time,
+    so the last one carries ``idle`` (one frame, not two: on a server without TCP_NODELAY a second
+    small frame right after the first waits ~40 ms for an ACK). A held message goes out on its own
+    after ``HOLD_SECONDS``, so a long callback's progress still shows."""
+
+    HOLD_SECONDS = 0.02
+
+    def __init__(self, conn_id: str, msg_id: str):
+        self.conn_id = conn_id
+        self.msg_id = msg_id
+        self._held: tuple[Any, dict[str, Any], Sequence[Any]] | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def send(self, view: Any, message: dict[str, Any], buffers: Sequence[Any]) -> None:
+        with self._lock:
+            previous, self._held = self._held, (view, message, buffers)
+            if self._timer is None:
+                self._timer = threading.Timer(self.HOLD_SECONDS, self._flush)
+                self._timer.daemon = True
+                self._timer.start()
+        if previous is not None:
+            previous[0].send(previous[1], previous[2])
+
+    def _flush(self) -> None:
+        with self._lock:
+            held, self._held, self._timer = self._held, None, None
+        if held is not None:
+            held[0].send(held[1], held[2])
+
+    def finish(self, view: Any) -> None:
+        with self._lock:
+            held, self._held = self._held, None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if held is not None:
+            held[0].send({**held[1], "idle": self.msg_id}, held[2])
+        else:
+            view.send({"op": "idle", "parent": self.msg_id})
+
+
+class WidgetHub:
+    def __init__(self, comm_manager: Any):
+        self.comm_manager = comm_manager
+        self._lock = threading.RLock()
+        self._views: dict[str, list[View]] = {}  # connection id -> widget views on that page
+        self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
+        self._page_comms: dict[tuple[str, str], PageComm] = {}
+        self._local = threading.local()
+        #: How many times a page asked for the manager's code (a page that has it cached does not).
+        self.bundles_sent = 0
+
+    # -- views ----------------------------------------------------------------------------------
+    def add_view(self, view: View) -> None:
+        with self._lock:
+            self._views.setdefault(view.connection.id, []).append(view)
+
+    def remove_view(self, view: View) -> None:
+        conn_id = view.connection.id
+        with self._lock:
+            for table in (self._views, self._ready):
+                views = table.get(conn_id, [])
+                if view in views:
+                    views.remove(view)
+                if not views:
+                    table.pop(conn_id, None)
+            gone = conn_id not in self._views
+            comms = [c for key, c in self._page_comms.items() if key[0] == conn_id] if gone else []
+            for c in comms:
+                self._page_comms.pop((conn_id, c.comm_id), None)
+        for c in comms:  # the page's own comms end with its last widget view
+            try:
+                c.handle_close({"content": {"comm_id": c.comm_id, "data": {}}})
+            except Exception:
+                logger.exception("closing page comm %s failed", c.comm_id)
+
+    def pages(self) -> int:
+        with self._lock:
+            return len(self._ready)
+
+    # -- kernel -> pages ------------------------------------------------------------------------
+    def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
+        """A bridged comm's message: to every subscribed page, once each."""
+        with self._lock:
+            carriers = [views[0] for views in self._ready.values() if views]
+        if not carriers:
+            return
+        message = self._message(msg_type, comm.comm_id, data, metadata)
+        if msg_type == "comm_open":
+            message["target_name"] = keys.get("target_name") or comm.target_name
+        for view in carriers:
+            self._send(view, message, buffers or ())
+
+    def _send(self, view: View, message: dict[str, Any], buffers: Sequence[Any]) -> None:
+        """Send to a page: through this thread's answer when it is for that page."""
+        answer = getattr(self._local, "answer", None)
+        if answer is not None and answer.conn_id == view.connection.id:
+            answer.send(view, message, buffers)
+        else:
+            view.send(message, buffers)
+
+    def _message(self, msg_type: str, comm_id: str, data: Any, metadata: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {"op": msg_type, "comm_id": comm_id, "data": json_clean(data or {})}
+        if metadata:
+            message["metadata"] = json_clean(metadata)
+        parent = getattr(self._local, "parent", None)
+        if parent:
+            message["parent"] = parent
+        return message
+
+    # -- pages -> kernel ------------------------------------------------------------------------
+    def on_page_message(self, view: View, data: Any, buffers: list[memoryview]) -> None:
+        if not isinstance(data, dict) or not isinstance(data.get("op"), str):
+            raise ProtocolError("malformed", "ipywidgets bridge: a message must be an object with an 'op'")
+        op = data["op"]
+        request = data.get("id")
+        try:
+            if op == "comm_msg":
+                self._comm_msg(view, data, buffers)
+            elif op == "comm_open":
+                self._comm_open(view, data, buffers)
+            elif op == "comm_close":
+                self._comm_close(view, data)
+            elif op == "subscribe":
+                with self._lock:
+                    ready = self._ready.setdefault(view.connection.id, [])
+                    if view not in ready:
+                        ready.append(view)
+                # states: every widget's state comes with the answer (one round trip instead of
+                # the control comm's three).
+                if data.get("states"):
+                    states, paths, bufs = widget_states()
+                    self._reply(view, request, {"states": states, "buffer_paths": paths}, bufs)
+                else:
+                    self._reply(view, request, {})
+            elif op == "states":
+                states, paths, bufs = widget_states()
+                self._reply(view, request, {"states": states, "buffer_paths": paths}, bufs)
+            elif op == "bundle":
+                bundle = frontends.vendored_bundle()
+                self.bundles_sent += 1
+                self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
+            elif op == "module":
+                name = _str(data, "name", op)
+                try:
+                    self._reply(view, request, {"name": name, "source": frontends.nbextension_source(name)})
+                except frontends.NoFrontEnd as err:
+                    logger.warning("ipywidgets bridge: %s", err)
+                    self._reply(view, request, {"name": name, "error": str(err)})
+            elif op == "comm_info":
+                from ipywidgets import Widget
+
+                comms = {
+                    model_id: {"target_name": WIDGET_TARGET}
+                    for model_id in Widget.get_manager_state(drop_defaults=True)["state"]
+                }
+                self._reply(view, request, {"comms": comms})
+            else:
+                raise ProtocolError("unknown-op", f"ipywidgets bridge: unknown op {clip(repr(op), 60)}")
+        except ProtocolError as err:
+            if request is not None:
+                self._reply(view, request, {"error": str(err)})
+            raise
+
+    def _reply(self, view: View, request: Any, body: dict[str, Any], buffers: Sequence[Any] = ()) -> None:
+        if request is None:
+            return
+        view.send({"op": "reply", "id": request, **body}, buffers)
+
+    def _start_answer(self, view: View, msg_id: Any) -> None:
+        self._local.answer = _Answer(view.connection.id, msg_id) if isinstance(msg_id, str) else None
+
+    def _idle(self, view: View, msg_id: Any) -> None:
+        """The page message is handled: send what is held with ``idle`` (or ``idle`` alone)."""
+        answer = getattr(self._local, "answer", None)
+        self._local.answer = None
+        if answer is not None:
+            answer.finish(view)
+
+    def _as_msg(self, view: View, data: dict[str, Any], buffers: list[memoryview], msg_type: str) -> dict[str, Any]:
+        content = {"comm_id": data["comm_id"], "data": data.get("data") or {}}
+        if "target_name" in data:
+            content["target_name"] = data["target_name"]
+        return {
+            "header": {
+                "msg_id": data.get("msg_id") or "",
+                "msg_type": msg_type,
+                "session": view.connection.page,
+                "username": "",
+            },
+            "parent_header": {},
+            "metadata": data.get("metadata") or {},
+            "content": content,
+            "buffers": list(buffers),
+        }
+
+    def _find_comm(self, view: View, comm_id: str) -> Any:
+        with self._lock:
+            page_comm = self._page_comms.get((view.connection.id, comm_id))
+        if page_comm is not None:
+            return page_comm
+        comms = getattr(self.comm_manager, "comms", {})
+        return comms.get(comm_id)
+
+    def _comm_msg(self, view: View, data: dict[str, Any], buffers: list[memoryview]) -> None:
+        comm_id = _str(data, "comm_id", "comm_msg")
+        msg_id = data.get("msg_id")
+        self._start_answer(view, msg_id)
+        try:
+            comm = self._find_comm(view, comm_id)
+            if comm is None:
+                raise ProtocolError(
+                    "unknown-model",
+                    f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
+                )
+            self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
+        finally:
+            self._idle(view, msg_id)
+
+    def _handle(self, handler: Any, msg_id: Any, msg: dict[str, Any]) -> None:
+        """Run a comm handler with the page's msg_id as the parent of what it sends."""
+        outer = getattr(self._local, "parent", None)
+        self._local.parent = msg_id if isinstance(msg_id, str) else None
+        try:
+            handler(msg)
+        finally:
+            self._local.parent = outer
+
+    def _comm_open(self, view: View, data: dict[str, Any], buffers: list[memoryview]) -> None:
+        comm_id = _str(data, "comm_id", "comm_open")
+        target = _str(data, "target_name", "comm_open")
+        msg_id = data.get("msg_id")
+        conn_id = view.connection.id
+        self._start_answer(view, msg_id)
+        try:
+
+            def send(msg_type: str, d: Any, metadata: Any, bufs: Any, view: View = view) -> None:
+                self._send(view, self._message(msg_type, comm_id, d, metadata), bufs or ())
+
+            page_comm = PageComm(send, comm_id=comm_id, target_name=target)
+            if target == CONTROL_TARGET:
+                # Answered here, not by ipywidgets' class-wide control comm: that one would answer
+                # whichever front-end opened a control comm last (JupyterLab's manager, another page).
+                control_comm = page_comm
+
+                def on_control(msg: dict[str, Any]) -> None:
+                    self._control(control_comm, msg)
+
+                page_comm.on_msg(on_control)
+            else:
+                handler = self.comm_manager.targets.get(target)
+                if handler is None or target == WIDGET_TARGET:
+                    raise ProtocolError("unknown-target", f"no comm target {target!r} for pages in this kernel")
+                self._handle(
+                    lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open")
+                )
+            with self._lock:
+                self._page_comms[(conn_id, comm_id)] = page_comm
+        finally:
+            self._idle(view, msg_id)
+
+    def _control(self, page_comm: PageComm, msg: dict[str, Any]) -> None:
+        method = (msg["content"].get("data") or {}).get("method")
+        if method != "request_states":
+            raise ProtocolError("malformed", f"unknown widget control method {clip(repr(method), 60)}")
+        states, paths, buffers = widget_states()
+        page_comm.send({"method": "update_states", "states": states, "buffer_paths": paths}, buffers=buffers)
+
+    def _comm_close(self, view: View, data: dict[str, Any]) -> None:
+        comm_id = _str(data, "comm_id", "comm_close")
+        self._start_answer(view, data.get("msg_id"))
+        try:
+            with self._lock:
+                page_comm = self._page_comms.pop((view.connection.id, comm_id), None)
+            if page_comm is not None:
+                page_comm.handle_close(self._as_msg(view, data, [], "comm_close"))
+            else:
+                # A page closing a widget's comm (its model was closed there) must not close the
+                # widget for the kernel and every other page.
+                logger.debug("page %s closed widget comm %s; kept open", view.connection.page, comm_id)
+        finally:
+            self._idle(view, data.get("msg_id"))

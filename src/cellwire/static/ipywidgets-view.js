@@ -1,0 +1,265 @@
+// @ts-check
+// The view module of a bridged ipywidget (cellwire.bridge): shows one ipywidgets model in one output,
+// through a page-wide ipywidgets manager per kernel. The manager is ipywidgets' own JavaScript
+// (static/vendor/jupyter-widgets.js, fetched from the kernel once and kept in the browser's Cache
+// Storage under its content hash, so a reload does not fetch it again). Every output of that kernel
+// on this page is a channel of the same tunnel: the kernel sends each message to one of them and
+// reads from any (docs/protocol.md, "The ipywidgets bridge").
+
+const CACHE_NAME = "cellwire-vendor";
+const CACHE_PREFIX = "/__cellwire_vendor__/jupyter-widgets-";
+
+/** @type {Map<string, Promise<{module: any, css: string}>>} bundle hash -> loaded bundle */
+const bundles = new Map();
+/** @type {Map<string, Tunnel>} kernel process (hub id) -> its tunnel on this page */
+const tunnels = new Map();
+
+/** Does the page define JupyterLab's theme variables (JupyterLab, Notebook 7)? Else the widgets
+ * get ipywidgets' defaults (and Lumino's structural CSS) on their own element. */
+function pageHasJupyterTheme() {
+  return getComputedStyle(document.documentElement).getPropertyValue("--jp-layout-color1").trim() !== "";
+}
+
+/** @param {string} hash */
+function cacheKey(hash) {
+  return new URL(CACHE_PREFIX + hash, location.origin).href;
+}
+
+/** @param {string} hash @returns {Promise<{js: string, css: string} | null>} */
+async function cachedBundle(hash) {
+  try {
+    if (!globalThis.caches) return null;
+    const cache = await caches.open(CACHE_NAME);
+    const hit = await cache.match(cacheKey(hash));
+    return hit ? await hit.json() : null;
+  } catch (err) {
+    return null; // no Cache Storage here (an insecure origin, a private window): fetch it
+  }
+}
+
+/** @param {string} hash @param {{js: string, css: string}} body */
+async function storeBundle(hash, body) {
+  try {
+    if (!globalThis.caches) return;
+    const cache = await caches.open(CACHE_NAME);
+    for (const request of await cache.keys()) {
+      if (request.url.includes(CACHE_PREFIX) && request.url !== cacheKey(hash)) await cache.delete(request);
+    }
+    await cache.put(cacheKey(hash), new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } }));
+  } catch (err) {
+    console.debug("cellwire: could not cache the ipywidgets bundle", err);
+  }
+}
+
+/** @param {Tunnel} tunnel @param {{hash: string, size: number}} info */
+function loadBundle(tunnel, info) {
+  if (!bundles.has(info.hash)) {
+    const loading = (async () => {
+      let body = await cachedBundle(info.hash);
+      if (!body) {
+        const { data } = await tunnel.request({ op: "bundle" });
+        body = { js: data.js, css: data.css };
+        if (data.hash === info.hash) await storeBundle(info.hash, body);
+      }
+      const url = URL.createObjectURL(new Blob([body.js], { type: "text/javascript" }));
+      const module = await import(url);
+      if (!document.querySelector(`style[data-cellwire-vendor="${info.hash}"]`)) {
+        const style = document.createElement("style");
+        style.dataset.cellwireVendor = info.hash;
+        style.textContent = body.css;
+        document.head.appendChild(style);
+      }
+      return { module, css: body.css };
+    })();
+    loading.catch(() => bundles.delete(info.hash));
+    bundles.set(info.hash, loading);
+  }
+  return /** @type {Promise<{module: any, css: string}>} */ (bundles.get(info.hash));
+}
+
+/** Evaluate a widget library's AMD bundle (an nbextension) with a private `define`, so a page's own
+ * requirejs, if any, is left alone. Resolves with the module's exports.
+ * @param {string} name @param {string} source @param {(dep: string) => any} resolveDep
+ * @returns {Promise<any>} */
+async function evaluateAmd(name, source, resolveDep) {
+  /** @type {{name: string|null, deps: string[], factory: any}[]} */
+  const defined = [];
+  const define = (/** @type {any[]} */ ...args) => {
+    const id = typeof args[0] === "string" ? args.shift() : null;
+    const deps = Array.isArray(args[0]) ? args.shift() : [];
+    defined.push({ name: id, deps, factory: args[0] });
+  };
+  define.amd = {};
+  // eslint-disable-next-line no-new-func
+  new Function("define", `${source}\n//# sourceURL=cellwire-nbextension/${name}/index.js`)(define);
+  const entry = defined.find((d) => d.name === name) || defined.find((d) => !d.name) || defined[defined.length - 1];
+  if (!entry) throw new Error(`the front-end of widget module '${name}' defined nothing`);
+  const exports = {};
+  const module = { exports, id: name };
+  const deps = await Promise.all(entry.deps.map((dep) => {
+    if (dep === "exports") return exports;
+    if (dep === "module") return module;
+    if (dep === "require") return (/** @type {string} */ n) => { throw new Error(`'${name}' needs require('${n}'), which the bridge does not provide`); };
+    return resolveDep(dep);
+  }));
+  const value = typeof entry.factory === "function" ? entry.factory(...deps) : entry.factory;
+  return value !== undefined ? value : module.exports;
+}
+
+class Tunnel {
+  /** @param {string} hubId */
+  constructor(hubId) {
+    this.hubId = hubId;
+    /** @type {any[]} */
+    this.channels = [];
+    /** @type {Map<string, {resolve: Function, reject: Function}>} */
+    this.pending = new Map();
+    this.nextId = 0;
+    this.manager = null;
+    this.bundle = null;
+    /** @type {Promise<any>|null} */
+    this.started = null;
+  }
+
+  /** @param {any} channel */
+  add(channel) {
+    this.channels.push(channel);
+    const off = channel.on("message", (/** @type {any} */ data, /** @type {DataView[]} */ buffers) => this.receive(data, buffers));
+    return () => {
+      off();
+      this.channels = this.channels.filter((/** @type {any} */ c) => c !== channel);
+    };
+  }
+
+  /** A connected channel of this kernel to send through. */
+  _channel() {
+    return this.channels.find((/** @type {any} */ c) => c.status === "live") || this.channels[0];
+  }
+
+  /** @param {any} data @param {any[]} [buffers] */
+  send(data, buffers = []) {
+    const channel = this._channel();
+    if (!channel) throw new Error("not delivered: no output of this kernel is connected");
+    channel.send(data, buffers);
+  }
+
+  /** Ask the kernel; resolves with {data, buffers} of its reply, rejects with its error. */
+  /** @param {any} data @param {any[]} [buffers] @param {any} [channel]
+   * @returns {Promise<{data: any, buffers: DataView[]}>} */
+  request(data, buffers = [], channel = null) {
+    const id = String(++this.nextId);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        (channel || this._channel()).send({ ...data, id }, buffers);
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err);
+      }
+    });
+  }
+
+  /** @param {any} data @param {DataView[]} buffers */
+  receive(data, buffers) {
+    if (data && data.op === "reply") {
+      const waiter = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (!waiter) return;
+      if (data.error) waiter.reject(new Error(data.error));
+      else waiter.resolve({ data, buffers });
+      return;
+    }
+    if (!this.manager) return; // (the kernel sends comm traffic only after 'subscribe')
+    this.manager.receive(data, buffers);
+  }
+
+  /** @param {any} init */
+  start(init) {
+    if (!this.started) {
+      this.started = (async () => {
+        this.bundle = (await loadBundle(this, init.bundle)).module;
+        this.manager = this.bundle.createManager(
+          { send: (/** @type {any} */ d, /** @type {any[]} */ b) => this.send(d, b),
+            request: (/** @type {any} */ d, /** @type {any[]} */ b) => this.request(d, b) },
+          (/** @type {string} */ name, /** @type {string} */ version) => this.loadModule(name, version),
+        );
+      })();
+      this.started.catch(() => { this.started = null; });
+    }
+    return this.started;
+  }
+
+  /** Subscribe `channel`'s page to the kernel's widget traffic, then load every widget's state. */
+  /** @param {any} channel */
+  async subscribe(channel) {
+    if (this.loaded) {
+      await this.request({ op: "subscribe" }, [], channel);
+      await this.loaded;
+      return;
+    }
+    // The page's first view: every widget's state comes with the answer.
+    this.loaded = this.request({ op: "subscribe", states: true }, [], channel)
+      .then(({ data, buffers }) => this.manager.applyStates(data.states, data.buffer_paths, buffers));
+    this.loaded.catch(() => { this.loaded = null; });
+    await this.loaded;
+  }
+
+  /** A third-party widget module, from the nbextension its Python package installed in the kernel's
+   * environment. */
+  /** @param {string} name @param {string} version @returns {Promise<any>} */
+  async loadModule(name, version) {
+    const shared = this.bundle.sharedModules;
+    const { data } = await this.request({ op: "module", name, version });
+    if (data.error) throw new Error(data.error);
+    return evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
+      if (shared[dep]) return shared[dep];
+      return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
+    });
+  }
+
+  /** @param {string} name @returns {Promise<any>} */
+  _moduleOf(name) {
+    if (!this._modules) this._modules = new Map();
+    if (!this._modules.has(name)) this._modules.set(name, this.loadModule(name, "*"));
+    return this._modules.get(name);
+  }
+}
+
+/** @param {{channel: any, el: HTMLElement}} args */
+export async function render({ channel, el }) {
+  const init = channel.init;
+  let tunnel = tunnels.get(init.hub);
+  if (!tunnel) {
+    tunnel = new Tunnel(init.hub);
+    tunnels.set(init.hub, tunnel);
+  }
+  const remove = tunnel.add(channel);
+  el.classList.add("cellwire-ipywidget");
+  if (!pageHasJupyterTheme()) el.classList.add("cellwire-jw-defaults");
+  /** @type {(() => void) | null} */
+  let disposeView = null;
+  let gone = false;
+  const dispose = () => {
+    gone = true;
+    remove();
+    if (disposeView) disposeView();
+    disposeView = null;
+  };
+  const mark = (/** @type {string} */ step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
+  try {
+    mark("render");
+    await tunnel.start(init);
+    mark("manager");
+    await tunnel.subscribe(channel);
+    mark("states");
+    const removeView = await tunnel.manager.display(init.model_id, el);
+    mark("displayed");
+    if (gone) removeView();
+    else disposeView = removeView;
+  } catch (err) {
+    dispose();
+    throw new Error(`ipywidget ${init.model_id}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  channel.on("close", dispose);
+  return dispose;
+}

@@ -1,0 +1,78 @@
+"""Third-party ipywidgets libraries through the bridge, their front-ends served from the kernel's
+environment (nbextension AMD bundles) with every request off this machine blocked: bqplot,
+ipyleaflet, plotly's FigureWidget."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from test_bridge import LOCAL, bridged, errors
+from widget_helpers import LAB_AND_NB7, wait_kernel
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
+
+
+@pytest.fixture
+def no_code_from_cdn(notebook):
+    """Requests off this machine fail; none may be for code or styles (map tiles are data)."""
+    blocked: list[tuple[str, str]] = []
+
+    def handle(route):
+        blocked.append((route.request.resource_type, route.request.url))
+        route.abort()
+
+    notebook.page.context.route(lambda url: not LOCAL.match(url) and not url.startswith(("blob:", "data:")), handle)
+    yield blocked
+    code = [url for kind, url in blocked if kind in ("script", "stylesheet", "fetch", "xhr", "font")]
+    assert code == [], f"code or styles requested off this machine: {code}"
+
+
+def test_bqplot_lines_redraw_when_numpy_data_changes(notebook, no_code_from_cdn):
+    out = notebook.run(
+        "import cellwire\nimport numpy as np\nimport bqplot.pyplot as plt\n"
+        "fig = plt.figure(title='waves')\nline = plt.plot(np.arange(20), np.sin(np.arange(20) / 3))\n"
+        "fig",
+        timeout=90,
+    )
+    view = bridged(out)
+    path = view.locator("path.line").first
+    expect(path).to_have_attribute("d", re.compile(r"^M"), timeout=30_000)
+    before = path.get_attribute("d")
+    notebook.run("line.y = np.cos(np.arange(20) / 3)")
+    expect(path).not_to_have_attribute("d", before)
+    expect(view.locator("text", has_text="waves")).to_have_count(1)
+    assert errors(notebook) == []
+
+
+def leaflet_errors(notebook):
+    """The console errors less the blocked map tiles (each logs a failed load)."""
+    return [e for e in errors(notebook) if "Failed to load resource" not in e or "tile.openstreetmap.org" not in e]
+
+
+def test_ipyleaflet_map_shows_its_zoom_control_and_a_marker_added_from_python(notebook, no_code_from_cdn):
+    out = notebook.run(
+        "import cellwire\nfrom ipyleaflet import Map, Marker\nm = Map(center=(52.2, 0.1), zoom=5)\nm", timeout=90
+    )
+    view = bridged(out)
+    expect(view.locator(".leaflet-control-zoom-in")).to_be_visible(timeout=30_000)
+    notebook.run("m.add(Marker(location=(52.2, 0.1)))")
+    expect(view.locator(".leaflet-marker-icon")).to_have_count(1)
+    view.locator(".leaflet-control-zoom-in").click()
+    wait_kernel(notebook, "float(m.zoom)", "6.0")
+    assert leaflet_errors(notebook) == []
+
+
+def test_plotly_figurewidget_draws_bars_and_redraws_on_a_trace_update(notebook, no_code_from_cdn):
+    out = notebook.run(
+        "import cellwire\nimport plotly.graph_objects as go\n"
+        "f = go.FigureWidget(data=[go.Bar(x=['a', 'b', 'c'], y=[1, 3, 2])])\nf",
+        timeout=90,
+    )
+    view = bridged(out)
+    bars = view.locator(".bars .point")
+    expect(bars).to_have_count(3, timeout=30_000)
+    notebook.run("f.data[0].y = [3, 1, 2, 5]\nf.data[0].x = ['a', 'b', 'c', 'd']")
+    expect(bars).to_have_count(4)
+    assert errors(notebook) == []

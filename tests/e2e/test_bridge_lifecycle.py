@@ -1,0 +1,76 @@
+"""Bridged ipywidgets across a reload (the manager's code comes from the browser's cache), in a
+second tab, after a kernel restart, and a widget whose front-end is missing from the kernel env."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from test_bridge import bridged, errors, offline  # noqa: F401 (a fixture)
+from widget_helpers import LAB_AND_NB7, live, second_tab, wait_kernel
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
+
+CELL = "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=2, description='n')\ns"
+
+
+def test_a_reload_shows_the_widget_live_without_fetching_the_manager_again(notebook, offline):  # noqa: F811
+    view = bridged(notebook.run(CELL, timeout=60))
+    expect(view.locator(".widget-readout")).to_have_text("2")
+    assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"
+    notebook.kernel_eval("setattr(s, 'value', 6)")
+    notebook.save()
+    notebook.reload()
+    view = bridged(notebook.cell_output(-1))
+    expect(view.locator(".widget-readout")).to_have_text("6")
+    view.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowLeft")
+    wait_kernel(notebook, "s.value", "5")
+    assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"  # (Cache Storage)
+    assert errors(notebook) == []
+
+
+def test_two_tabs_show_the_same_widget_in_sync(notebook, browser, offline):  # noqa: F811
+    view = bridged(notebook.run(CELL, timeout=60))
+    other = second_tab(notebook, browser)
+    try:
+        other_view = bridged(other.cell_output(-1))
+        expect(other_view.locator(".widget-readout")).to_have_text("2")
+        view.locator(".noUi-handle").first.focus()
+        notebook.page.keyboard.press("ArrowRight")
+        wait_kernel(notebook, "s.value", "3")
+        expect(other_view.locator(".widget-readout")).to_have_text("3")
+        notebook.kernel_eval("setattr(s, 'value', 9)")
+        expect(other_view.locator(".widget-readout")).to_have_text("9")
+        expect(view.locator(".widget-readout")).to_have_text("9")
+    finally:
+        other.page.context.close()
+    assert errors(notebook) == []
+
+
+def test_after_a_kernel_restart_the_widget_says_so_and_works_once_the_cell_reruns(notebook, offline):  # noqa: F811
+    old = notebook.run(CELL, timeout=60)
+    bridged(old)
+    notebook.restart_kernel()
+    expect(old.locator(".cellwire-output")).to_have_attribute("data-cellwire-state", "restarted")
+    new = bridged(notebook.run(CELL, timeout=60))
+    expect(new.locator(".widget-readout")).to_have_text("2")
+    new.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "3")
+    assert errors(notebook) == []
+
+
+def test_a_widget_whose_front_end_is_not_installed_says_which_package_and_others_carry_on(notebook, offline):  # noqa: F811
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\nfrom traitlets import Unicode\n"
+        "class Missing(w.DOMWidget):\n    _model_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
+        "    _view_module = Unicode('no-such-widget-lib').tag(sync=True)\n"
+        "    _model_name = Unicode('MissingModel').tag(sync=True)\n"
+        "    _view_name = Unicode('MissingView').tag(sync=True)\n"
+        "w.VBox([Missing(), w.IntSlider(value=4)])",
+        timeout=60,
+    )
+    view = live(out)
+    expect(view).to_contain_text("no-such-widget-lib")
+    expect(view.locator(".widget-readout")).to_have_text("4")
+    assert "no front-end for widget module 'no-such-widget-lib'" in notebook.server.log_text()  # kernel log

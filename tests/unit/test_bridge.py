@@ -1,0 +1,242 @@
+"""The ipywidgets bridge's kernel logic without a kernel: the create_comm hook, the hub's routing
+(one carrier per page), the msg_id every answer carries and the idle each handled message gets,
+the control comm's states, and Output capture."""
+
+from __future__ import annotations
+
+import comm
+import ipywidgets
+import pytest
+
+from cellwire.bridge import capture, comms
+from cellwire.bridge.hub import WidgetHub
+from cellwire.transport.protocol import ProtocolError
+
+
+class Conn:
+    def __init__(self, conn_id):
+        self.id = conn_id
+        self.page = f"page-{conn_id}"
+
+
+class FakeView:
+    def __init__(self, conn):
+        self.connection = conn
+        self.sent = []
+
+    def send(self, data, buffers=()):
+        self.sent.append((data, [bytes(b) for b in buffers]))
+
+    def ops(self):
+        return [d["op"] for d, _ in self.sent]
+
+
+class FakeManager:
+    def __init__(self):
+        self.comms = {}
+        self.targets = {}
+
+    def register_comm(self, c):
+        self.comms[c.comm_id] = c
+
+
+@pytest.fixture
+def hub():
+    hub = WidgetHub(FakeManager())
+    comms.install_hook(hub.forward)
+    yield hub
+    comms.uninstall_hook()
+
+
+def subscribed(hub, conn_id="a"):
+    view = FakeView(Conn(conn_id))
+    hub.add_view(view)
+    hub.on_page_message(view, {"op": "subscribe", "id": "1"}, [])
+    view.sent.clear()
+    return view
+
+
+def test_the_hook_bridges_widget_comms_only_and_uninstalls(hub):
+    widget_comm = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
+    other = comm.create_comm(target_name="something.else")
+    assert isinstance(widget_comm, comms.BridgedComm)
+    assert not isinstance(other, comms.BridgedComm)
+    comms.uninstall_hook()
+    assert not isinstance(comm.create_comm(target_name="jupyter.widget"), comms.BridgedComm)
+
+
+def test_each_subscribed_page_gets_each_message_once_through_its_oldest_ready_view(hub):
+    a1 = subscribed(hub, "a")
+    a2 = FakeView(a1.connection)
+    hub.add_view(a2)
+    hub.on_page_message(a2, {"op": "subscribe", "id": "2"}, [])
+    b = subscribed(hub, "b")
+    unsubscribed = FakeView(Conn("c"))
+    hub.add_view(unsubscribed)
+    c = comm.create_comm(target_name="jupyter.widget", data={"state": {"value": 1}}, buffers=[b"xy"])
+    assert a1.ops() == ["comm_open"] and b.ops() == ["comm_open"]
+    assert [op for op in a2.ops() if op != "reply"] == [] and unsubscribed.sent == []
+    assert a1.sent[0][0]["target_name"] == "jupyter.widget" and a1.sent[0][1] == [b"xy"]
+    hub.remove_view(a1)  # the next ready view of that page carries on
+    c.send({"method": "update", "state": {"value": 2}})
+    assert a2.sent[-1][0]["data"]["state"] == {"value": 2}
+
+
+def test_a_handled_page_message_carries_its_msg_id_on_the_echo_and_ends_with_idle(hub):
+    view = subscribed(hub)
+    c = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
+    hub.comm_manager.comms[c.comm_id] = c
+    c.on_msg(lambda msg: c.send({"method": "echo_update", "state": msg["content"]["data"]["state"]}))
+    view.sent.clear()
+    hub.on_page_message(
+        view,
+        {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m1", "data": {"method": "update", "state": {"value": 3}}},
+        [],
+    )
+    [(echo, _)] = view.sent  # one frame: the echo carries the idle
+    assert echo["op"] == "comm_msg" and echo["parent"] == "m1" and echo["data"]["method"] == "echo_update"
+    assert echo["idle"] == "m1"
+    hub.on_page_message(
+        view,
+        {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m0", "data": {"method": "update", "state": {"value": 5}}},
+        [],
+    )
+    assert view.sent[-1][0]["op"] == "comm_msg" and view.sent[-1][0]["idle"] == "m0"
+    c.on_msg(lambda msg: None)  # nothing sent back: idle alone
+    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "m9", "data": {}}, [])
+    assert view.sent[-1][0] == {"op": "idle", "parent": "m9"}
+    c.send({"method": "update", "state": {"value": 4}})  # from the kernel itself: no parent
+    assert "parent" not in view.sent[-1][0]
+
+
+def test_an_unknown_model_is_a_clear_error_and_still_answers_idle(hub):
+    view = subscribed(hub)
+    with pytest.raises(ProtocolError, match="no widget nope"):
+        hub.on_page_message(view, {"op": "comm_msg", "comm_id": "nope", "msg_id": "m2", "data": {}}, [])
+    assert view.sent[-1][0] == {"op": "idle", "parent": "m2"}
+    with pytest.raises(ProtocolError):
+        hub.on_page_message(view, {"no": "op"}, [])
+
+
+def test_a_front_end_refusing_the_comm_on_iopub_does_not_close_the_widget(hub):
+    view = subscribed(hub)
+    slider = ipywidgets.IntSlider(value=1)
+    bridged = slider.comm
+    assert isinstance(bridged, comms.BridgedComm)
+    bridged.handle_close({"content": {"comm_id": bridged.comm_id, "data": {}}})  # as JupyterLab does
+    assert bridged.iopub_refused and not bridged._closed
+    bridged.send({"method": "update", "state": {"value": 5}})  # (what a change sends, in a kernel)
+    assert view.sent[-1][0]["data"]["state"] == {"value": 5}
+
+
+def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub):
+    view = subscribed(hub)
+    slider = ipywidgets.IntSlider(value=6)
+    hub.on_page_message(
+        view,
+        {
+            "op": "comm_open",
+            "comm_id": "ctl",
+            "target_name": "jupyter.widget.control",
+            "msg_id": "o1",
+            "data": {},
+            "metadata": {"version": "1.0.0"},
+        },
+        [],
+    )
+    hub.on_page_message(
+        view, {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r1", "data": {"method": "request_states"}}, []
+    )
+    answer = next(d for d, _ in view.sent if d.get("comm_id") == "ctl" and d["op"] == "comm_msg")
+    assert answer["data"]["method"] == "update_states" and answer["parent"] == "r1"
+    assert answer["data"]["states"][slider.model_id]["state"]["value"] == 6
+    assert answer["idle"] == "r1"
+    hub.on_page_message(view, {"op": "subscribe", "id": "s", "states": True}, [])
+    assert view.sent[-1][0]["states"][slider.model_id]["state"]["value"] == 6  # the same, in one request
+
+
+def test_a_long_callback_sends_what_it_holds_without_waiting_for_its_end(hub):
+    import time
+
+    view = subscribed(hub)
+    c = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
+    hub.comm_manager.comms[c.comm_id] = c
+
+    def slow(msg):
+        c.send({"method": "update", "state": {"outputs": ["started"]}})
+        time.sleep(0.3)
+
+    c.on_msg(slow)
+    view.sent.clear()
+    hub.on_page_message(view, {"op": "comm_msg", "comm_id": c.comm_id, "msg_id": "long", "data": {}}, [])
+    (progress, _), (idle, _) = view.sent
+    assert progress["data"]["state"] == {"outputs": ["started"]} and "idle" not in progress
+    assert idle == {"op": "idle", "parent": "long"}
+
+
+def test_widget_states_carry_binary_values_as_buffers_with_paths():
+    from cellwire.bridge.hub import widget_states
+
+    image = ipywidgets.Image(value=b"\x89PNG-bytes")
+    states, paths, buffers = widget_states()
+    index = paths.index([image.model_id, "state", "value"])  # (relative to the entry, as ipywidgets)
+    assert bytes(buffers[index]) == b"\x89PNG-bytes"
+    assert "value" not in states[image.model_id]["state"]
+
+
+def test_output_captures_prints_and_errors_in_the_kernel(hub):
+    capture.install()
+    try:
+        out = ipywidgets.Output()
+        with out:
+            print("one")
+            print("two")
+        assert out.outputs == ({"output_type": "stream", "name": "stdout", "text": "one\ntwo\n"},)
+        with out:
+            raise ValueError("boom")  # shown in the Output (needs IPython for the traceback)
+    except ValueError:
+        pass  # outside IPython the exception propagates, as ipywidgets does
+    finally:
+        capture.uninstall()
+    assert capture.current() is None
+
+
+def test_tunnel_messages_follow_the_json_schema(hub):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("cellwire").joinpath("schema/ipywidgets-bridge.json").read_text())
+
+    def check(instance, side):
+        jsonschema.validate(instance, {"$defs": schema["$defs"], "$ref": f"#/$defs/{side}"})
+
+    view = FakeView(Conn("s"))
+    hub.add_view(view)
+    page_msgs = [
+        {"op": "subscribe", "id": "1"},
+        {"op": "comm_info", "id": "2"},
+        {"op": "module", "id": "3", "name": "no-such-widget-module"},
+        {
+            "op": "comm_open",
+            "comm_id": "ctl",
+            "target_name": "jupyter.widget.control",
+            "msg_id": "o",
+            "data": {},
+            "metadata": {"version": "1.0.0"},
+        },
+        {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r", "data": {"method": "request_states"}},
+        {"op": "comm_close", "comm_id": "ctl", "msg_id": "c"},
+    ]
+    slider = ipywidgets.IntSlider()
+    for msg in page_msgs:
+        check(msg, "page")
+        hub.on_page_message(view, msg, [])
+    slider.comm.send({"method": "update", "state": {"value": 2}})
+    slider.close()
+    assert {d["op"] for d, _ in view.sent} >= {"reply", "comm_msg", "idle", "comm_close"}
+    for data, _ in view.sent:
+        check(data, "kernel")
+    reply = next(d for d, _ in view.sent if d.get("id") == "3")
+    assert "install the Python package that provides 'no-such-widget-module'" in reply["error"]
