@@ -9,14 +9,12 @@ the server stays in the server env (it has not).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .process import launch, stop, wait_until_answers
 from .server import KERNEL_NAME, free_port, write_kernelspec
 
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -49,16 +47,7 @@ class KernelGateway:
             # the Jupyter server lists the gateway's kernels (GET /api/kernels)
             "--JupyterWebsocketPersonality.list_kernels=True",
         ]
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-                start_new_session=True,
-            )
+        self.process = launch(cmd, env, workdir, self.log_path)
         self._wait_ready(startup_timeout)
 
     @property
@@ -74,23 +63,13 @@ class KernelGateway:
         return self.log_path.read_text(errors="replace")
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"kernel gateway exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
-            try:
-                with _http.open(self.url + "/api/kernelspecs", timeout=5):
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"kernel gateway not ready after {timeout}s:\n{self.log_text()[-3000:]}")
+        wait_until_answers(
+            self.process,
+            lambda: _http.open(self.url + "/api/kernelspecs", timeout=5).close(),
+            "kernel gateway",
+            self.log_text,
+            timeout,
+        )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)

@@ -8,16 +8,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import ssl
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 from .kernel_client import KernelClient
+from .process import launch, stop, wait_until_answers
 from .server import FRONTEND_FLAGS, KERNEL_NAME, LAB_USER_SETTINGS, PROJECT_ROOT, free_port, write_kernelspec
 
 PASSWORD = "cellwire-test"
@@ -124,16 +123,7 @@ class JupyterHub:
         env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '')}"}
         env.pop("PYTHONPATH", None)
         cmd = [str(venv / "bin" / "jupyterhub"), "-f", str(workdir / "jupyterhub_config.py")]
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-                start_new_session=True,
-            )
+        self.process = launch(cmd, env, workdir, self.log_path)
         self._ssl = ssl.create_default_context()
         self._ssl.check_hostname = False
         self._ssl.verify_mode = ssl.CERT_NONE
@@ -164,27 +154,19 @@ class JupyterHub:
         return HubUserServer(self, name)
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
-            try:
-                self.request("GET", self.url + "hub/api/", timeout=5)
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.3)
-        self.stop()
-        raise TimeoutError(f"jupyterhub not ready after {timeout}s:\n{self.log_text()[-3000:]}")
+        wait_until_answers(
+            self.process,
+            lambda: self.request("GET", self.url + "hub/api/", timeout=5),
+            "jupyterhub",
+            self.log_text,
+            timeout,
+            interval=0.3,
+            stop_timeout=30,
+        )
 
     def stop(self) -> None:
         """SIGTERM stops the hub, its proxy and the users' servers (with their kernels)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process, 30)
 
 
 class HubUserServer:

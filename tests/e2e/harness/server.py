@@ -12,15 +12,14 @@ import os
 import secrets
 import signal
 import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 from .kernel_client import KernelClient
+from .process import launch, stop, wait_until_answers
 
 FRONTENDS = ("lab", "notebook", "nbclassic")
 KERNEL_NAME = "cellwire-test"
@@ -151,16 +150,7 @@ class JupyterServer:
 
     def _start(self, startup_timeout: float) -> None:
         cmd, env, workdir = self._launch
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-                start_new_session=True,
-            )
+        self.process = launch(cmd, env, workdir, self.log_path, append=True)
         self._wait_ready(startup_timeout)
 
     def kill(self) -> None:
@@ -208,26 +198,14 @@ class JupyterServer:
         return KernelClient(ws_url, self.token, protocol, **kwargs)
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"jupyter {self.frontend} exited with {self.process.returncode}:\n" + self.log_text()[-3000:]
-                )
-            try:
-                self.api("GET", "api/status", timeout=5)
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"jupyter {self.frontend} not ready after {timeout}s:\n" + self.log_text()[-3000:])
+        wait_until_answers(
+            self.process,
+            lambda: self.api("GET", "api/status", timeout=5),
+            f"jupyter {self.frontend}",
+            self.log_text,
+            timeout,
+        )
 
     def stop(self) -> None:
         """SIGTERM lets the server shut its kernels down; kill the process group if it lingers."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from .notebook import empty_notebook
+from .process import launch, stop, wait_until_answers
 from .server import PROJECT_ROOT, free_port, write_kernelspec
 
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -53,16 +51,7 @@ class VoilaServer:
             f"--port={self.port}",
             "--show_tracebacks=True",
         ]
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=workdir,
-                start_new_session=True,
-            )
+        self.process = launch(cmd, env, workdir, self.log_path)
         self._wait_ready(startup_timeout)
 
     @property
@@ -83,23 +72,9 @@ class VoilaServer:
         return self.log_path.read_text(errors="replace")
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
-            try:
-                with _http.open(self.url, timeout=5):
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"voila not ready after {timeout}s:\n{self.log_text()[-3000:]}")
+        wait_until_answers(
+            self.process, lambda: _http.open(self.url, timeout=5).close(), "voila", self.log_text, timeout
+        )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)
