@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..bundle import escape
+from ..widgets.custom import state_table
 
 _MAX_DEPTH = 6
 _MAX_CHILDREN = 50
@@ -15,6 +16,10 @@ _STYLE = "font:13px sans-serif;margin:2px 0"
 def _label(widget: Any) -> str:
     description = getattr(widget, "description", "") or ""
     return f'<span style="opacity:.8;margin-right:.5em">{escape(description)}</span>' if description else ""
+
+
+#: Traits of ipywidgets that say nothing a reader of a saved notebook wants.
+_NOT_SHOWN = frozenset({"style", "comm", "keys", "log"})
 
 
 def _value_text(value: Any) -> str:
@@ -108,23 +113,8 @@ def _outputs(outputs: Any) -> str:
 
 
 def _scalars(widget: Any) -> str:
-    rows = []
     try:
         state = widget.get_state()
     except Exception:
         state = {}
-    for key, value in sorted(state.items()):
-        if key.startswith("_") or key in ("layout", "style", "tooltip", "tabbable", "comm", "keys", "log"):
-            continue
-        if isinstance(value, (bool, int, float, str)) or value is None:
-            shown = _value_text(value)
-        elif isinstance(value, (list, tuple, dict)):
-            shown = f"{type(value).__name__} of {len(value)}"
-        else:
-            shown = type(value).__name__
-        if len(shown) > 80:
-            shown = shown[:77] + "…"
-        rows.append(
-            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
-        )
-    return f'<div><b>{escape(type(widget).__name__)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'
+    return state_table(type(widget).__name__, state, skip=_NOT_SHOWN, show=_value_text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..buffers import BufferLike
@@ -21,13 +21,17 @@ from ..target import Module, read_source
 from .base import Widget
 
 
-def _scalar_snapshot(name: str, state: dict[str, Any]) -> str:
+def state_table(
+    name: str, state: dict[str, Any], skip: frozenset[str] = frozenset(), show: Callable[[Any], str] = repr
+) -> str:
+    """A widget's snapshot when nothing better is known: its name over a table of its public
+    values (long ones cut short, containers as their length), for custom and bridged widgets."""
     rows = []
     for key, value in sorted(state.items()):
-        if key.startswith("_") or key in ("layout", "tooltip", "tabbable"):
+        if key.startswith("_") or key in ("layout", "tooltip", "tabbable") or key in skip:
             continue
         if isinstance(value, (bool, int, float, str)) or value is None:
-            shown = repr(value)
+            shown = show(value)
         elif isinstance(value, (list, tuple, dict)):
             shown = f"{type(value).__name__} of {len(value)}"
         else:
@@ -62,7 +66,7 @@ class AnyWidget(Widget):
         return cls.__name__
 
     def _snapshot_html(self) -> str:
-        return _scalar_snapshot(type(self).__name__, self.get_state())
+        return state_table(type(self).__name__, self.get_state())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -126,7 +130,7 @@ class Bridge(Widget):
             state = self.widget.get_state(self.keys)
         except Exception as err:  # a serializer failing must not break display
             state = {"error": str(err)}
-        return _scalar_snapshot(type(self.widget).__name__, state)
+        return state_table(type(self.widget).__name__, state)
 
     def __repr__(self) -> str:
         return f"cellwire.show({type(self.widget).__name__})"
