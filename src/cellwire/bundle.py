@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._version import PROTOCOL, __version__
@@ -80,3 +81,26 @@ def bundle(target: Target, snapshot_html: str, text: str, element_id: str | None
 def escape(text: Any) -> str:
     """Text for HTML, always as text (never markup)."""
     return html.escape(str(text), quote=True)
+
+
+def state_table(
+    name: str, state: dict[str, Any], skip: frozenset[str] = frozenset(), show: Callable[[Any], str] = repr
+) -> str:
+    """A widget's snapshot when nothing better is known: its name over a table of its public
+    values (long ones cut short, containers as their length), for custom and bridged widgets."""
+    rows = []
+    for key, value in sorted(state.items()):
+        if key.startswith("_") or key in ("layout", "tooltip", "tabbable") or key in skip:
+            continue
+        if isinstance(value, (bool, int, float, str)) or value is None:
+            shown = show(value)
+        elif isinstance(value, (list, tuple, dict)):
+            shown = f"{type(value).__name__} of {len(value)}"
+        else:
+            shown = type(value).__name__
+        if len(shown) > 80:
+            shown = shown[:77] + "…"
+        rows.append(
+            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
+        )
+    return f'<div><b>{escape(name)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'

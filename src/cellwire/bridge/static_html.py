@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bundle import escape
-from ..widgets.custom import state_table
+from ..bundle import escape, state_table
 
 _MAX_DEPTH = 6
 _MAX_CHILDREN = 50

@@ -12,36 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..buffers import BufferLike
-from ..bundle import escape
+from ..bundle import state_table
 from ..target import Module, read_source
 from .base import Widget
-
-
-def state_table(
-    name: str, state: dict[str, Any], skip: frozenset[str] = frozenset(), show: Callable[[Any], str] = repr
-) -> str:
-    """A widget's snapshot when nothing better is known: its name over a table of its public
-    values (long ones cut short, containers as their length), for custom and bridged widgets."""
-    rows = []
-    for key, value in sorted(state.items()):
-        if key.startswith("_") or key in ("layout", "tooltip", "tabbable") or key in skip:
-            continue
-        if isinstance(value, (bool, int, float, str)) or value is None:
-            shown = show(value)
-        elif isinstance(value, (list, tuple, dict)):
-            shown = f"{type(value).__name__} of {len(value)}"
-        else:
-            shown = type(value).__name__
-        if len(shown) > 80:
-            shown = shown[:77] + "…"
-        rows.append(
-            f'<tr><td style="padding-right:1em;opacity:.75">{escape(key)}</td><td><code>{escape(shown)}</code></td></tr>'
-        )
-    return f'<div><b>{escape(name)}</b><table style="font-size:12px">{"".join(rows)}</table></div>'
 
 
 class AnyWidget(Widget):
