@@ -5,11 +5,13 @@ self-signed certificate made here with ``openssl``."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import ssl
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -165,7 +167,18 @@ class JupyterHub:
         )
 
     def stop(self) -> None:
-        """SIGTERM stops the hub, its proxy and the users' servers (with their kernels)."""
+        """Stop the users' servers first (through the API: the spawner starts them in sessions of
+        their own, which outlive a hub that is killed after lingering), then the hub and its proxy."""
+        if self.process.poll() is None:
+            with contextlib.suppress(Exception):
+                for user in self.request("GET", self.url + "hub/api/users", timeout=10) or []:
+                    if user.get("servers"):
+                        self.request("DELETE", self.url + f"hub/api/users/{quote(user['name'])}/server", timeout=30)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and any(
+                    u.get("servers") for u in self.request("GET", self.url + "hub/api/users", timeout=10) or []
+                ):
+                    time.sleep(0.3)
         stop(self.process, 30)
 
 
