@@ -40,6 +40,7 @@ JS_STAMP := $(JS_DIR)/node_modules/.stamp
 .PHONY: test demo bench clean check-server-env system-packages lint check-js widgets-bundle
 
 IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
+DEMO_PACKAGES := numpy ipywidgets matplotlib bqplot wigglystuff
 
 test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
@@ -90,15 +91,16 @@ $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/
 	$(BENCH_SERVER_VENV)/bin/pip install jupyterlab jupyterlab_widgets anywidget .
 	touch $@
 
-# Kernel envs without subshells. numpy: the tests' widgets send arrays.
+# Kernel envs without subshells, with what the demo notebook imports (numpy, ipywidgets, matplotlib,
+# bqplot, wigglystuff): the tests run the demo on them too.
 .venv-ipykernel6/.stamp: pyproject.toml
 	$(PYTHON) -m venv .venv-ipykernel6
-	.venv-ipykernel6/bin/pip install -e . 'ipykernel==6.31.0' numpy
+	.venv-ipykernel6/bin/pip install -e . 'ipykernel==6.31.0' $(DEMO_PACKAGES)
 	touch $@
 
 .venv-ipykernel617/.stamp: pyproject.toml
 	$(PYTHON) -m venv .venv-ipykernel617
-	.venv-ipykernel617/bin/pip install -e . 'ipykernel==6.17.1' numpy
+	.venv-ipykernel617/bin/pip install -e . 'ipykernel==6.17.1' $(DEMO_PACKAGES)
 	touch $@
 
 # Type-checks the browser runtime and the widget views (// @ts-check + JSDoc, strict).

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .browser import ConsoleLog
 from .kernel_client import KernelClient
@@ -79,7 +80,13 @@ class NotebookPage:
         self.path = name
         # ?token= logs the browser in; the server answers with a login cookie.
         self.page.goto(f"{self.server.notebook_url(name, port)}?token={self.server.token}")
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout * 2 / 3)
+        except PlaywrightTimeoutError:
+            # The front-end's own kernel connection stalled (seen behind a kernel gateway on a
+            # loaded machine, before any cellwire code ran): reload once, as a user would.
+            self.page.reload()
+            self.wait_ready(timeout)
         self._output_selector = self.page.evaluate("cwt.outputSelector")
         return self
 
