@@ -278,24 +278,52 @@ def time_to_interactive(lab_: Lab, toolkit: str, count: int) -> dict:
     return {"ms": seconds * 1000, "memory MiB": grown / MB}
 
 
-def first_ipywidget(lab_: Lab) -> dict:
-    """From executing the cell to a live ipywidgets IntSlider (ipywidgets and cellwire already
-    imported in the kernel; the page has shown no widget yet)."""
+def first_slider(lab_: Lab, code: str, toolkit: str) -> dict:
+    """From executing ``code`` to one more live IntSlider of ``toolkit`` on the page, and the page's
+    start-up steps (cellwire marks them: ``cellwire:start:<step>``, ``cellwire:ipywidget:<step>``)."""
     nb = lab_.nb
-    live_slider = LIVE_SLIDERS["ipywidgets"]
+    live_slider = LIVE_SLIDERS[toolkit]
     present = nb.page.evaluate(live_slider)
     nb.page.evaluate("performance.clearMarks()")
     page_start = nb.page.evaluate("performance.now()")
     start = time.perf_counter()
-    nb.start("ipywidgets.IntSlider(7)")
+    nb.start(code)
     nb.page.wait_for_function(f"{live_slider} > {present}", polling=5, timeout=120_000)
     ms = (time.perf_counter() - start) * 1000
-    # where the time went, in the page (the bridge's view marks its steps)
     marks = nb.page.evaluate(
         "performance.getEntriesByType('mark').filter(m => m.name.startsWith('cellwire:'))"
-        ".map(m => [m.name.slice(19), m.startTime])"
+        ".map(m => [m.name.split(':').pop(), m.startTime])"
     )
     return {"ms": ms, "steps": {name: round(t - page_start) for name, t in marks}}
+
+
+def first_ipywidget(lab_: Lab) -> dict:
+    """A first ipywidgets IntSlider on a page that has shown no widget yet (ipywidgets and cellwire
+    already imported in the kernel)."""
+    return first_slider(lab_, "ipywidgets.IntSlider(7)", "ipywidgets")
+
+
+def fresh_start(lab_: Lab, toolkit: str, empty_cache: bool) -> dict:
+    """A new kernel and a reloaded page (with ``empty_cache``, nothing of cellwire's in the browser's
+    Cache Storage either): from ``import <toolkit>`` + an IntSlider to a live slider, with the
+    kernel's import time. The kernel is set up for the other benchmarks again afterwards."""
+    nb = lab_.nb
+    nb.clear_all_outputs()
+    nb.save()
+    nb.restart_kernel()
+    if empty_cache:
+        nb.page.evaluate("caches.keys().then(names => Promise.all(names.map(name => caches.delete(name))))")
+    nb.reload()
+    module = "cellwire" if toolkit == "cellwire" else "ipywidgets"
+    code = (
+        f"import time as _t; _s = _t.perf_counter(); import {module} as _m; "
+        "_import_ms = (_t.perf_counter() - _s) * 1000; _m.IntSlider(7)"
+    )
+    result = first_slider(lab_, code, toolkit)
+    result["import ms"] = float(nb.kernel_eval("_import_ms"))
+    nb.run(KERNEL_SETUP, timeout=120)
+    lab_.shown.clear()
+    return result
 
 
 def bridge(browser, n: int) -> dict:
@@ -317,6 +345,11 @@ def bridge(browser, n: int) -> dict:
             if label == "bridge":
                 out[label, "bundle fetches after reload"] = int(lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
             out[label, "round trip"] = round_trips(lab_, "anywidget", n)
+            if label == "bridge":
+                out["cellwire", "fresh"] = fresh_start(lab_, "cellwire", empty_cache=True)
+                out["cellwire", "cached"] = fresh_start(lab_, "cellwire", empty_cache=False)
+            else:
+                out["ipywidgets", "fresh"] = fresh_start(lab_, "ipywidgets", empty_cache=False)
     from cellwire.bridge.frontends import vendored_bundle
 
     out["bundle bytes"] = vendored_bundle()["size"]
@@ -576,9 +609,11 @@ def bridge_report(b: dict) -> list[str]:
     )
     rows += [
         "",
-        "Steps of the bridge's first slider, ms after the cell started (render: the view module "
-        "runs; manager: ipywidgets' code imported; states: the kernel's widget states applied; "
-        "displayed): "
+        "Steps of the bridge's first slider, ms after the cell started (loader: the output's script "
+        "runs; kernel-found, loader-socket, runtime-received: the runtime fetched from the kernel, or "
+        "runtime-cached: read from the browser's cache; link-open, welcome: the page's connection; "
+        "attached: the output's first message; render: the view module runs; manager: ipywidgets' "
+        "code imported; states: the kernel's widget states applied; displayed): "
         + "; ".join(
             f"{key}: " + ", ".join(f"{k} {v}" for k, v in b["bridge", key].get("steps", {}).items())
             for key in ("cold", "reload")
@@ -591,7 +626,63 @@ def bridge_report(b: dict) -> list[str]:
         f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "
         "time(s) after it (Cache Storage by content hash).",
     ]
+    rows += ["", *fresh_start_report(b)]
     return rows
+
+
+def fresh_start_report(b: dict) -> list[str]:
+    """A first widget from a new kernel: cellwire's own against ipywidgets with its extension."""
+
+    def split(result: dict) -> str:
+        steps = result["steps"]
+        fetched = steps.get("runtime-imported", 0) - steps.get("loader", 0)
+        return (
+            f"{result['ms']:.0f} ms | {result['import ms']:.0f} ms | {fetched} ms | "
+            f"{steps.get('rendered', 0) - steps.get('runtime-imported', 0)} ms"
+        )
+
+    ipw = b["ipywidgets", "fresh"]
+    return [
+        "**A first widget from a new kernel** (the cell `import <toolkit>` + an IntSlider, on a reloaded "
+        "page; import: the kernel's import time, part of the total; runtime: from the output's loader "
+        "starting to cellwire's runtime running; connect + render: from there to the slider drawn):",
+        "",
+        "| | total | import | runtime | connect + render |",
+        "|---|---:|---:|---:|---:|",
+        f"| cellwire, runtime fetched from the kernel (empty browser cache) | {split(b['cellwire', 'fresh'])} |",
+        f"| cellwire, runtime in the browser's cache | {split(b['cellwire', 'cached'])} |",
+        f"| ipywidgets with jupyterlab_widgets | {ipw['ms']:.0f} ms | {ipw['import ms']:.0f} ms | – | – |",
+        "",
+        *bridge_goals(b),
+    ]
+
+
+def bridge_goals(b: dict) -> list[str]:
+    """Issue #12's performance goals against this run's numbers."""
+    ratio = {key: b["bridge", key]["ms"] / b["extension", key]["ms"] for key in ("cold", "reload")}
+    rt = b["bridge", "round trip"]["median"]
+    own, ipw = b["cellwire", "fresh"]["ms"], b["ipywidgets", "fresh"]["ms"]
+    rows = [
+        ("bridged custom-message round trip ≤ 5 ms", f"{rt:.1f} ms", rt <= 5),
+        (
+            "first bridged IntSlider, fresh page ≤ 2× ipywidgets with its extension",
+            f"{ratio['cold']:.1f}×",
+            ratio["cold"] <= 2,
+        ),
+        ("the same after a reload ≤ 1.2×", f"{ratio['reload']:.1f}×", ratio["reload"] <= 1.2),
+        ("a cellwire widget from a new kernel no slower than ipywidgets'", f"{own / ipw:.1f}×", own <= ipw),
+    ]
+    return goals_table("**Goals** (issue #12):", rows)
+
+
+def goals_table(title: str, rows: list[tuple[str, str, bool]]) -> list[str]:
+    return [
+        title,
+        "",
+        "| goal | this run | met |",
+        "|---|---|---|",
+        *[f"| {goal} | {value} | {'yes' if met else '**no**'} |" for goal, value, met in rows],
+    ]
 
 
 def goals(results: dict) -> list[str]:
@@ -622,13 +713,7 @@ def goals(results: dict) -> list[str]:
             stream["received"] / (20_000 / stream["achieved"]) <= 100 and stream["final"] and not stream["dropped"],
         ),
     ]
-    return [
-        "**Goals** (issue #5; medians, stock server unless said):",
-        "",
-        "| goal | this run | met |",
-        "|---|---|---|",
-        *[f"| {goal} | {value} | {'yes' if met else '**no**'} |" for goal, value, met in rows],
-    ]
+    return goals_table("**Goals** (issue #5; medians, stock server unless said):", rows)
 
 
 def write_into(path: Path, text: str, command: str) -> None:

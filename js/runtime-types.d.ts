@@ -14,6 +14,8 @@ type ChannelHandle = import("../src/cellwire/static/view.js").ChannelHandle;
 type Model = import("../src/cellwire/static/model.js").Model;
 type ModelInit = import("../src/cellwire/static/model.js").ModelInit;
 type InvokeOptions = import("../src/cellwire/static/rpc.js").InvokeOptions;
+/** A vendored bundle as the kernel sends it: one ES module and its CSS. */
+type VendorBundle = { hash: string; js: string; css: string };
 type Binary = import("../src/cellwire/static/binary.js").Binary;
 type BufferPath = import("../src/cellwire/static/binary.js").BufferPath;
 type WidgetExports = import("../src/cellwire/static/module-exports.js").WidgetExports;
@@ -31,6 +33,11 @@ interface CellwireBoot {
   findKernel(spec: OutputSpec): Promise<string>;
   probe(id: string, instance: string, timeoutMs: number): Promise<boolean>;
   compareVersions(a: string, b: string): number;
+  /** Marks a start-up step (`cellwire:start:<step>`), the first time only (absent in loaders of cellwire ≤ 0.1.0). */
+  mark?(step: string): void;
+  /** Cache Storage by content hash, one entry per kind (absent in loaders of cellwire ≤ 0.1.0). */
+  cached?(kind: string, hash: string | undefined): Promise<any>;
+  store?(kind: string, hash: string, body: unknown): Promise<void>;
   showProblem(el: HTMLElement, err: unknown): void;
   mount(spec: OutputSpec, script: HTMLOrSVGScriptElement | null, attempt?: number): void;
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._version import PROTOCOL, __version__
@@ -25,7 +25,7 @@ MIME_HTML = "text/html"
 MIME_TEXT = "text/plain"
 
 
-def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
+def loader_spec(target_id: str, element_id: str, preload: Sequence[str] = ()) -> dict[str, Any]:
     """What the loader needs to find the kernel and the object (all of it safe to save)."""
     link = get_link()
     spec: dict[str, Any] = {
@@ -35,9 +35,12 @@ def loader_spec(target_id: str, element_id: str) -> dict[str, Any]:
         "kernel_id": identity.current_kernel_id(),
         "v": __version__,
         "protocol": PROTOCOL,
+        "rt": assets.runtime_hash(),
         # Pages send this output's first messages to this subshell, so it connects while a cell runs.
         "subshell": link.subshell_id if link is not None else None,
     }
+    if preload:
+        spec["preload"] = [assets.vendor_bundle(name)["hash"] for name in preload]
     if identity.started_by_gateway():
         # Behind a kernel gateway the server answers only the legacy WebSocket framing.
         spec["framing"] = "legacy"
@@ -68,7 +71,7 @@ def bundle(target: Target, snapshot_html: str, text: str, element_id: str | None
     move that display's live view into the refreshed output instead of rendering it again.
     """
     element_id = element_id or new_display(target)
-    spec = loader_spec(target.target_id, element_id)
+    spec = loader_spec(target.target_id, element_id, target._preload)
     loader = assets.loader_source().replace("__CELLWIRE_SPEC__", script_json(spec))
     markup = (
         f'<div id="{element_id}" class="cellwire-output">'

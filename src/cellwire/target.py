@@ -107,6 +107,9 @@ class Target:
 
     #: The ES module whose ``render({..., el})`` draws a view; None for none.
     _module: Module | None = None
+    #: Names of the vendored bundles (``transport.assets.vendor_bundle``) its module imports: a page
+    #: that has none of this target's outputs yet starts on them while the output connects.
+    _preload: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.target_id: str = uuid.uuid4().hex

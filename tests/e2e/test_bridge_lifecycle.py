@@ -13,10 +13,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_
 CELL = "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=2, description='n')\ns"
 
 
-def test_a_reload_shows_the_widget_live_without_fetching_the_manager_again(notebook, offline):  # noqa: F811
+def test_a_reload_shows_the_widget_live_without_fetching_the_runtime_or_the_manager_again(notebook, offline):  # noqa: F811
     view = bridged(notebook.run(CELL, timeout=60))
     expect(view.locator(".widget-readout")).to_have_text("2")
     assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"
+    runtimes_sent = notebook.kernel_eval("cellwire.transport.assets.times_sent['runtime']")
     notebook.kernel_eval("setattr(s, 'value', 6)")
     notebook.save()
     notebook.reload()
@@ -26,6 +27,7 @@ def test_a_reload_shows_the_widget_live_without_fetching_the_manager_again(noteb
     notebook.page.keyboard.press("ArrowLeft")
     wait_kernel(notebook, "s.value", "5")
     assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"  # (Cache Storage)
+    assert notebook.kernel_eval("cellwire.transport.assets.times_sent['runtime']") == runtimes_sent  # (the same)
     assert errors(notebook) == []
 
 

@@ -47,10 +47,23 @@ def test_bundle_has_snapshot_loader_and_no_credentials():
     assert data["text/plain"] == "plain"
     assert '<div class="cellwire-snapshot"><b>snap</b></div>' in html
     spec = json.loads(re.search(r"\}\)\((\{.*?\}), document\.currentScript\)", html).group(1))
-    assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol", "subshell"}
+    assert set(spec) == {"el", "target", "instance", "kernel_id", "v", "protocol", "subshell", "rt"}
+    assert spec["rt"] == assets.runtime_payload()["hash"]
     assert spec["instance"] == identity.INSTANCE_ID
     assert f'id="{spec["el"]}"' in html
     assert "token" not in json.dumps(spec) and "__CELLWIRE_SPEC__" not in html
+
+
+def test_a_target_that_preloads_a_vendored_bundle_names_it_by_content_hash():
+    class Bridged(Channel):
+        _preload = ("jupyter-widgets",)
+
+    html = bundle.bundle(Bridged(), "", "")["text/html"]
+    spec = json.loads(re.search(r"\}\)\((\{.*?\}), document\.currentScript\)", html).group(1))
+    vendored = assets.vendor_bundle("jupyter-widgets")
+    assert spec["preload"] == [vendored["hash"]]
+    assert assets.vendor_bundle_by_hash(vendored["hash"]) is vendored
+    assert assets.vendor_bundle_by_hash("0" * 16) is None
 
 
 def test_script_json_cannot_close_the_script_element():

@@ -5,7 +5,7 @@ from fakes import FakeComm, hello, open_page
 
 from cellwire import Channel
 from cellwire._version import PROTOCOL
-from cellwire.transport import identity
+from cellwire.transport import assets, identity
 
 
 def test_hello_is_welcomed_with_kernel_identity(link):
@@ -31,7 +31,16 @@ def test_runtime_request_gets_the_modules(link):
     comm = FakeComm()
     link._on_open(comm, hello(purpose="runtime"))
     assert comm.last["op"] == "runtime" and comm.last["entry"] == "runtime.js"
+    assert comm.last["hash"] == assets.runtime_hash() and comm.last["vendor"] == []
     assert "c1" not in link.connections
+
+
+def test_runtime_request_brings_the_bundles_it_preloads_and_ignores_unknown_ones(link):
+    vendored = assets.vendor_bundle("jupyter-widgets")
+    comm = FakeComm()
+    link._on_open(comm, hello(purpose="runtime", preload=[vendored["hash"], "f" * 16]))
+    assert [b["hash"] for b in comm.last["vendor"]] == [vendored["hash"]]
+    assert comm.last["vendor"][0]["js"] == vendored["js"]
 
 
 def test_attach_message_reply_and_broadcast(link):

@@ -35,6 +35,8 @@ def view_module() -> Module:
 class WidgetDisplay(Target):
     """One display of an ipywidget; its views carry the hub's tunnel to their pages."""
 
+    _preload = (frontends.VENDORED,)
+
     def __init__(self, model_id: str, hub: WidgetHub):
         self.model_id = model_id
         self._hub = hub

@@ -9,12 +9,14 @@ needs no CDN.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from ..transport import assets
+
+#: ipywidgets' front-end in ``static/vendor``.
+VENDORED = "jupyter-widgets"
 
 #: A widget module name as ipywidgets libraries spell them (``bqplot``, ``jupyter-leaflet``,
 #: ``@scope/name``): no path tricks.
@@ -25,14 +27,9 @@ class NoFrontEnd(LookupError):
     """No front-end for a widget module in the kernel's environment; the message says what to do."""
 
 
-@functools.cache
 def vendored_bundle() -> dict[str, Any]:
     """ipywidgets' front-end: the ES module and its CSS, and their content hash (the page caches by it)."""
-    vendor = resources.files("cellwire").joinpath("static").joinpath("vendor")
-    js = vendor.joinpath("jupyter-widgets.js").read_text(encoding="utf-8")
-    css = vendor.joinpath("jupyter-widgets.css").read_text(encoding="utf-8")
-    digest = hashlib.sha256(js.encode() + b"\0" + css.encode()).hexdigest()[:16]
-    return {"hash": digest, "js": js, "css": css, "size": len(js) + len(css)}
+    return assets.vendor_bundle(VENDORED)
 
 
 def nbextension_dirs() -> list[Path]:

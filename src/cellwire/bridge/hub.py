@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ipykernel.jsonutil import json_clean
 
 from ..log import logger
+from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
 from . import frontends
 from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm
@@ -108,8 +109,12 @@ class WidgetHub:
         self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
         self._page_comms: dict[tuple[str, str], PageComm] = {}
         self._local = threading.local()
-        #: How many times a page asked for the manager's code (a page that has it cached does not).
-        self.bundles_sent = 0
+
+    @property
+    def bundles_sent(self) -> int:
+        """How many times a page was sent the manager's code (with the runtime, or asked for it
+        later); a browser that has it cached is sent nothing."""
+        return assets.times_sent[frontends.VENDORED]
 
     # -- views ----------------------------------------------------------------------------------
     def add_view(self, view: View) -> None:
@@ -199,7 +204,7 @@ class WidgetHub:
                 self._reply(view, request, {"states": states, "buffer_paths": paths}, bufs)
             elif op == "bundle":
                 bundle = frontends.vendored_bundle()
-                self.bundles_sent += 1
+                assets.times_sent[frontends.VENDORED] += 1
                 self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
             elif op == "module":
                 name = _str(data, "name", op)

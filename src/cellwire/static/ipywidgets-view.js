@@ -6,11 +6,6 @@
 // on this page is a channel of the same tunnel: the kernel sends each message to one of them and
 // reads from any (docs/protocol.md, "The ipywidgets bridge").
 
-const CACHE_NAME = "cellwire-vendor";
-const CACHE_PREFIX = "/__cellwire_vendor__/jupyter-widgets-";
-
-/** @type {Map<string, Promise<{module: any, css: string}>>} bundle hash -> loaded bundle */
-const bundles = new Map();
 /** @type {Map<string, Tunnel>} kernel process (hub id) -> its tunnel on this page */
 const tunnels = new Map();
 
@@ -20,61 +15,16 @@ function pageHasJupyterTheme() {
   return getComputedStyle(document.documentElement).getPropertyValue("--jp-layout-color1").trim() !== "";
 }
 
-/** @param {string} hash */
-function cacheKey(hash) {
-  return new URL(CACHE_PREFIX + hash, location.origin).href;
-}
-
-/** @param {string} hash @returns {Promise<{js: string, css: string} | null>} */
-async function cachedBundle(hash) {
-  try {
-    if (!globalThis.caches) return null;
-    const cache = await caches.open(CACHE_NAME);
-    const hit = await cache.match(cacheKey(hash));
-    return hit ? await hit.json() : null;
-  } catch (err) {
-    return null; // no Cache Storage here (an insecure origin, a private window): fetch it
-  }
-}
-
-/** @param {string} hash @param {{js: string, css: string}} body */
-async function storeBundle(hash, body) {
-  try {
-    if (!globalThis.caches) return;
-    const cache = await caches.open(CACHE_NAME);
-    for (const request of await cache.keys()) {
-      if (request.url.includes(CACHE_PREFIX) && request.url !== cacheKey(hash)) await cache.delete(request);
-    }
-    await cache.put(cacheKey(hash), new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } }));
-  } catch (err) {
-    console.debug("cellwire: could not cache the ipywidgets bundle", err);
-  }
-}
-
-/** @param {Tunnel} tunnel @param {{hash: string, size: number}} info */
+/** ipywidgets' front-end, through the page runtime's vendored-bundle cache (this module's output
+ * spec names it in `preload`, so the runtime may have started importing it already).
+ * @param {Tunnel} tunnel @param {{hash: string, size: number}} info */
 function loadBundle(tunnel, info) {
-  if (!bundles.has(info.hash)) {
-    const loading = (async () => {
-      let body = await cachedBundle(info.hash);
-      if (!body) {
-        const { data } = await tunnel.request({ op: "bundle" });
-        body = { js: data.js, css: data.css };
-        if (data.hash === info.hash) await storeBundle(info.hash, body);
-      }
-      const url = URL.createObjectURL(new Blob([body.js], { type: "text/javascript" }));
-      const module = await import(url);
-      if (!document.querySelector(`style[data-cellwire-vendor="${info.hash}"]`)) {
-        const style = document.createElement("style");
-        style.dataset.cellwireVendor = info.hash;
-        style.textContent = body.css;
-        document.head.appendChild(style);
-      }
-      return { module, css: body.css };
-    })();
-    loading.catch(() => bundles.delete(info.hash));
-    bundles.set(info.hash, loading);
-  }
-  return /** @type {Promise<{module: any, css: string}>} */ (bundles.get(info.hash));
+  const runtime = /** @type {Runtime} */ (globalThis.__cellwire);
+  return runtime.vendor(info.hash, async () => {
+    const { data } = await tunnel.request({ op: "bundle" });
+    if (data.hash !== info.hash) throw new Error(`the kernel sent bundle ${data.hash}, not ${info.hash}: run the cell again`);
+    return { js: data.js, css: data.css };
+  });
 }
 
 /** Evaluate a widget library's AMD bundle (an nbextension) with a private `define`, so a page's own

@@ -101,6 +101,7 @@ export class KernelLink {
     this._started = false; // has the first hello gone out (else a later open must send it)
     /** @type {Map<string, DataView[]>} pieces of kernel messages sent in chunks, by download id */
     this._downloads = new Map();
+    runtime.serverPath(kernelId); // (asked while the socket opens: the hello says it)
     this.ready = this.socket.connect().then(() => this._start());
     this.ready.catch((err) => this._setState(this.state === "connecting" ? "failed" : this.state, err.message));
   }
@@ -108,6 +109,8 @@ export class KernelLink {
   /** The first hello, once a socket is open (the first one, or a reconnect after it failed). */
   async _start() {
     this._started = true;
+    this.runtime.boot.mark?.("link-open");
+    this.runtime.socketOpened();
     const server = await this.runtime.serverPath(this.kernelId);
     const transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
     this.transport = transport;
@@ -204,6 +207,7 @@ export class KernelLink {
 
   /** @param {Welcome} data */
   _onWelcome(data) {
+    this.runtime.boot.mark?.("welcome");
     clearTimeout(this._helloTimer);
     this.welcome = data;
     this.route = data.route;

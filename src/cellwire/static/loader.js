@@ -17,6 +17,11 @@
    *   metadata: Record<string, any>, content: any, buffers: never[]}} LoaderMessage
    */
   /** @typedef {(channel: string, msgType: string, content: unknown, subshell?: string | null) => string} Send */
+  /**
+   * The runtime as the kernel sends it (and Cache Storage keeps it, without `vendor`).
+   * @typedef {{op: "runtime", hash?: string, entry: string, modules: Array<{name: string, source: string}>,
+   *   vendor?: VendorBundle[]}} RuntimePayload
+   */
 
   /** @returns {CellwireBoot} */
   function makeBoot() {
@@ -49,9 +54,57 @@
       return fetch(cfg.baseUrl + path, { headers: headers, credentials: "same-origin" });
     }
 
+    // Start-up steps, once per page each (`cellwire:start:<step>`): where a first output's time goes.
+    /** @type {Record<string, boolean>} */
+    var marked = {};
+    /** @param {string} step */
+    function mark(step) {
+      if (marked[step] || !g.performance || !performance.mark) return;
+      marked[step] = true;
+      performance.mark("cellwire:start:" + step);
+    }
+
     function uuid() {
       return g.crypto && crypto.randomUUID ? crypto.randomUUID()
         : Date.now().toString(16) + Math.random().toString(16).slice(2);
+    }
+
+    // What the kernel sends once per browser (the runtime, vendored bundles) is kept in Cache Storage
+    // under its content hash, one entry per kind. None in an insecure context or a private window.
+    var CACHE = "cellwire";
+    /** @param {string} kind @param {string} hash */
+    function cacheKey(kind, hash) { return new URL("/__cellwire__/" + kind + "/" + hash, location.origin).href; }
+
+    /**
+     * @param {string} kind
+     * @param {string | undefined} hash
+     * @returns {Promise<any>} what was stored under `hash`, or null
+     */
+    function cached(kind, hash) {
+      if (!hash || !g.caches) return Promise.resolve(null);
+      return caches.open(CACHE).then(function (cache) { return cache.match(cacheKey(kind, hash)); })
+        .then(function (hit) { return hit ? hit.json() : null; })
+        .catch(function () { return null; });
+    }
+
+    /**
+     * Keep `body` under `hash`, dropping what was stored for other hashes of that kind.
+     * @param {string} kind
+     * @param {string} hash
+     * @param {unknown} body
+     * @returns {Promise<void>}
+     */
+    function store(kind, hash, body) {
+      if (!g.caches) return Promise.resolve();
+      var key = cacheKey(kind, hash);
+      return caches.open(CACHE).then(function (cache) {
+        return cache.keys().then(function (requests) {
+          var stale = requests.filter(function (r) { return r.url !== key && r.url.indexOf(cacheKey(kind, "")) === 0; });
+          return Promise.all(stale.map(function (r) { return cache.delete(r); }));
+        }).then(function () {
+          return cache.put(key, new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } }));
+        });
+      }).catch(function (err) { console.debug("cellwire: could not cache", kind, err); });
     }
 
     // `subshell`: the kernel's cellwire subshell (from the spec), so a busy kernel still answers.
@@ -110,7 +163,7 @@
           ws.send(JSON.stringify(msg));
           return msg.header.msg_id;
         }
-        ws.onopen = function () { start(send); };
+        ws.onopen = function () { mark("loader-socket"); start(send); };
         ws.onerror = function () {
           finish(new Error("could not open the kernel's WebSocket at " + where + ": the server is down, or a proxy " +
                            "in front of it does not pass WebSockets (it must forward the Upgrade and Connection " +
@@ -158,16 +211,23 @@
      * @returns {Promise<string>}
      */
     function findKernel(spec) {
-      if (spec.kernel_id) {
-        var known = spec.kernel_id;
-        return api("api/kernels/" + known).then(function (r) {
-          if (r.ok) return known;
+      if (!spec.kernel_id) return searchKernels(spec);
+      var known = spec.kernel_id;
+      // (asked once for a page's first outputs: the loader and the runtime's first link both ask)
+      var check = checks[known];
+      if (!check) {
+        check = checks[known] = api("api/kernels/" + known).then(function (r) {
+          if (r.ok) return true;
           if (r.status === 403) throw new Error("the server refused access to its kernels (403): log in again");
-          return searchKernels(spec);
+          return false;
         });
+        var forget = function () { setTimeout(function () { delete checks[known]; }, 2000); };
+        check.then(forget, forget);
       }
-      return searchKernels(spec);
+      return check.then(function (exists) { return exists ? known : searchKernels(spec); });
     }
+    /** @type {Record<string, Promise<boolean>>} kernel id -> does the server have it (a recent answer) */
+    var checks = {};
 
     // One search per kernel process at a time, however many of its outputs ask.
     /** @type {Record<string, Promise<string>>} instance -> its search */
@@ -223,9 +283,8 @@
       return 0;
     }
 
-    // Fetch the runtime's ES modules from the kernel and import them through blob: URLs,
-    // rewriting each `"./name.js"` import to the blob of that module. The kernel answers the
-    // direct way (to this socket alone) when it can; a server or gateway that does not forward
+    // Fetch the runtime's ES modules from the kernel (with the bundles `spec.preload` names) and
+    // start it. The kernel answers the direct way (to this socket alone) when it can; a server or gateway that does not forward
     // that leaves us without an answer, so after 3 s we ask again for iopub.
     /**
      * @param {string} kernelId
@@ -246,13 +305,13 @@
         var commId = uuid();
         /** @type {Record<string, unknown>} */
         var data = { op: "hello", protocol: spec.protocol, page: uuid(), runtime: "loader", purpose: "runtime", kernel_id: kernelId };
+        if (spec.preload && spec.preload.length) data.preload = spec.preload;
         if (viaIopub) data.route = "iopub";
         comms.push(commId);
         send("shell", "comm_open", { comm_id: commId, target_name: "cellwire", data: data }, subshell);
         clearTimeout(retry);
         if (!viaIopub) retry = setTimeout(function () { try { hello(send, true); } catch (e) { /* socket gone */ } }, 3000);
       }
-      /** @typedef {{op: "runtime", entry: string, modules: Array<{name: string, source: string}>}} RuntimePayload */
       return withSocket(kernelId, 30000, function (send) { hello(send, false); }, function (msg, send) {
         // The subshell is gone (the kernel restarted since this output was made): use the main shell.
         if (subshell && msg.content && msg.content.ename === "UnknownSubshellError") {
@@ -266,16 +325,36 @@
         var data = msg.content.data || {};
         return data.op === "runtime" ? /** @type {RuntimePayload} */ (data) : new Error(data.message || "the kernel sent no runtime");
       }).then(function (payload) {
-        /** @type {Record<string, string>} module name -> its blob: URL */
-        var urls = {};
-        payload.modules.forEach(function (m) {
-          var source = m.source.replace(/(["'])\.\/([\w-]+\.js)\1/g, function (/** @type {string} */ all, /** @type {string} */ q, /** @type {string} */ name) {
-            return urls[name] ? q + urls[name] + q : all;
-          });
-          urls[m.name] = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+        mark("runtime-received");
+        var vendor = payload.vendor || [];
+        delete payload.vendor;
+        if (payload.hash) store("runtime", payload.hash, payload);
+        return startRuntime(payload, spec).then(function (runtime) {
+          // Bundles sent along (spec.preload): imported while the runtime connects.
+          if (runtime.preloadVendor) vendor.forEach(function (body) { runtime.preloadVendor(body); });
+          return runtime;
         });
-        return import(urls[payload.entry]);
-      }).then(function (/** @type {{createRuntime(boot: CellwireBoot, version: string): Runtime}} */ mod) {
+      });
+    }
+
+    // Import the runtime's modules through blob: URLs, rewriting each `"./name.js"` import to the
+    // blob of that module, and make it the page's runtime unless a newer one is there.
+    /**
+     * @param {RuntimePayload} payload
+     * @param {OutputSpec} spec
+     * @returns {Promise<Runtime>}
+     */
+    function startRuntime(payload, spec) {
+      /** @type {Record<string, string>} module name -> its blob: URL */
+      var urls = {};
+      payload.modules.forEach(function (m) {
+        var source = m.source.replace(/(["'])\.\/([\w-]+\.js)\1/g, function (/** @type {string} */ all, /** @type {string} */ q, /** @type {string} */ name) {
+          return urls[name] ? q + urls[name] + q : all;
+        });
+        urls[m.name] = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      });
+      return import(urls[payload.entry]).then(function (/** @type {{createRuntime(boot: CellwireBoot, version: string): Runtime}} */ mod) {
+        mark("runtime-imported");
         var runtime = mod.createRuntime(boot, spec.v);
         var old = g.__cellwire;
         if (!old || compareVersions(old.version, runtime.version) < 0) {
@@ -296,7 +375,11 @@
       var version = spec.v;
       if (current && compareVersions(current.version, version) >= 0) return Promise.resolve(current);
       if (!runtimeLoads[version]) {
-        runtimeLoads[version] = findKernel(spec).then(function (id) { return fetchRuntime(id, spec); });
+        // This browser keeps the runtime by content hash: a reload or another tab needs no socket for it.
+        runtimeLoads[version] = cached("runtime", spec.rt).then(function (/** @type {RuntimePayload | null} */ payload) {
+          if (payload && payload.modules) { mark("runtime-cached"); return startRuntime(payload, spec); }
+          return findKernel(spec).then(function (id) { mark("kernel-found"); return fetchRuntime(id, spec); });
+        });
         runtimeLoads[version].catch(function () { delete runtimeLoads[version]; });
       }
       return runtimeLoads[version];
@@ -357,6 +440,7 @@
         if ((attempt || 0) < 100) setTimeout(function () { mount(spec, script, (attempt || 0) + 1); }, 50);
         return;
       }
+      mark("loader");
       el.__cellwire = "loading";
       var found = el;
       runtimeFor(spec).then(function (runtime) { runtime.mount(found, spec); }, function (err) {
@@ -369,7 +453,8 @@
     /** @type {CellwireBoot} */
     var boot = {
       api: BOOT_API, pageConfig: pageConfig, api_request: api, uuid: uuid,
-      findKernel: findKernel, probe: probe, compareVersions: compareVersions,
+      findKernel: findKernel, probe: probe, compareVersions: compareVersions, mark: mark,
+      cached: cached, store: store,
       showProblem: showProblem, mount: mount,
     };
     return boot;

@@ -25,6 +25,9 @@ const STYLE = `
 .cellwire-degraded > .cellwire-live { opacity: .6; }
 `;
 
+/** The longest a preloaded bundle waits for a first socket to open before it is imported anyway. */
+const PRELOAD_WAIT_MS = 1000;
+
 /** Links in these states gave up: the next output asks afresh. */
 const GAVE_UP = ["gone", "forbidden", "failed", "closed"];
 
@@ -68,8 +71,19 @@ export class Runtime {
     this._idleSince = new Map();
     /** @type {Map<string, Promise<Record<string, unknown>>>} hash -> the imported module */
     this._modules = new Map();
+    /** @type {Map<string, {loading: Promise<{module: any, css: string}>, canFetch: boolean}>} hash -> vendored bundle */
+    this._vendor = new Map();
     /** @type {Promise<string> | undefined} */
     this._serverPath = undefined;
+    // Preloaded bundles are imported once a link's socket is open: compiling them on this thread
+    // earlier would hold up the socket's start; later, it overlaps the handshake's round trips.
+    /** @type {() => void} */
+    this.socketOpened = () => {};
+    /** @type {Promise<void>} */
+    this._socketOpen = new Promise((resolve) => {
+      this.socketOpened = () => resolve();
+      setTimeout(resolve, PRELOAD_WAIT_MS);
+    });
     this._sweeper = setInterval(() => this._sweep(), 1000);
     // Say goodbye when the page goes (reload, tab closed): the kernel then drops this page's views
     // at once instead of keeping them (and sending calls to them). The socket is left for the
@@ -92,6 +106,7 @@ export class Runtime {
    */
   mount(el, spec) {
     if (el.__cellwire instanceof OutputView) return el.__cellwire;
+    for (const hash of spec.preload || []) this._preloadCached(hash);
     const moved = this._refreshed(el, spec);
     if (moved) {
       moved.moveTo(el);
@@ -217,6 +232,78 @@ export class Runtime {
       this._modules.set(hash, loading);
     }
     return loading;
+  }
+
+  /**
+   * A vendored bundle (one ES module and its CSS, such as ipywidgets' front-end), imported once per
+   * page by content hash: from the browser's cache, else from `fetchBody` (the kernel), then cached.
+   * @param {string} hash
+   * @param {() => Promise<{js: string, css: string}>} fetchBody
+   * @returns {Promise<{module: any, css: string}>}
+   */
+  vendor(hash, fetchBody) {
+    const entry = this._vendor.get(hash);
+    if (entry && entry.canFetch) return entry.loading;
+    const fromCache = entry ? entry.loading : this._importVendor(hash, this._cachedVendor(hash));
+    const loading = fromCache.catch(() => this._importVendor(hash, fetchBody().then((body) => {
+      this.boot.store?.("vendor", hash, { ...body, hash });
+      return body;
+    })));
+    this._setVendor(hash, loading, true);
+    return loading;
+  }
+
+  /**
+   * An output names a bundle its view will import: start on it if the browser has it cached.
+   * @param {string} hash
+   */
+  _preloadCached(hash) {
+    if (this._vendor.has(hash)) return;
+    const body = this._cachedVendor(hash).then(async (found) => { await this._socketOpen; return found; });
+    this._setVendor(hash, this._importVendor(hash, body), false);
+  }
+
+  /**
+   * A vendored bundle the kernel sent along with this runtime: cached, and imported soon.
+   * @param {VendorBundle} body
+   */
+  preloadVendor(body) {
+    if (this._vendor.has(body.hash)) return;
+    this.boot.store?.("vendor", body.hash, body);
+    this._setVendor(body.hash, this._importVendor(body.hash, this._socketOpen.then(() => body)), true);
+  }
+
+  /** @param {string} hash */
+  _cachedVendor(hash) {
+    return /** @type {Promise<{js: string, css: string} | null>} */ (this.boot.cached?.("vendor", hash) ?? Promise.resolve(null));
+  }
+
+  /**
+   * @param {string} hash
+   * @param {Promise<{module: any, css: string}>} loading
+   * @param {boolean} canFetch  (false: a cache lookup only, which a later `vendor()` may follow with a fetch)
+   */
+  _setVendor(hash, loading, canFetch) {
+    this._vendor.set(hash, { loading, canFetch });
+    loading.catch(() => { if (this._vendor.get(hash)?.loading === loading) this._vendor.delete(hash); });
+  }
+
+  /**
+   * @param {string} hash
+   * @param {Promise<{js: string, css: string} | null>} body
+   * @returns {Promise<{module: any, css: string}>}
+   */
+  async _importVendor(hash, body) {
+    const found = await body;
+    if (!found) throw new Error(`bundle ${hash} is not cached`);
+    const module = await import(URL.createObjectURL(new Blob([found.js], { type: "text/javascript" })));
+    if (!document.querySelector(`style[data-cellwire-vendor="${hash}"]`)) {
+      const style = document.createElement("style");
+      style.dataset.cellwireVendor = hash;
+      style.textContent = found.css;
+      document.head.appendChild(style);
+    }
+    return { module, css: found.css };
   }
 
   /** Detach views whose element left the page; re-attach ones that came back; release the outputs

@@ -161,6 +161,8 @@ export class ChannelHandle {
  * @property {"legacy"} [framing]          only behind a kernel gateway: open sockets without the v1 subprotocol
  * @property {string} v                    the cellwire version
  * @property {number} protocol
+ * @property {string} [rt]                  the runtime's content hash (the browser may have it cached)
+ * @property {string[]} [preload]           vendored bundles the view will import (their content hashes)
  */
 
 /**
@@ -261,6 +263,7 @@ export class OutputView {
    * @param {DataView[]} buffers
    */
   async attached(data, buffers) {
+    this.runtime.boot.mark?.("attached");
     if (data.init && data.init.kind === "model") return this._attachedModel(data, buffers);
     this.channel.init = data.init;
     this.channel.initBuffers = buffers;
@@ -280,6 +283,7 @@ export class OutputView {
       const cleanup = await render({ channel: this.channel, el: this.liveEl });
       if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
       this._renderDone.resolve();
+      this.runtime.boot.mark?.("rendered");
     } catch (err) {
       this._renderDone.reject(err);
       this.showError(`the view's JavaScript failed: ${errorMessage(err)}`, err);
@@ -320,6 +324,7 @@ export class OutputView {
         if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
       }
       this._renderDone.resolve();
+      this.runtime.boot.mark?.("rendered");
     } catch (err) {
       this._renderDone.reject(err);
       if (this.snapshot) this.snapshot.hidden = false;

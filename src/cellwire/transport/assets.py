@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import functools
+import hashlib
 import re
 from importlib import resources
 from typing import Any
@@ -10,6 +12,9 @@ from typing import Any
 # Any quoted "./name.js" in a module: its imports, and the socket worker that transport.js starts.
 _IMPORT = re.compile(r"""["']\./([\w-]+\.js)["']""")
 RUNTIME_ENTRY = "runtime.js"
+#: How many times the runtime and each vendored bundle (by name) were sent to a page (benchmarks
+#: and tests read it: a browser that has them cached is sent nothing).
+times_sent: collections.Counter[str] = collections.Counter()
 LOADER = "loader.js"
 
 
@@ -32,7 +37,35 @@ def runtime_payload() -> dict[str, Any]:
         ordered.append(name)
 
     visit(RUNTIME_ENTRY, ())
-    return {"entry": RUNTIME_ENTRY, "modules": [{"name": n, "source": read_static(n)} for n in ordered]}
+    modules = [{"name": n, "source": read_static(n)} for n in ordered]
+    return {"entry": RUNTIME_ENTRY, "modules": modules, "hash": _digest(*(m["source"] for m in modules))}
+
+
+def runtime_hash() -> str:
+    """The runtime's content hash: pages keep the runtime in the browser's cache under it."""
+    return str(runtime_payload()["hash"])
+
+
+@functools.cache
+def vendor_bundle(name: str) -> dict[str, Any]:
+    """A third-party bundle shipped prebuilt in ``static/vendor``: ``<name>.js`` (one ES module) and
+    ``<name>.css``, with their content hash (the page imports it once and caches it by that)."""
+    js = read_static(f"vendor/{name}.js")
+    css = read_static(f"vendor/{name}.css")
+    return {"name": name, "hash": _digest(js, css), "js": js, "css": css, "size": len(js) + len(css)}
+
+
+def vendor_bundle_by_hash(digest: str) -> dict[str, Any] | None:
+    """The vendored bundle with content hash ``digest`` (a page's ``preload``), or None."""
+    vendor = resources.files("cellwire").joinpath("static").joinpath("vendor")
+    for entry in vendor.iterdir():
+        if entry.name.endswith(".js") and vendor_bundle(entry.name[:-3])["hash"] == digest:
+            return vendor_bundle(entry.name[:-3])
+    return None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 @functools.cache

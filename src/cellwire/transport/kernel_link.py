@@ -107,6 +107,10 @@ class KernelLink:
         direct = self._direct if self.direct_route and hello.get("route") != "iopub" else None
         if hello.get("purpose") == "runtime":
             runtime = {"op": "runtime", "version": __version__, **assets.runtime_payload()}
+            # Bundles the output's view will import come along, so the page imports them while it connects.
+            preload = [assets.vendor_bundle_by_hash(h) for h in hello.get("preload") or () if isinstance(h, str)]
+            runtime["vendor"] = [{k: b[k] for k in ("hash", "js", "css")} for b in preload if b is not None]
+            assets.times_sent.update(["runtime", *(b["name"] for b in preload if b is not None)])
             if direct is not None:
                 direct(session, {"comm_id": comm.comm_id, "data": runtime}, ())
             else:

@@ -28,6 +28,7 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
         "replaces": (_STR, False),
         "transport": (dict, False),
         "route": (_STR, False),
+        "preload": (list, False),
     },
     "attach": {"view": (_STR, True), "target": (_STR, True), "instance": (_STR, True), "output": (_STR, False)},
     "detach": {"view": (_STR, True)},
