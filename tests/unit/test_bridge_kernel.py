@@ -228,6 +228,7 @@ def test_tunnel_messages_follow_the_json_schema(hub):
         },
         {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r", "data": {"method": "request_states"}},
         {"op": "comm_close", "comm_id": "ctl", "msg_id": "c"},
+        {"op": "report", "message": "the front-end of widget module 'x' failed while loading: boom"},
     ]
     slider = ipywidgets.IntSlider()
     for msg in page_msgs:
