@@ -97,6 +97,9 @@ def test_button_prints_into_an_output(notebook, offline):
     wait_kernel(notebook, "out.outputs[0]['text']", "'clicked 0\\n'")
     notebook.run("with out:\n    raise ValueError('shown in the Output')")
     expect(view.locator(".widget-output")).to_contain_text("ValueError")
+    appended = notebook.run("out.append_display_data(w.Label('appended'))")  # a widget displays itself
+    expect(view.locator(".widget-output")).to_contain_text("appended")  # ... into the Output all the same
+    assert appended.locator(".cellwire-output").count() == 0
     assert errors(notebook) == []
 
 
