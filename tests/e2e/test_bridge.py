@@ -3,6 +3,7 @@ Notebook 7 whose server env has no widget extension and with every CDN request b
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -96,6 +97,9 @@ def test_button_prints_into_an_output(notebook, offline):
     wait_kernel(notebook, "out.outputs[0]['text']", "'clicked 0\\n'")
     notebook.run("with out:\n    raise ValueError('shown in the Output')")
     expect(view.locator(".widget-output")).to_contain_text("ValueError")
+    appended = notebook.run("out.append_display_data(w.Label('appended'))")  # a widget displays itself
+    expect(view.locator(".widget-output")).to_contain_text("appended")  # ... into the Output all the same
+    assert appended.locator(".cellwire-output").count() == 0
     assert errors(notebook) == []
 
 
@@ -172,4 +176,37 @@ def test_anywidget_displayed_plainly_and_inside_a_container(notebook, offline):
     notebook.page.mouse.move(cx + 40, cy - 40, steps=8)
     notebook.page.mouse.up()
     wait_kernel(notebook, "s3.x > 0.3 and s3.y > 0.3", "True")
+    assert errors(notebook) == []
+
+
+def test_saved_snapshots_show_the_last_values_from_the_page_and_from_python(notebook, offline):
+    out = notebook.run(
+        "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns", timeout=60
+    )
+    view = bridged(out)
+    view.locator(".widget-slider").evaluate("el => { el.__kept = true; }")  # (a re-render would lose it)
+    view.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "5")
+    box_view = bridged(notebook.run("t = w.IntText(value=1)\nbox = w.VBox([w.Label('inside'), t])\nbox"))
+    notebook.run("t.value = 42")
+    expect(box_view.locator("input")).to_have_value("42")
+    notebook.run("print('another cell')")
+    expect(view.locator(".widget-readout")).to_have_text("5")  # the live views were moved, not re-rendered
+    assert view.locator(".widget-slider").evaluate("el => el.__kept === true")
+    view.locator(".noUi-handle").first.focus()  # and still work
+    notebook.page.keyboard.press("ArrowLeft")
+    wait_kernel(notebook, "s.value", "4")
+    notebook.run("s.value = 6")  # (the kernel's last word, saved once this cell has run)
+    notebook.save()
+    saved = (notebook.server.root_dir / notebook.path).read_text()
+    assert notebook.server.token not in saved
+    slider_out, box_out = (
+        c["outputs"][0] for c in json.loads(saved)["cells"] if "".join(c["source"]).endswith(("s", "box"))
+    )
+    slider_html, box_html = ("".join(o["data"]["text/html"]) for o in (slider_out, box_out))
+    assert 'value="6"' in slider_html and "<code>6</code>" in slider_html
+    assert 'value="42"' in box_html and "inside" in box_html
+    assert slider_out["output_type"] == "display_data"  # (a last expression too: updatable)
     assert errors(notebook) == []

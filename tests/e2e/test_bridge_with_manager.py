@@ -35,6 +35,7 @@ def test_jupyterlabs_own_manager_renders_and_cellwire_stays_out(notebook_factory
     readout = out.locator(".widget-readout")
     expect(readout).to_have_text("3", timeout=30_000)
     assert out.locator(".cellwire-output").count() == 0  # JupyterLab picked the widget-view mimetype
+    out.locator(".widget-slider").evaluate("el => { el.__kept = true; }")  # (a re-render would lose it)
     notebook.run("s.value = 7")
     expect(readout).to_have_text("7")
     out.locator(".noUi-handle").first.focus()
@@ -43,5 +44,7 @@ def test_jupyterlabs_own_manager_renders_and_cellwire_stays_out(notebook_factory
     out.get_by_role("button", name="go").click()
     expect(out.locator(".widget-output")).to_contain_text("clicked")
     expect(out.locator(".widget-output")).to_contain_text("captured")
+    notebook.run("print('another cell')")  # cellwire refreshes no output it does not render
+    assert out.locator(".widget-slider").evaluate("el => el.__kept === true")
     assert notebook.page.evaluate("globalThis.__cellwire === undefined")  # no cellwire runtime loaded
     assert notebook.unexpected_console_errors == []

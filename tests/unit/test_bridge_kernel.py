@@ -228,6 +228,7 @@ def test_tunnel_messages_follow_the_json_schema(hub):
         },
         {"op": "comm_msg", "comm_id": "ctl", "msg_id": "r", "data": {"method": "request_states"}},
         {"op": "comm_close", "comm_id": "ctl", "msg_id": "c"},
+        {"op": "report", "message": "the front-end of widget module 'x' failed while loading: boom"},
     ]
     slider = ipywidgets.IntSlider()
     for msg in page_msgs:
@@ -240,3 +241,86 @@ def test_tunnel_messages_follow_the_json_schema(hub):
         check(data, "kernel")
     reply = next(d for d, _ in view.sent if d.get("id") == "3")
     assert "install the Python package that provides 'no-such-widget-module'" in reply["error"]
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """What ``publish_display_data`` would have sent: (data, transient, update) of each call."""
+    import IPython.display
+
+    sent = []
+    monkeypatch.setattr(
+        IPython.display,
+        "publish_display_data",
+        lambda data, metadata=None, *, transient=None, update=False, **_: sent.append((data, transient, update)),
+    )
+    return sent
+
+
+def shown(hub, widget, monkeypatch):
+    """A bridged display of ``widget`` as ``display_widget`` makes it (IPython's formatting aside)."""
+    from cellwire.bridge import display
+    from cellwire.widgets import snapshots
+
+    monkeypatch.setattr(display, "ipywidgets_bundle", lambda w: (w._repr_mimebundle_(), {}))
+    target = display.WidgetDisplay(widget, hub)
+    target.mimebundle()
+    snapshots.track(target)
+    return target
+
+
+def refreshed(published):
+    """Refresh now: {display_id: (data, update)} of what was sent."""
+    from cellwire.widgets import snapshots
+
+    published.clear()
+    snapshots.refresh()
+    return {transient["display_id"]: (data, update) for data, transient, update in published}
+
+
+def test_a_bridged_snapshot_is_refreshed_once_cellwire_rendered_it_and_shows_the_last_values(
+    hub, published, monkeypatch
+):
+    slider = ipywidgets.IntSlider(value=3, description="n")
+    target = shown(hub, slider, monkeypatch)
+    slider.value = 5
+    assert target.display_id not in refreshed(published)  # not rendered by cellwire (yet)
+    target._on_attach(FakeView(Conn("a")))
+    data, update = refreshed(published)[target.display_id]
+    assert update and f'id="{target.element_id}"' in data["text/html"]  # same output element
+    assert 'value="5"' in data["text/html"] and "<code>5</code>" in data["text/html"]
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == slider.model_id
+    assert target.display_id not in refreshed(published)  # unchanged: nothing sent
+
+    child = ipywidgets.IntText(value=1)
+    box = shown(hub, ipywidgets.VBox([ipywidgets.Label("inside"), child]), monkeypatch)
+    box._on_attach(FakeView(Conn("a")))
+    child.value = 42  # a child's change refreshes its container
+    data, _ = refreshed(published)[box.display_id]
+    assert 'value="42"' in data["text/html"] and "inside" in data["text/html"]
+    comm.get_comm_manager().register_comm(slider.comm)  # (as a kernel does; close unregisters it)
+    slider.close()
+    child.value = 43
+    assert list(refreshed(published)) == [box.display_id]  # the closed one's output stays as it was
+
+
+def test_no_bridged_snapshot_is_refreshed_while_a_hosts_own_widget_manager_is_connected(hub, published, monkeypatch):
+    slider = ipywidgets.IntSlider(value=1)
+    target = shown(hub, slider, monkeypatch)
+    target._on_attach(FakeView(Conn("a")))
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", object())  # as ipykernel's comm_open sets it
+    slider.value = 2
+    assert target.display_id not in refreshed(published)  # a refresh would re-render the host's view
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", None)
+    assert target.display_id in refreshed(published)
+
+
+def test_the_display_printer_declines_what_ipython_should_format_as_usual(hub):
+    from cellwire.bridge import display
+
+    closed = ipywidgets.IntSlider()
+    comm.get_comm_manager().register_comm(closed.comm)
+    closed.close()
+    for widget in (ipywidgets.Widget(), closed):  # no view; closed
+        with pytest.raises(NotImplementedError):
+            display.display_widget(widget, hub)

@@ -18,6 +18,7 @@ from typing import Any
 from ..log import logger
 
 ENV_VAR = "CELLWIRE_IPYWIDGETS"
+_WIDGET_TYPE = ("ipywidgets.widgets.widget", "Widget")
 _hub: Any = None
 _formatter: Any = None
 
@@ -45,7 +46,7 @@ def enable() -> bool:
 
     shell = get_ipython()
     from . import comms
-    from .display import widget_html
+    from .display import display_widget
     from .hub import WidgetHub
 
     hub_ = WidgetHub(link.comm_manager)
@@ -53,17 +54,15 @@ def enable() -> bool:
     _hub = hub_
     if shell is not None:
 
-        def formatter(widget: Any) -> str | None:
+        def formatter(widget: Any) -> None:
             if _hub is None:
-                return None
+                raise NotImplementedError  # (IPython formats it as without the bridge)
             _install_capture()
-            return widget_html(widget, _hub)
+            display_widget(widget, _hub)
 
         _formatter = formatter
         # By name: ipywidgets is imported only when the user's code imports it.
-        shell.display_formatter.formatters["text/html"].for_type_by_name(
-            "ipywidgets.widgets.widget", "Widget", formatter
-        )
+        shell.display_formatter.ipython_display_formatter.for_type_by_name(*_WIDGET_TYPE, formatter)
     if "ipywidgets" in __import__("sys").modules:
         _install_capture()
     return True
@@ -91,9 +90,8 @@ def disable() -> None:
 
         shell = get_ipython()
         if shell is not None:
-            html = shell.display_formatter.formatters["text/html"]
             with contextlib.suppress(KeyError, ValueError):
-                html.pop("ipywidgets.widgets.widget.Widget")
+                shell.display_formatter.ipython_display_formatter.pop(".".join(_WIDGET_TYPE))
     _hub = None
     _formatter = None
 

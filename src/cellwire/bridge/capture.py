@@ -117,6 +117,19 @@ def _exit(self: Any, etype: Any, evalue: Any, tb: Any) -> bool | None:
     return True  # shown in the Output, as ipywidgets does
 
 
+def _append_display_data(self: Any, display_object: Any) -> None:
+    """ipywidgets formats the object and appends what it gets; a widget, though, displays itself
+    while the bridge is on (``display``: IPython's format then returns nothing). So display it
+    with this Output capturing, which appends the same output for any object."""
+    from IPython.display import display
+
+    _stack().append(self)
+    try:
+        display(display_object)
+    finally:
+        _stack().pop()
+
+
 def install() -> None:
     """Capture ``with out:`` in the kernel (idempotent)."""
     if _installed:
@@ -149,6 +162,8 @@ def install() -> None:
             return None
 
         pub.publish, pub.clear_output = captured_publish, captured_clear
+        _installed["append_display_data"] = Output.append_display_data
+        Output.append_display_data = _append_display_data
 
 
 def uninstall() -> None:
@@ -164,4 +179,5 @@ def uninstall() -> None:
     if "pub" in _installed:
         pub, publish, clear_output = _installed["pub"]
         pub.publish, pub.clear_output = publish, clear_output
+        Output.append_display_data = _installed["append_display_data"]
     _installed.clear()

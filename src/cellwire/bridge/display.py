@@ -1,23 +1,34 @@
-"""Displaying an ipywidget through cellwire: the ``text/html`` that IPython adds beside ipywidgets'
-own widget-view mimetype.
+"""Displaying an ipywidget through cellwire: ipywidgets' own bundle plus cellwire's ``text/html``
+(snapshot + loader), published with a ``display_id`` so the saved snapshot can be refreshed.
 
 ipywidgets' ``_repr_mimebundle_`` returns ``text/plain`` and
-``application/vnd.jupyter.widget-view+json`` only; IPython then asks the formatters registered by
-type for the other mimetypes, so a ``text/html`` formatter for ``ipywidgets.Widget`` adds cellwire's
-bundle (snapshot + loader) without touching ipywidgets. A front-end with a widget manager picks the
-widget-view mimetype and never runs the loader; one without it falls back to ``text/html``.
+``application/vnd.jupyter.widget-view+json`` only. While the bridge is on, ``display_widget`` is
+IPython's display printer for ``ipywidgets.Widget`` (``ipython_display_formatter``, the per-type
+form of ``_ipython_display_``; IPython ignores what it returns and displays nothing else): it asks
+IPython's formatters for that bundle, adds the ``text/html`` and publishes ``display_data`` with a
+``display_id``, for ``display(w)`` and a last expression alike (an ``execute_result`` cannot be
+updated: front-ends track display ids of ``display_data`` only). A front-end with a widget manager
+picks the widget-view mimetype and never runs the loader; one without it falls back to ``text/html``.
+
+After each cell, ``widgets.snapshots`` refreshes the snapshot of every display whose widget changed,
+as for cellwire's own widgets, but only once cellwire rendered that display and while no host's own
+widget manager is connected: there, a refreshed output would make the host render its view again.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import uuid
+import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..bundle import MIME_HTML, bundle
+from ..bundle import MIME_HTML, bundle, new_display
 from ..target import Module, Target
 from ..transport import identity
 from ..transport.assets import read_static
-from . import frontends
+from ..widgets import snapshots
+from . import capture, frontends
 from .static_html import snapshot_html
 
 if TYPE_CHECKING:
@@ -25,6 +36,7 @@ if TYPE_CHECKING:
     from .hub import WidgetHub
 
 VIEW_MODULE = "ipywidgets-view.js"
+_local = threading.local()
 
 
 @functools.cache
@@ -32,18 +44,68 @@ def view_module() -> Module:
     return Module(read_static(VIEW_MODULE))
 
 
+def host_has_manager() -> bool:
+    """Has a Jupyter front-end's own widget manager connected to this kernel? JupyterLab with
+    jupyterlab_widgets (VS Code, Voilà) opens ipywidgets' ``jupyter.widget.control`` comm through
+    ipykernel when it connects; cellwire's pages open theirs through the tunnel (``hub``), which
+    leaves ``Widget._control_comm`` alone. (A manager that connected before ipywidgets was imported
+    found no control target and is not seen: the rendered-by-cellwire rule covers it.)"""
+    from ipywidgets import Widget
+
+    return getattr(Widget, "_control_comm", None) is not None
+
+
 class WidgetDisplay(Target):
-    """One display of an ipywidget; its views carry the hub's tunnel to their pages."""
+    """One display of an ipywidget; its views carry the hub's tunnel to their pages. Tracked by
+    ``widgets.snapshots`` (which reads ``closed``, ``_displays``, ``_state_mark``, ``_snapshot_mark``
+    and ``_bundle``, as of cellwire's own widgets)."""
 
     _preload = (frontends.VENDORED,)
 
-    def __init__(self, model_id: str, hub: WidgetHub):
-        self.model_id = model_id
+    def __init__(self, widget: Any, hub: WidgetHub):
+        self.model_id: str = widget.model_id
+        self._widget = weakref.ref(widget)
         self._hub = hub
         self._module = view_module()
         super().__init__()
+        self.display_id = "cellwire-" + uuid.uuid4().hex
+        self.element_id = new_display(self)
+        self._rendered = False  # set once a cellwire page showed it
+        self._snapshot_mark: object = None
 
+    # -- snapshots ------------------------------------------------------------------------------
+    @property
+    def _displays(self) -> list[tuple[str, str]]:
+        """The output to refresh: none until cellwire rendered it, none while a host's manager is
+        connected, none once the widget is closed."""
+        widget = self._widget()
+        if not self._rendered or widget is None or widget.comm is None or host_has_manager():
+            return []
+        return [(self.display_id, self.element_id)]
+
+    def _state_mark(self) -> object:
+        """The snapshot itself: it shows every value a reader sees, children's included."""
+        widget = self._widget()
+        return snapshot_html(widget) if widget is not None else None
+
+    def _bundle(self, element_id: str | None = None) -> dict[str, Any]:
+        """The display's mimebundle, fresh (``element_id``: always this display's own)."""
+        return self.mimebundle()[0]
+
+    def mimebundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Data and metadata of this display now; its snapshot becomes the one to compare with."""
+        widget = self._widget()
+        if widget is None:
+            return {}, {}
+        data, metadata = ipywidgets_bundle(widget)
+        html = snapshot_html(widget)
+        data[MIME_HTML] = bundle(self, html, "", self.element_id)[MIME_HTML]
+        self._snapshot_mark = html
+        return data, metadata
+
+    # -- views ----------------------------------------------------------------------------------
     def _on_attach(self, view: View) -> tuple[Any, list[Any]]:
+        self._rendered = True
         self._hub.add_view(view)
         vendored = frontends.vendored_bundle()
         return {
@@ -60,9 +122,32 @@ class WidgetDisplay(Target):
         self._hub.remove_view(view)
 
 
-def widget_html(widget: Any, hub: WidgetHub) -> str | None:
-    """cellwire's ``text/html`` for one display of ``widget`` (None: a widget with no view)."""
-    if getattr(widget, "_view_name", None) is None or getattr(widget, "comm", None) is None:
-        return None
-    target = WidgetDisplay(widget.model_id, hub)
-    return bundle(target, snapshot_html(widget), "")[MIME_HTML]
+def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What IPython would display for ``widget`` without the bridge (``text/html`` aside, which is
+    cellwire's): its own ``_repr_mimebundle_`` and any other formatter registered for it."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    _local.formatting = True  # display_widget declines while IPython formats
+    try:
+        data, metadata = shell.display_formatter.format(widget, exclude={MIME_HTML})
+    finally:
+        _local.formatting = False
+    return dict(data), dict(metadata)
+
+
+def display_widget(widget: Any, hub: WidgetHub) -> None:
+    """IPython's display printer for ipywidgets while the bridge is on (see the module's doc).
+
+    Raising ``NotImplementedError`` is IPython's quiet way to decline: it then formats the object
+    as usual (a widget with no view, a closed one, and the formatting done here).
+    """
+    from IPython.display import publish_display_data
+
+    if getattr(_local, "formatting", False) or getattr(widget, "_view_name", None) is None or widget.comm is None:
+        raise NotImplementedError
+    display = WidgetDisplay(widget, hub)
+    data, metadata = display.mimebundle()
+    publish_display_data(data, metadata, transient={"display_id": display.display_id})
+    if capture.current() is None:  # (inside an Output, the snapshot lives in the Output's state)
+        snapshots.track(display)

@@ -213,6 +213,11 @@ class WidgetHub:
                 except frontends.NoFrontEnd as err:
                     logger.warning("ipywidgets bridge: %s", err)
                     self._reply(view, request, {"name": name, "error": str(err)})
+            elif op == "report":
+                message = data.get("message")
+                if not isinstance(message, str):
+                    raise ProtocolError("malformed", "ipywidgets bridge: 'report' needs a string 'message'")
+                logger.warning("ipywidgets bridge: page %s: %s", view.connection.page, clip(message, 1000))
             elif op == "comm_info":
                 from ipywidgets import Widget
 

@@ -65,6 +65,8 @@ class Tunnel {
     /** @type {Map<string, {resolve: Function, reject: Function}>} */
     this.pending = new Map();
     this.nextId = 0;
+    /** @type {Set<string>} problems already reported to the kernel */
+    this.reported = new Set();
     this.manager = null;
     this.bundle = null;
     /** @type {Promise<any>|null} */
@@ -161,10 +163,29 @@ class Tunnel {
     const shared = this.bundle.sharedModules;
     const { data } = await this.request({ op: "module", name, version });
     if (data.error) throw new Error(data.error);
-    return evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
-      if (shared[dep]) return shared[dep];
-      return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
-    });
+    try {
+      return await evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
+        if (shared[dep]) return shared[dep];
+        return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
+      });
+    } catch (err) {
+      // The widget's output shows it (ipywidgets' error view); the kernel's log gets it too.
+      const message = `the front-end of widget module '${name}' (nbextensions/${name}/index.js in the ` +
+        `kernel's environment) failed while loading: ${err instanceof Error ? err.message : String(err)}`;
+      this.report(message);
+      throw new Error(message);
+    }
+  }
+
+  /** Tell the kernel's log about a problem of this page (each one once). @param {string} message */
+  report(message) {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    try {
+      this.send({ op: "report", message });
+    } catch (err) {
+      console.debug("cellwire: could not report to the kernel", err);
+    }
   }
 
   /** @param {string} name @returns {Promise<any>} */

@@ -5,23 +5,43 @@ kernel (untrusted, nbconvert, GitHub) shows them. After each executed cell, ever
 whose state changed since its snapshot gets ``update_display_data`` with a fresh snapshot; the
 page moves the live view into the refreshed output (same element id), so nothing re-renders.
 Changes made in the browser are therefore saved once the next cell has run (or ``refresh()``).
+
+Tracked are cellwire's widgets and the bridge's displays of ipywidgets (``bridge.display``): both
+are ``Snapshotted``.
 """
 
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from ..log import logger
 
-if TYPE_CHECKING:
-    from .base import Widget
 
-_tracked: weakref.WeakSet[Widget] = weakref.WeakSet()
+class Snapshotted(Protocol):
+    """What this module needs of a displayed object."""
+
+    _snapshot_mark: Any
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def _displays(self) -> list[tuple[str, str]]:
+        """(display_id, element_id) of each output to keep current."""
+
+    def _state_mark(self) -> object:
+        """Changes whenever the snapshot would."""
+
+    def _bundle(self, element_id: str | None = None) -> dict[str, Any]:
+        """A fresh mimebundle for output ``element_id``."""
+
+
+_tracked: weakref.WeakSet[Snapshotted] = weakref.WeakSet()
 _hooked = False
 
 
-def track(widget: Widget) -> None:
+def track(widget: Snapshotted) -> None:
     """Refresh this widget's displays after cells that changed it."""
     global _hooked
     _tracked.add(widget)
