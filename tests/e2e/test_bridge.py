@@ -100,6 +100,10 @@ def test_button_prints_into_an_output(notebook, offline):
     appended = notebook.run("out.append_display_data(w.Label('appended'))")  # a widget displays itself
     expect(view.locator(".widget-output")).to_contain_text("appended")  # ... into the Output all the same
     assert appended.locator(".cellwire-output").count() == 0
+    # cellwire's own Output, given an ipywidget, keeps it too (not the cell)
+    appended = notebook.run("cw_out = cellwire.Output()\ncw_out.append_display_data(w.Label('kept'))")
+    assert appended.locator(".cellwire-output").count() == 0
+    wait_kernel(notebook, "len(cw_out.outputs)", "1")
     assert errors(notebook) == []
 
 

@@ -118,6 +118,18 @@ class Output(Widget):
         if isinstance(obj, Widget):
             self._append({"output_type": "display_data", "data": obj._bundle()})
             return
+        pub = _display_pub()
+        if pub is not None and hasattr(pub, "register_hook"):
+            # Displayed, and captured: an object that displays itself (an ipywidget while the
+            # bridge is on) gives a formatter nothing, and would show up in the cell instead.
+            from IPython.display import display
+
+            pub.register_hook(self._display_hook)
+            try:
+                display(obj)
+            finally:
+                pub.unregister_hook(self._display_hook)
+            return
         from IPython.core.interactiveshell import InteractiveShell
 
         formatter = InteractiveShell.instance().display_formatter if InteractiveShell.initialized() else None
