@@ -9,7 +9,7 @@ import ipywidgets
 import pytest
 
 from cellwire.bridge import capture, comms
-from cellwire.bridge.hub import WidgetHub
+from cellwire.bridge.hub import WidgetHub, _Answer
 from cellwire.transport.protocol import ProtocolError
 
 
@@ -41,7 +41,10 @@ class FakeManager:
 
 
 @pytest.fixture
-def hub():
+def hub(monkeypatch):
+    # A held answer goes out alone after HOLD_SECONDS; a loaded machine must not make that happen
+    # in tests that check it is merged with `idle` (the long-callback test sets it back).
+    monkeypatch.setattr(_Answer, "HOLD_SECONDS", 30.0)
     hub = WidgetHub(FakeManager())
     comms.install_hook(hub.forward)
     yield hub
@@ -155,9 +158,10 @@ def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub)
     assert view.sent[-1][0]["states"][slider.model_id]["state"]["value"] == 6  # the same, in one request
 
 
-def test_a_long_callback_sends_what_it_holds_without_waiting_for_its_end(hub):
+def test_a_long_callback_sends_what_it_holds_without_waiting_for_its_end(hub, monkeypatch):
     import time
 
+    monkeypatch.setattr(_Answer, "HOLD_SECONDS", 0.02)
     view = subscribed(hub)
     c = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
     hub.comm_manager.comms[c.comm_id] = c
