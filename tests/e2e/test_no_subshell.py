@@ -15,7 +15,8 @@ import pytest
 from harness import JupyterServer
 from harness.server import kernel_venv_python
 from playwright.sync_api import expect
-from widget_helpers import live
+from test_bridge import bridged, errors
+from widget_helpers import live, wait_kernel
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +99,25 @@ def test_a_loop_lets_events_in_with_poll_and_other_messages_keep_their_order(not
     text = notebook.output_text(notebook.output(loop))
     assert "stopped True saw [1, 2]" in text, text
     assert "queued cell ran after the loop" in notebook.output_text(notebook.output(queued))
+
+
+def test_a_bridged_ipywidget_works_both_ways_and_while_a_cell_waits(notebook):
+    out = notebook.run("import cellwire as cw\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10)\ns", timeout=60)
+    view = bridged(out)
+    readout = view.locator(".widget-readout")
+    expect(readout).to_have_text("3")
+    notebook.run("s.value = 7")
+    expect(readout).to_have_text("7")
+    view.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "8")
+    # a waiting cell (no subshell: the shell pump) still gets the page's change
+    waiting = notebook.start("cw.wait_for(s, until=lambda v: v == 9, timeout=30)\nprint('seen', s.value)")
+    view.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    notebook.wait_finished(waiting, timeout=40)
+    assert "seen 9" in notebook.output_text(notebook.output(waiting))
+    assert errors(notebook) == []
 
 
 def test_the_demo_runs_top_to_bottom(notebook):

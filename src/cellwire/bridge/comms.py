@@ -44,10 +44,18 @@ class BridgedComm(Comm):
         self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
     ) -> None:
         if not self.iopub_refused:
-            super().publish_msg(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)  # type: ignore[no-untyped-call]
+            # (ipykernel < 6.18: its Comm predates the comm package and names it _publish_msg)
+            publish = getattr(super(), "publish_msg", None) or super()._publish_msg  # type: ignore[misc]
+            publish(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)
         forward = type(self).forward
         if forward is not None:
             forward(self, msg_type, data, metadata, buffers, keys)
+
+    def _publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
+        """What open, send and close call in ipykernel < 6.18."""
+        self.publish_msg(msg_type, data, metadata, buffers, **keys)
 
     def handle_close(self, msg: dict[str, Any]) -> None:
         """A Jupyter front-end closed this comm. Without a widget manager it refuses every kernel
@@ -55,7 +63,9 @@ class BridgedComm(Comm):
         self.iopub_refused = True
         self._closed = False
         try:
-            comm_package.get_comm_manager().register_comm(self)  # its messages still arrive
+            # (before 6.18 the kernel's own comm manager, not the comm package's)
+            manager = getattr(getattr(self, "kernel", None), "comm_manager", None) or comm_package.get_comm_manager()
+            manager.register_comm(self)  # its messages still arrive
         except Exception:
             logger.debug("could not re-register refused comm %s", self.comm_id, exc_info=True)
         logger.debug("a front-end refused widget comm %s on iopub; it stays live for cellwire pages", self.comm_id)
@@ -84,9 +94,15 @@ def install_hook(forward: Forward) -> None:
     BridgedComm.forward = forward
     if _original_create_comm is not None:
         return
-    original = comm_package.create_comm
-    _original_create_comm = original
+    _original_create_comm = comm_package.create_comm
+    comm_package.create_comm = _bridging(comm_package.create_comm)
+    shim = _ipywidgets_shim()
+    if shim is not None:
+        _shim_original[:] = [shim.create_comm]
+        shim.create_comm = _bridging(shim.create_comm)
 
+
+def _bridging(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_comm(*args: Any, **kwargs: Any) -> Any:
         if kwargs.get("target_name") == WIDGET_TARGET and BridgedComm.forward is not None:
             from . import capture
@@ -96,7 +112,25 @@ def install_hook(forward: Forward) -> None:
         return original(*args, **kwargs)
 
     create_comm.__doc__ = "cellwire's bridge: widget comms also reach cellwire pages (see cellwire.bridge)."
-    comm_package.create_comm = create_comm
+    return create_comm
+
+
+#: ipywidgets' own ``create_comm`` while the hook replaces it (ipykernel < 6.18 only).
+_shim_original: list[Callable[..., Any]] = []
+
+
+def _ipywidgets_shim() -> Any:
+    """ipywidgets' ``comm`` module when it bypasses the comm package: with ipykernel < 6.18 its
+    ``create_comm`` makes ipykernel's own Comm, so the hook must replace that one too."""
+    import importlib.util
+
+    from ipykernel import version_info  # type: ignore[attr-defined]
+
+    if version_info >= (6, 18) or importlib.util.find_spec("ipywidgets") is None:
+        return None
+    import ipywidgets.comm
+
+    return ipywidgets.comm
 
 
 def uninstall_hook() -> None:
@@ -105,4 +139,6 @@ def uninstall_hook() -> None:
     if _original_create_comm is not None:
         comm_package.create_comm = _original_create_comm
         _original_create_comm = None
+    if _shim_original:
+        _ipywidgets_shim().create_comm = _shim_original.pop()
     BridgedComm.forward = None
