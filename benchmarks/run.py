@@ -417,7 +417,8 @@ def websocket_ceiling(browser, nbytes: int) -> dict:
 
 
 # -- the run ---------------------------------------------------------------------------------------
-def run(quick: bool, only_bridge: bool = False) -> dict:
+def run(quick: bool, only_bridge: bool = False, only_transfer: bool = False) -> dict:
+    """Everything, or only the bridge's lines, or only the binary transfers (and the ceiling)."""
     n = 100 if quick else 300
     if only_bridge:
         with sync_playwright() as playwright:
@@ -425,6 +426,7 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
             results = {"bridge": bridge(browser, n), "chromium": browser.version}
             browser.close()
         return results
+    everything = not only_transfer
     big = 20 * MB if quick else 100 * MB
     medium = 12 * MB if quick else 50 * MB
     results: dict = {"round trip": {}, "busy": {}, "transfer": {}, "stream": {}, "tti": {}}
@@ -434,9 +436,10 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
             server = "accelerated" if accelerated else "stock"
             print(f"-- JupyterLab, {server} server", file=sys.stderr)
             with lab(browser, accelerated) as lab_:
-                for toolkit in TOOLKITS:
-                    results["round trip"][toolkit, server, "worker"] = round_trips(lab_, toolkit, n)
-                results["busy"][server] = round_trips_while_printing(lab_, n // 3)
+                if everything:
+                    for toolkit in TOOLKITS:
+                        results["round trip"][toolkit, server, "worker"] = round_trips(lab_, toolkit, n)
+                    results["busy"][server] = round_trips_while_printing(lab_, n // 3)
                 for toolkit in TOOLKITS:
                     results["transfer"][toolkit, server, "download"] = transfer(lab_, toolkit, "download", big)
                 results["transfer"]["cellwire", server, "upload"] = transfer(lab_, "cellwire", "upload", big)
@@ -449,6 +452,7 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
                     results["transfer"]["cellwire", server, "upload-medium"] = transfer(
                         lab_, "cellwire", "upload", medium
                     )
+                if not accelerated and everything:
                     for toolkit in ("cellwire", "ipywidgets"):
                         results["tti"][toolkit, 1] = time_to_interactive(lab_, toolkit, 1)
                         results["tti"][toolkit, 200] = time_to_interactive(lab_, toolkit, 200)
@@ -461,12 +465,14 @@ def run(quick: bool, only_bridge: bool = False) -> dict:
             if not accelerated:
                 print("-- JupyterLab, stock server, cellwire's socket on the main thread", file=sys.stderr)
                 with lab(browser, accelerated, socket="main") as lab_:
-                    results["round trip"]["cellwire", server, "main"] = round_trips(lab_, "cellwire", n)
+                    if everything:
+                        results["round trip"]["cellwire", server, "main"] = round_trips(lab_, "cellwire", n)
                     results["transfer"]["cellwire", server, "download-main"] = transfer(
                         lab_, "cellwire", "download", big
                     )
                     results["transfer"]["cellwire", server, "upload-main"] = transfer(lab_, "cellwire", "upload", big)
-        results["bridge"] = bridge(browser, n)
+        if everything:
+            results["bridge"] = bridge(browser, n)
         results["ceiling"] = websocket_ceiling(browser, big)
         results["chromium"] = browser.version
         browser.close()
@@ -500,8 +506,44 @@ def versions() -> str:
     return f"server: {server_pkgs}; kernel: {kernel_pkgs}; Python {platform.python_version()}; {cpu}"
 
 
+def transfer_report(results: dict) -> list[str]:
+    """The binary transfer table (``--only-transfer`` prints just this)."""
+    tr, big, medium, ceiling = results["transfer"], results["big MB"], results["medium MB"], results["ceiling"]
+    lines = [
+        f"**Binary transfer** of a numpy array / Uint8Array, {big:.0f} MB unless the row says otherwise "
+        "(median of 3), MB/s:",
+        "",
+        "| toolkit | server | kernel → page | page → kernel |",
+        "|---|---|---:|---:|",
+    ]
+    for server in ("stock", "accelerated"):
+        for toolkit in TOOLKITS:
+            down = tr[toolkit, server, "download"]["MB/s"]
+            up = tr[toolkit, server, "upload"]
+            up_text = f"{up['MB/s']:.0f}" if up["MB"] == big else f"{up['MB/s']:.0f} (8 MB; {big:.0f} MB impossible¹)"
+            lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
+    lines += [
+        f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
+        f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |",
+        f"| cellwire, {medium:.0f} MB | stock | {tr['cellwire', 'stock', 'download-medium']['MB/s']:.0f} "
+        f"| {tr['cellwire', 'stock', 'upload-medium']['MB/s']:.0f} |",
+        f"| anywidget, {medium:.0f} MB | stock | {tr['anywidget', 'stock', 'download-medium']['MB/s']:.0f} "
+        f"| impossible¹ |",
+        f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
+        f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |",
+    ]
+    failure = tr.get(("anywidget", "stock", "upload-big"))
+    tried = f" Tried with {big:.0f} MB: {failure.get('error', 'delivered')}." if failure else ""
+    lines += [
+        "",
+        f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
+        f"over 10 MiB.{tried} cellwire uploads in 8 MiB chunks.",
+    ]
+    return lines
+
+
 def report(results: dict) -> str:
-    rt, tr, big = results["round trip"], results["transfer"], results["big MB"]
+    rt = results["round trip"]
     ratio = lambda a, b: f"{a / b:.0f}×" if b else "–"  # noqa: E731
     lines = [
         f"Measured {date.today().isoformat()}, Chromium {results['chromium']} (headless); {versions()}.",
@@ -529,41 +571,7 @@ def report(results: dict) -> str:
         lines.append(f"| {server} | {r['median']:.1f} | {r['p95']:.1f} |")
     lines += [
         "",
-        f"**Binary transfer** of a numpy array / Uint8Array, {big:.0f} MB unless the row says otherwise "
-        "(median of 3), MB/s:",
-        "",
-        "| toolkit | server | kernel → page | page → kernel |",
-        "|---|---|---:|---:|",
-    ]
-    for server in ("stock", "accelerated"):
-        for toolkit in TOOLKITS:
-            down = tr[toolkit, server, "download"]["MB/s"]
-            up = tr[toolkit, server, "upload"]
-            up_text = f"{up['MB/s']:.0f}" if up["MB"] == big else f"{up['MB/s']:.0f} (8 MB; {big:.0f} MB impossible¹)"
-            lines.append(f"| {toolkit} | {server} | {down:.0f} | {up_text} |")
-    lines.append(
-        f"| cellwire, socket on the main thread | stock | {tr['cellwire', 'stock', 'download-main']['MB/s']:.0f} "
-        f"| {tr['cellwire', 'stock', 'upload-main']['MB/s']:.0f} |"
-    )
-    medium = results["medium MB"]
-    lines.append(
-        f"| cellwire, {medium:.0f} MB | stock | {tr['cellwire', 'stock', 'download-medium']['MB/s']:.0f} "
-        f"| {tr['cellwire', 'stock', 'upload-medium']['MB/s']:.0f} |"
-    )
-    lines.append(
-        f"| anywidget, {medium:.0f} MB | stock | {tr['anywidget', 'stock', 'download-medium']['MB/s']:.0f} "
-        f"| impossible¹ |"
-    )
-    ceiling = results["ceiling"]
-    lines.append(
-        f"| *bare WebSocket, no Jupyter (this browser's ceiling)* | – | {ceiling['down MB/s']:.0f} "
-        f"| {ceiling['up MB/s']:.0f} (8 MiB frames) |"
-    )
-    failure = tr.get(("anywidget", "stock", "upload-big"), {})
-    lines += [
-        "",
-        f"¹ anywidget sends a message as one WebSocket frame; the server closes the socket on frames "
-        f"over 10 MiB. Tried with {big:.0f} MB: {failure.get('error', 'delivered')}. cellwire uploads in 8 MiB chunks.",
+        *transfer_report(results),
         "",
         "**Streaming**: a Python loop sets a slider's value 20,000 times at 10,000/s:",
         "",
@@ -739,9 +747,17 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="also save the raw results here")
     parser.add_argument("--only-bridge", action="store_true", help="only the ipywidgets bridge's lines")
+    parser.add_argument("--only-transfer", action="store_true", help="only the binary transfers (and the ceiling)")
     args = parser.parse_args()
-    results = run(args.quick, args.only_bridge)
-    text = "\n".join(bridge_report(results["bridge"])) if args.only_bridge else report(results)
+    if args.write and (args.only_bridge or args.only_transfer):
+        parser.error("--write rewrites every table: run it without --only-*")
+    results = run(args.quick, args.only_bridge, args.only_transfer)
+    if args.only_bridge:
+        text = "\n".join(bridge_report(results["bridge"]))
+    elif args.only_transfer:
+        text = "\n".join(transfer_report(results))
+    else:
+        text = report(results)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(_plain(results), indent=1))

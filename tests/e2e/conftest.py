@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,9 +87,10 @@ def jupyter_server_factory(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(params=SERVER_CONFIGS, ids=_config_id)
+@pytest.fixture(scope="module", params=SERVER_CONFIGS, ids=_config_id)
 def server_config(request) -> tuple[str, str]:
-    """(frontend, base_url) of the server the test runs against."""
+    """(frontend, base_url) of the server the test runs against. (Module-scoped, so that a module
+    can share one notebook per configuration: ``module_notebook``.)"""
     return request.param
 
 
@@ -147,3 +149,22 @@ def notebook_factory(browser, request):
 def notebook(notebook_factory, server) -> NotebookPage:
     """An open, empty notebook with an idle kernel, for each server configuration."""
     return notebook_factory(server)
+
+
+@pytest.fixture(scope="module")
+def _module_notebook(browser, jupyter_server_factory, server_config, request):
+    notebook = NotebookPage(_new_context(browser).new_page(), jupyter_server_factory(*server_config))
+    notebook.open(f"{request.module.__name__}-{uuid.uuid4().hex[:6]}.ipynb")
+    yield notebook
+    notebook.page.context.close()
+    notebook.shutdown_kernel()
+
+
+@pytest.fixture
+def module_notebook(_module_notebook, request) -> Iterator[NotebookPage]:
+    """One notebook (page and kernel) for all of a module's tests that take it, per server
+    configuration: for tests that need no fresh page or kernel, since opening a notebook costs
+    seconds per test. Tests run in it one after the other, each after the cells of the earlier
+    ones. A failing test saves its artifacts as with ``notebook``."""
+    yield _module_notebook
+    _save_artifacts(request, _module_notebook.page, _module_notebook.console, server=_module_notebook.server)

@@ -86,7 +86,9 @@ export default {
     model.on("change:count", () => { b.textContent = `count ${model.get("count")}`; });
     model.on("msg:custom", (content, buffers) => {
       const bytes = new Uint8Array(buffers[0].buffer, buffers[0].byteOffset, buffers[0].byteLength);
-      model.send({ echo: content.n, sum: bytes.reduce((a, v) => a + v, 0) }, undefined, [bytes.slice(0, 2)]);
+      // (each buffer owns its ArrayBuffer, as in JupyterLab: issue #12)
+      const owned = buffers[0].byteOffset === 0 && buffers[0].buffer.byteLength === bytes.length;
+      model.send({ echo: content.n, sum: bytes.reduce((a, v) => a + v, 0), owned }, undefined, [bytes.slice(0, 2)]);
     });
     el.appendChild(b);
   },
@@ -113,6 +115,6 @@ def test_native_anywidget_with_custom_messages_and_a_broken_module(notebook):
     wait_kernel(notebook, "c.count", "2")
     assert notebook.kernel_eval("c.inits") == "1"
     notebook.run("c.send({'n': 5}, [bytes([1, 2, 3])])")
-    wait_kernel(notebook, "got", "[({'echo': 5, 'sum': 6}, [b'\\x01\\x02'])]")
+    wait_kernel(notebook, "got", "[({'echo': 5, 'sum': 6, 'owned': True}, [b'\\x01\\x02'])]")
     notebook.run("c.count = 10")
     expect(view.get_by_role("button", name="count 10")).to_be_visible()

@@ -90,9 +90,11 @@ def test_widgets_both_ways_and_after_a_reload(notebook):
     assert console_errors(notebook) == []
 
 
+@pytest.mark.parametrize("server", ["lab"], indirect=True)
 def test_stop_button_and_50_mb_both_ways(notebook):
     """A Stop button stops a busy cell (the kernel's subshell works through the gateway), and
-    50 MB cross each way (uploads in chunks, legacy-framed)."""
+    50 MB cross each way (uploads in chunks, legacy-framed). (In Lab only: the front-end makes no
+    difference below cellwire's socket, and test_widgets_both_ways_and_after_a_reload runs in both.)"""
     latency = stop_latency(notebook)
     assert 0 <= latency < 1.0, latency
     live(notebook.run(ECHO_CHANNEL))

@@ -13,6 +13,13 @@ from harness import pack_v1, unpack_v1
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def notebook(module_notebook):
+    """The module's notebook: these tests check the test bed itself, each in a few cells, and can
+    share one page and kernel per configuration (six, not sixty, notebook openings)."""
+    return module_notebook
+
+
 def test_printed_output_is_shown(notebook):
     out = notebook.run("print('hello from', 6 * 7)")
     assert notebook.output_text(out) == "hello from 42"

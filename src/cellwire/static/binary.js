@@ -99,8 +99,10 @@ export function fromBase64(text) {
 
 /**
  * A buffer as JupyterLab and anywidget hand it to widget code: a DataView whose `.buffer` holds
- * exactly its bytes (byteOffset 0), so `new Uint8Array(view.buffer)` is right. Received buffers are
- * views into one frame; only those are copied out.
+ * exactly its bytes (byteOffset 0), so `new Uint8Array(view.buffer)` is right. A buffer that already
+ * owns its ArrayBuffer is returned as it is, without a copy: the socket worker hands over only such
+ * buffers (`transferableMessage`, sliced off the main thread), so this copies only on the page's
+ * main-thread socket, where decoded buffers are views into the received frame.
  * @param {Binary} buffer
  * @returns {DataView}
  */

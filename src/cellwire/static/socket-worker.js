@@ -1,15 +1,16 @@
 // @ts-check
 // The socket worker: the page's kernel WebSockets live here, off the main thread. Frames are read,
 // decoded and filtered in this thread, so the kernel's broadcast traffic that is not cellwire's
-// (other cells' output, other comms) never reaches the page's main thread at all. Buffers of the
-// messages that are passed on move to the main thread without a copy (transferred).
+// (other cells' output, other comms) never reaches the page's main thread at all. Each buffer of a
+// message that is passed on is sliced out of its frame here, into an ArrayBuffer of its own, and
+// moved (transferred) to the main thread, which copies nothing.
 //
 // Main -> worker: {op: "open", id, url, framing} | {op: "send", id, channel, msg} | {op: "comms", id, ids}
 //                 | {op: "close", id}
 // Worker -> main: {op: "ready"} | {op: "open", id, protocol} | {op: "message", id, msg}
 //                 | {op: "close", id, code}
 
-import { Wire, plainMessage } from "./wire.js";
+import { Wire, transferableMessage } from "./wire.js";
 
 /**
  * This worker's global scope, as far as it is used here. (The checker types every runtime module
@@ -31,26 +32,14 @@ const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 /** @type {Map<number, Wire>} socket id -> its Wire */
 const wires = new Map();
 
-/**
- * The buffers underlying a message's parts, each once, to be moved rather than copied.
- * @param {ReceivedMessage} msg
- * @returns {ArrayBuffer[]}
- */
-function transferables(msg) {
-  /** @type {Set<ArrayBuffer>} */
-  const seen = new Set();
-  for (const buffer of msg.buffers) seen.add(/** @type {ArrayBuffer} */ (buffer.buffer));
-  return [...seen];
-}
-
 scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ { data }) => {
   const id = data.id;
   if (data.op === "open") {
     wires.set(id, new Wire(data.url, {
       open: (protocol) => scope.postMessage({ op: "open", id, protocol }),
       message: (msg) => {
-        const plain = plainMessage(msg);
-        scope.postMessage({ op: "message", id, msg: plain }, transferables(plain));
+        const { msg: plain, transfer } = transferableMessage(msg);
+        scope.postMessage({ op: "message", id, msg: plain }, transfer);
       },
       close: (code) => {
         wires.delete(id);

@@ -5,6 +5,7 @@
 // other cell's output and every other comm's traffic; dropping that here, as early as possible,
 // means it costs the page nothing more. Runs in the socket worker, or on the main thread.
 
+import { ownBuffer } from "./binary.js";
 import { V1_PROTOCOL, decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from "./framing.js";
 
 const KEPT_IOPUB = new Set(["status", "shutdown_reply", "comm_msg", "comm_close"]);
@@ -92,11 +93,17 @@ export class Wire {
 }
 
 /**
- * A decoded message as a plain object (every part parsed), as it can cross to another thread.
+ * A decoded message as it crosses to the main thread: a plain object (every part parsed), each
+ * buffer a DataView over an ArrayBuffer of exactly its bytes, and the list of those ArrayBuffers
+ * to transfer. Decoded buffers are views into the received frame; widget code expects each to own
+ * its ArrayBuffer (`new Uint8Array(view.buffer)`, as in JupyterLab and anywidget), so they are
+ * sliced out of the frame here, in the socket worker, and moved: the main thread copies nothing.
  * @param {ReceivedMessage} msg
- * @returns {ReceivedMessage}
+ * @returns {{msg: ReceivedMessage, transfer: ArrayBuffer[]}}
  */
-export function plainMessage(msg) {
-  const { channel, header, parent_header, metadata, content, buffers } = msg;
-  return { channel, header, parent_header, metadata, content, buffers };
+export function transferableMessage(msg) {
+  const { channel, header, parent_header, metadata, content } = msg;
+  const buffers = msg.buffers.map(ownBuffer);
+  const transfer = buffers.map((view) => /** @type {ArrayBuffer} */ (view.buffer));
+  return { msg: { channel, header, parent_header, metadata, content, buffers }, transfer };
 }

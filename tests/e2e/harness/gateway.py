@@ -8,13 +8,12 @@ the server stays in the server env (it has not).
 
 from __future__ import annotations
 
-import os
 import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .process import launch, stop, wait_until_answers
+from .process import isolated_env, launch, stop, wait_until_answers
 from .server import KERNEL_NAME, free_port, write_kernelspec
 
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -28,14 +27,7 @@ class KernelGateway:
         self.log_path = workdir / "gateway.log"
         jupyter_path = workdir / "jupyter-path"
         write_kernelspec(jupyter_path)
-        env = {
-            **os.environ,
-            "JUPYTER_PATH": str(jupyter_path),
-            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-            "JUPYTER_DATA_DIR": str(workdir / "data"),
-            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
-        }
-        env.pop("PYTHONPATH", None)
+        env = isolated_env(workdir, jupyter_path)
         cmd = [
             sys.executable,
             "-m",

@@ -13,6 +13,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def isolated_env(workdir: Path, jupyter_path: Path) -> dict[str, str]:
+    """This process's environment for a server started in ``workdir``: Jupyter looks for kernelspecs
+    (and extensions) in ``jupyter_path`` first, and the host's config, data and runtime dirs (lab
+    workspaces included) stay out of the way. PYTHONPATH is dropped: the server's venv must not see
+    the project's (or the test runner's) packages."""
+    env = {
+        **os.environ,
+        "JUPYTER_PATH": str(jupyter_path),
+        "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+        "JUPYTER_DATA_DIR": str(workdir / "data"),
+        "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+    }
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 def launch(cmd: list[str], env: dict[str, str], cwd: Path, log_path: Path, append: bool = False) -> subprocess.Popen:
     with open(log_path, "ab" if append else "wb") as log:
         return subprocess.Popen(

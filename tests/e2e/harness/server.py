@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .kernel_client import KernelClient
-from .process import launch, stop, wait_until_answers
+from .process import isolated_env, launch, stop, wait_until_answers
 
 FRONTENDS = ("lab", "notebook", "nbclassic")
 KERNEL_NAME = "cellwire-test"
@@ -120,15 +120,7 @@ class JupyterServer:
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
             settings_file.write_text(json.dumps(settings))
-        env = {
-            **os.environ,
-            "JUPYTER_PATH": str(jupyter_path),
-            # Keep the host's config, data and runtime dirs (and lab workspaces) out of the way.
-            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-            "JUPYTER_DATA_DIR": str(workdir / "data"),
-            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
-        }
-        env.pop("PYTHONPATH", None)
+        env = isolated_env(workdir, jupyter_path)
         cmd = [
             str(self.venv / "bin" / "jupyter"),
             frontend,

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from .notebook import empty_notebook
-from .process import launch, stop, wait_until_answers
+from .process import isolated_env, launch, stop, wait_until_answers
 from .server import PROJECT_ROOT, free_port, write_kernelspec
 
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -35,14 +35,7 @@ class VoilaServer:
         self.log_path = workdir / "voila.log"
         jupyter_path = workdir / "jupyter-path"
         write_kernelspec(jupyter_path)
-        env = {
-            **os.environ,
-            "JUPYTER_PATH": str(jupyter_path),
-            "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-            "JUPYTER_DATA_DIR": str(workdir / "data"),
-            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
-        }
-        env.pop("PYTHONPATH", None)
+        env = isolated_env(workdir, jupyter_path)
         cmd = [
             str(voila_venv() / "bin" / "voila"),
             str(self.root_dir),
