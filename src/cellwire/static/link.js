@@ -379,14 +379,22 @@ export class KernelLink {
       console.warn(`cellwire: a message from the kernel arrived with ${parts.length} of its ${chunks} pieces; dropped`);
       return null;
     }
-    const whole = new Uint8Array(sizes.reduce((n, size) => n + size, 0));
-    let offset = 0;
+    // Each buffer its own ArrayBuffer (as widget code expects: no ownBuffer copy later).
+    const out = sizes.map((size) => new Uint8Array(size));
+    let index = 0; // the buffer being filled
+    let at = 0; // how much of it is
     for (const part of parts) {
-      whole.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
-      offset += part.byteLength;
+      let bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+      while (bytes.length > 0) {
+        while (index < out.length && at === out[index].length) { index += 1; at = 0; }
+        if (index === out.length) break;
+        const n = Math.min(bytes.length, out[index].length - at);
+        out[index].set(bytes.subarray(0, n), at);
+        at += n;
+        bytes = bytes.subarray(n);
+      }
     }
-    offset = 0;
-    return sizes.map((size) => { const view = new DataView(whole.buffer, offset, size); offset += size; return view; });
+    return out.map((buffer) => new DataView(buffer.buffer));
   }
 
   /** @param {ErrorOp} data */
