@@ -43,20 +43,27 @@ def bridged(output):
     return view
 
 
-def test_int_slider_both_ways(notebook, offline):
-    out = notebook.run(
-        "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns", timeout=60
-    )
-    view = bridged(out)
+SLIDER = "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns"
+
+
+def slider_both_ways(notebook):
+    """Show an ipywidgets IntSlider ``s`` (3), set it from Python (7), move it by keyboard (8); its view."""
+    view = bridged(notebook.run(SLIDER, timeout=60))
     readout = view.locator(".widget-readout")
     expect(readout).to_have_text("3")
     notebook.run("s.value = 7")
     expect(readout).to_have_text("7")
     view.locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "8")
+    return view
+
+
+def test_int_slider_both_ways(notebook, offline):
+    view = slider_both_ways(notebook)
     notebook.page.keyboard.press("ArrowRight")
     wait_kernel(notebook, "s.value", "9")
-    expect(readout).to_have_text("9")
+    expect(view.locator(".widget-readout")).to_have_text("9")
     assert errors(notebook) == []
 
 

@@ -15,8 +15,8 @@ import pytest
 from harness import JupyterServer
 from harness.server import kernel_venv_python
 from playwright.sync_api import expect
-from test_bridge import bridged, errors
-from widget_helpers import live, wait_kernel
+from test_bridge import errors, slider_both_ways
+from widget_helpers import live
 
 pytestmark = pytest.mark.e2e
 
@@ -102,17 +102,9 @@ def test_a_loop_lets_events_in_with_poll_and_other_messages_keep_their_order(not
 
 
 def test_a_bridged_ipywidget_works_both_ways_and_while_a_cell_waits(notebook):
-    out = notebook.run("import cellwire as cw\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10)\ns", timeout=60)
-    view = bridged(out)
-    readout = view.locator(".widget-readout")
-    expect(readout).to_have_text("3")
-    notebook.run("s.value = 7")
-    expect(readout).to_have_text("7")
-    view.locator(".noUi-handle").first.focus()
-    notebook.page.keyboard.press("ArrowRight")
-    wait_kernel(notebook, "s.value", "8")
+    view = slider_both_ways(notebook)
     # a waiting cell (no subshell: the shell pump) still gets the page's change
-    waiting = notebook.start("cw.wait_for(s, until=lambda v: v == 9, timeout=30)\nprint('seen', s.value)")
+    waiting = notebook.start("cellwire.wait_for(s, until=lambda v: v == 9, timeout=30)\nprint('seen', s.value)")
     view.locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("ArrowRight")
     notebook.wait_finished(waiting, timeout=40)
