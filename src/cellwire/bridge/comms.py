@@ -90,7 +90,7 @@ _original_create_comm: Callable[..., Any] | None = None
 
 def install_hook(forward: Forward) -> None:
     """Replace ``comm.create_comm`` (idempotent); widget comms created from now on are bridged."""
-    global _original_create_comm
+    global _original_create_comm, _shim_original
     BridgedComm.forward = forward
     if _original_create_comm is not None:
         return
@@ -98,7 +98,7 @@ def install_hook(forward: Forward) -> None:
     comm_package.create_comm = _bridging(comm_package.create_comm)
     shim = _ipywidgets_shim()
     if shim is not None:
-        _shim_original[:] = [shim.create_comm]
+        _shim_original = shim.create_comm
         shim.create_comm = _bridging(shim.create_comm)
 
 
@@ -116,7 +116,7 @@ def _bridging(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: ipywidgets' own ``create_comm`` while the hook replaces it (ipykernel < 6.18 only).
-_shim_original: list[Callable[..., Any]] = []
+_shim_original: Callable[..., Any] | None = None
 
 
 def _ipywidgets_shim() -> Any:
@@ -135,10 +135,11 @@ def _ipywidgets_shim() -> Any:
 
 def uninstall_hook() -> None:
     """Put ipykernel's ``create_comm`` back; widgets already open publish on iopub only."""
-    global _original_create_comm
+    global _original_create_comm, _shim_original
     if _original_create_comm is not None:
         comm_package.create_comm = _original_create_comm
         _original_create_comm = None
-    if _shim_original:
-        _ipywidgets_shim().create_comm = _shim_original.pop()
+    if _shim_original is not None:
+        _ipywidgets_shim().create_comm = _shim_original
+        _shim_original = None
     BridgedComm.forward = None

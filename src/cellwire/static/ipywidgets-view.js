@@ -68,6 +68,7 @@ class Tunnel {
     /** @type {Set<string>} problems already reported to the kernel */
     this.reported = new Set();
     this.manager = null;
+    /** @type {any} ipywidgets' front-end module, once imported */
     this.bundle = null;
     /** @type {Promise<any>|null} */
     this.started = null;
@@ -129,7 +130,7 @@ class Tunnel {
   start(init) {
     if (!this.started) {
       this.started = (async () => {
-        this.bundle = (await loadBundle(this, init.bundle)).module;
+        this.bundle = await loadBundle(this, init.bundle);
         this.manager = this.bundle.createManager(
           { send: (/** @type {any} */ d, /** @type {any[]} */ b) => this.send(d, b),
             request: (/** @type {any} */ d, /** @type {any[]} */ b) => this.request(d, b) },

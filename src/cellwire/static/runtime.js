@@ -71,7 +71,7 @@ export class Runtime {
     this._idleSince = new Map();
     /** @type {Map<string, Promise<Record<string, unknown>>>} hash -> the imported module */
     this._modules = new Map();
-    /** @type {Map<string, {loading: Promise<{module: any, css: string}>, canFetch: boolean}>} hash -> vendored bundle */
+    /** @type {Map<string, {loading: Promise<Record<string, any>>, canFetch: boolean}>} hash -> vendored bundle */
     this._vendor = new Map();
     /** @type {Promise<string> | undefined} */
     this._serverPath = undefined;
@@ -239,7 +239,7 @@ export class Runtime {
    * page by content hash: from the browser's cache, else from `fetchBody` (the kernel), then cached.
    * @param {string} hash
    * @param {() => Promise<{js: string, css: string}>} fetchBody
-   * @returns {Promise<{module: any, css: string}>}
+   * @returns {Promise<Record<string, any>>} the module's namespace
    */
   vendor(hash, fetchBody) {
     const entry = this._vendor.get(hash);
@@ -280,7 +280,7 @@ export class Runtime {
 
   /**
    * @param {string} hash
-   * @param {Promise<{module: any, css: string}>} loading
+   * @param {Promise<Record<string, any>>} loading
    * @param {boolean} canFetch  (false: a cache lookup only, which a later `vendor()` may follow with a fetch)
    */
   _setVendor(hash, loading, canFetch) {
@@ -291,19 +291,14 @@ export class Runtime {
   /**
    * @param {string} hash
    * @param {Promise<{js: string, css: string} | null>} body
-   * @returns {Promise<{module: any, css: string}>}
+   * @returns {Promise<Record<string, any>>} the module's namespace (its CSS is added to the page)
    */
   async _importVendor(hash, body) {
     const found = await body;
     if (!found) throw new Error(`bundle ${hash} is not cached`);
-    const module = await import(URL.createObjectURL(new Blob([found.js], { type: "text/javascript" })));
-    if (!document.querySelector(`style[data-cellwire-vendor="${hash}"]`)) {
-      const style = document.createElement("style");
-      style.dataset.cellwireVendor = hash;
-      style.textContent = found.css;
-      document.head.appendChild(style);
-    }
-    return { module, css: found.css };
+    const module = await this.importModule(hash, found.js);
+    this.injectCss(hash, found.css);
+    return module;
   }
 
   /** Detach views whose element left the page; re-attach ones that came back; release the outputs

@@ -108,9 +108,10 @@ class KernelLink:
         if hello.get("purpose") == "runtime":
             runtime = {"op": "runtime", "version": __version__, **assets.runtime_payload()}
             # Bundles the output's view will import come along, so the page imports them while it connects.
-            preload = [assets.vendor_bundle_by_hash(h) for h in hello.get("preload") or () if isinstance(h, str)]
-            runtime["vendor"] = [{k: b[k] for k in ("hash", "js", "css")} for b in preload if b is not None]
-            assets.times_sent.update(["runtime", *(b["name"] for b in preload if b is not None)])
+            found = (assets.vendor_bundle_by_hash(h) for h in hello.get("preload") or () if isinstance(h, str))
+            preload = [b for b in found if b is not None]
+            runtime["vendor"] = [{k: b[k] for k in ("hash", "js", "css")} for b in preload]
+            assets.times_sent.update(["runtime", *(b["name"] for b in preload)])
             if direct is not None:
                 direct(session, {"comm_id": comm.comm_id, "data": runtime}, ())
             else:
