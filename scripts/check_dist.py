@@ -1,6 +1,6 @@
 """Check the package as others receive it (`make dist`): the wheel and sdist in DIST_DIR.
 
-    .venv/bin/python scripts/check-dist.py dist/
+    .venv/bin/python scripts/check_dist.py dist/
 
 The wheel must carry what cellwire reads at run time (the JS runtime, the JSON Schemas, the
 vendored ipywidgets bundle), the accelerator's server config, the licence and the version of
@@ -64,7 +64,8 @@ def check_sdist(sdist: Path) -> list[str]:
 
 
 def check_install(wheel: Path) -> list[str]:
-    """Install into a venv of its own (no site packages) and import cellwire there, outside a kernel."""
+    """Install into a venv of its own (no site packages) and import cellwire there, outside a kernel
+    (cellwire_accelerator needs jupyter_server: it is imported only in a server env)."""
     with tempfile.TemporaryDirectory(prefix="cellwire-dist-") as tmp:
         venv.create(tmp, with_pip=True)
         python = str(Path(tmp) / "bin" / "python")
@@ -74,7 +75,7 @@ def check_install(wheel: Path) -> list[str]:
         if install.returncode:
             return [f"pip install {wheel.name} failed:\n{install.stderr[-2000:]}"]
         probe = (
-            "import cellwire, cellwire_accelerator, pathlib, sys; print(cellwire.__version__);"
+            "import cellwire, pathlib, sys; print(cellwire.__version__);"
             f"assert (pathlib.Path(sys.prefix) / {WHEEL_DATA!r}).is_file(), 'no accelerator config'"
         )
         imported = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=120)
