@@ -24,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_marker] = suite_processes.mark_this_run()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own, which tears down what an interrupted run left set up
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     grace = float(session.config.getini("exit_grace"))
     left = suite_processes.wait_for_exit(session.config.stash[_marker], grace)
