@@ -1,5 +1,6 @@
 """``python -m cellwire enable --sys-prefix`` in a kernel env: a notebook that never imports cellwire
-shows plain ipywidgets live both ways, in a JupyterLab whose server env has no widget extension;
+shows plain ipywidgets live both ways, in JupyterLab and Notebook 7 whose server env has no widget
+extension;
 after ``disable`` a new kernel has no cellwire.
 
 The kernel env is a throwaway venv that sees the project venv's packages (a ``.pth`` file), so the
@@ -49,22 +50,21 @@ def cellwire_command(env: Path, *args: str) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def lab(kernel_env, tmp_path_factory):
-    """A stock JupyterLab (no widget extension in its env) whose kernels run from ``kernel_env``."""
-    server = JupyterServer(
-        "lab", tmp_path_factory.mktemp("jupyter-enable"), kernel_python=str(kernel_env / "bin/python")
-    )
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def server(kernel_env, tmp_path_factory, request):
+    """A stock JupyterLab / Notebook 7 (no widget extension in its env) whose kernels run from ``kernel_env``."""
+    workdir = tmp_path_factory.mktemp(f"jupyter-enable-{request.param}")
+    server = JupyterServer(request.param, workdir, kernel_python=str(kernel_env / "bin/python"))
     yield server
     server.stop()
 
 
-def test_enable_makes_every_notebook_live_and_disable_undoes_it(kernel_env, lab, notebook_factory):
+def test_enable_makes_every_notebook_live_and_disable_undoes_it(kernel_env, server, notebook_factory):
     out = cellwire_command(kernel_env, "enable", "--sys-prefix")
     config = kernel_env / "etc" / "ipython" / "ipython_kernel_config.py"
     assert f"wrote a block to {config}" in out and "python -m cellwire disable --sys-prefix" in out
 
-    notebook = notebook_factory(lab)
+    notebook = notebook_factory(server)
     view = live(notebook.run(NO_IMPORT_SLIDER, timeout=60))
     readout = view.locator(".widget-readout")
     expect(readout).to_have_text("3")
