@@ -64,3 +64,11 @@ def test_a_config_dir_that_cannot_be_written_says_what_to_do(tmp_path, monkeypat
     assert cli.main(["enable"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("cellwire: could not change") and "or use --user" in err
+
+
+def test_user_writes_to_the_running_users_profile_only(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    assert cli.main(["enable", "--user"]) == 0
+    path = tmp_path / "ipython" / "profile_default" / autoload.CONFIG_FILE
+    assert autoload.is_enabled(path.parent) and "every kernel this user starts" in capsys.readouterr().out
+    assert cli.main(["disable", "--user"]) == 0 and not path.exists()

@@ -82,19 +82,19 @@ def wait_until_answers(
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
-    """SIGTERM lets a server stop what it started (kernels, a proxy); SIGKILL to its process group
-    if it lingers, and to any member of the group that outlived it."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            kill_group(process)
+    """SIGTERM lets a server stop what it started (kernels, a proxy); then SIGKILL to its process
+    group: to the server if it lingers, and to any member of the group that outlived it."""
+    if process.returncode is not None:
+        return  # reaped long ago: its group id may be another process's by now (pids wrap around)
+    process.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=timeout)
     kill_group(process)
 
 
 def kill_group(process: subprocess.Popen) -> None:
-    """SIGKILL to the process group ``process`` leads (``launch`` made one), then reap it."""
+    """SIGKILL to the process group ``process`` leads (``launch`` made one), then reap it. Call it
+    while the leader is alive or just reaped: while any member lives, the group id is not reused."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
