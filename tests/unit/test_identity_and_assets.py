@@ -2,7 +2,10 @@ import json
 import re
 from pathlib import Path
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (the test extra installs tomli there)
+    import tomli as tomllib
 
 from cellwire import Channel, __version__, bundle
 from cellwire.transport import assets, identity
@@ -11,9 +14,11 @@ from cellwire.transport.identity import kernel_id_from_connection_file
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_version_matches_pyproject():
+def test_the_version_has_one_source():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert meta["project"]["version"] == __version__
+    assert "version" not in meta["project"] and "version" in meta["project"]["dynamic"]
+    assert meta["tool"]["hatch"]["version"]["path"] == "src/cellwire/_version.py"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
 
 
 def test_kernel_id_comes_from_jupyter_server_connection_file_names():

@@ -21,8 +21,8 @@ def test_status_is_silenced_only_on_cellwire_subshell_thread():
     kernel._publish_status("busy", "shell")
     thread = threading.Thread(target=kernel._publish_status, args=("idle", "shell"), name="subshell-abc")
     thread.start()
-    thread.join()
+    thread.join(timeout=5)
     other = threading.Thread(target=kernel._publish_status, args=("idle", "shell"), name="subshell-other")
     other.start()
-    other.join()
+    other.join(timeout=5)
     assert kernel.published == [("busy", "MainThread"), ("idle", "subshell-other")]
