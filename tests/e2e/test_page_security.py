@@ -136,17 +136,16 @@ VERIFIED_ENTRIES = """async () => {
     const found = await Promise.all(keys.map((key) => window.__cellwire_boot.cached(...key.split("/"))));
     return found.filter(Boolean).length;
 }"""
-# In the page: each entry rewritten to mark the page when it runs; their URLs.
+# In the page: each entry (NUL-separated: the runtime's entry name, then names and sources; or a
+# bundle's js and css) rewritten so that its first module marks the page when it runs; their URLs.
 POISON_ENTRIES = """async () => {
     const cache = await caches.open("cellwire");
-    const mark = "globalThis.__cellwire_poisoned = (globalThis.__cellwire_poisoned || 0) + 1;\\n";
     const done = [];
     for (const request of await cache.keys()) {
-        const body = await (await cache.match(request)).json();
-        const entry = body.modules ? body.modules.find((m) => m.name === body.entry) : null;
-        if (entry) entry.source = mark + entry.source;
-        else body.js = mark + body.js;
-        await cache.put(request, new Response(JSON.stringify(body), {headers: {"Content-Type": "application/json"}}));
+        const parts = (await (await cache.match(request)).text()).split("\\0");
+        const first = parts.length % 2 ? parts.indexOf(parts[0], 1) + 1 : 0;  // (the runtime's entry module)
+        parts[first] = "globalThis.__cellwire_poisoned = (globalThis.__cellwire_poisoned || 0) + 1;\\n" + parts[first];
+        await cache.put(request, new Response(parts.join("\\0")));
         done.push(request.url);
     }
     return done;

@@ -146,39 +146,51 @@
     }
     function canCache() { return !!(g.caches && g.crypto && crypto.subtle); }
 
+    // An entry is kept as the text transport/assets.py hashes: the runtime's entry name, then each
+    // module's name and source; a bundle's js and css; joined by NUL. So the bytes read are the
+    // bytes hashed, with no JSON to parse first.
     /**
-     * The SHA-256 (hex) of an entry's content, as transport/assets.py hashes it: the runtime's entry
-     * name then each module's name and source, or a bundle's js and css; joined by NUL.
      * @param {string} kind
-     * @param {any} body
-     * @returns {Promise<string>}
+     * @param {any} body  a runtime payload, or a bundle ({js, css})
+     * @returns {string[]}
      */
-    function contentHash(kind, body) {
-      var parts = kind === "runtime" ? [body.entry] : [body.js, body.css];
-      if (kind === "runtime") {
-        (Array.isArray(body.modules) ? body.modules : [null]).forEach(function (/** @type {any} */ m) {
-          parts.push(m && m.name, m && m.source);
-        });
-      }
-      if (!parts.every(function (part) { return typeof part === "string"; })) return Promise.resolve("");
-      return crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\0"))).then(function (digest) {
-        return Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
-      });
+    function contentParts(kind, body) {
+      if (kind !== "runtime") return [body.js, body.css];
+      var parts = [body.entry];
+      body.modules.forEach(function (/** @type {{name: string, source: string}} */ m) { parts.push(m.name, m.source); });
+      return parts;
+    }
+
+    /**
+     * The inverse of contentParts, or null when the parts have not that shape.
+     * @param {string} kind
+     * @param {string[]} parts
+     * @param {string} hash
+     * @returns {any}
+     */
+    function fromParts(kind, parts, hash) {
+      if (kind !== "runtime") return parts.length === 2 ? { js: parts[0], css: parts[1], hash: hash } : null;
+      if (parts.length < 3 || parts.length % 2 === 0) return null;
+      var modules = [];
+      for (var i = 1; i < parts.length; i += 2) modules.push({ name: parts[i], source: parts[i + 1] });
+      return { op: "runtime", entry: parts[0], modules: modules, hash: hash };
     }
 
     /**
      * @param {string} kind
      * @param {string | undefined} hash
-     * @returns {Promise<any>} what was stored under `hash` if its content has that hash, or null
+     * @returns {Promise<any>} what was stored under `hash` if its SHA-256 is `hash`, else null
      */
     function cached(kind, hash) {
       if (!hash || !canCache()) return Promise.resolve(null);
       var key = cacheKey(kind, hash);
       return caches.open(CACHE).then(function (cache) {
-        return cache.match(key).then(function (hit) { return hit ? hit.json() : null; }).then(function (body) {
-          if (!body) return null;
-          return contentHash(kind, body).then(function (actual) {
-            if (actual === hash) return body;
+        return cache.match(key).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
+          if (!bytes) return null;
+          return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+            var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+            var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
+            if (body) return body;
             console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
                          "discarded (it is fetched from the kernel again)");
             return cache.delete(key).then(function () { return null; });
@@ -202,7 +214,8 @@
           var stale = requests.filter(function (r) { return r.url !== key && r.url.indexOf(cacheKey(kind, "")) === 0; });
           return Promise.all(stale.map(function (r) { return cache.delete(r); }));
         }).then(function () {
-          return cache.put(key, new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } }));
+          var text = contentParts(kind, body).join("\0");
+          return cache.put(key, new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8" } }));
         });
       }).catch(function (err) { console.debug("cellwire: could not cache", kind, err); });
     }
