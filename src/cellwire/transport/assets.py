@@ -38,7 +38,8 @@ def runtime_payload() -> dict[str, Any]:
 
     visit(RUNTIME_ENTRY, ())
     modules = [{"name": n, "source": read_static(n)} for n in ordered]
-    return {"entry": RUNTIME_ENTRY, "modules": modules, "hash": _digest(*(m["source"] for m in modules))}
+    parts = [RUNTIME_ENTRY, *(part for m in modules for part in (m["name"], m["source"]))]
+    return {"entry": RUNTIME_ENTRY, "modules": modules, "hash": _digest(*parts)}
 
 
 def runtime_hash() -> str:
@@ -65,7 +66,10 @@ def vendor_bundle_by_hash(digest: str) -> dict[str, Any] | None:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    """The whole SHA-256 (hex) of ``parts`` joined by NUL: a page checks what it kept in Cache
+    Storage (shared by the whole origin) against it before running it (the loader's ``contentHash``,
+    which hashes the same parts: the runtime's entry name, then each module's name and source)."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @functools.cache
