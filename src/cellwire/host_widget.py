@@ -1,0 +1,121 @@
+"""cellwire objects rendered by a host's own widget manager (JupyterLab with jupyterlab_widgets,
+VS Code, Colab), talking through the host's comm instead of cellwire's socket.
+
+Such a host ranks the widget-view mimetype above ``text/html``, so a display that carries both is
+drawn by the host's manager there, and by cellwire's loader (its fast path, its own socket)
+everywhere else. ``host_view(target)`` gives a target that widget-view entry: a ``HostWidget``, an
+anywidget model (anywidget's front-end module names, ``_esm``) whose ES module,
+``static/host-view.js``, runs the target's own module with the same ``channel`` a cellwire page
+hands it, over ``model.send`` and ``msg:custom`` (``transport.host_connection``). The kernel routes
+the widget's comm to cellwire's subshell like a page's, so callbacks and ``wait_message`` /
+``wait_for`` work while a cell runs (with ipykernel 6, a waiting cell handles them itself).
+
+Where no host manager exists (JupyterLab without the extension) nothing goes slower: the widget's
+``comm_open`` is published once and refused, and nothing else is sent over it, since no view of
+it ever attaches. ``CELLWIRE_HOST_WIDGETS=0`` turns it off (a host whose manager lacks anywidget's
+front-end then shows cellwire's loader path again, if it can run it).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import traitlets
+
+from .log import logger
+from .transport import assets, identity
+from .transport.host_connection import HostConnection
+from .transport.kernel_link import get_link
+
+if TYPE_CHECKING:
+    from .target import Target
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ENV_VAR = "CELLWIRE_HOST_WIDGETS"
+#: The host view's module, and the runtime module it reuses (with its imports) for the ``channel``.
+VIEW_MODULE = "host-view.js"
+REUSED_MODULE = "view.js"
+
+#: Each target's host widget, and the finalizer that closes it with the target (or at ``close_for``).
+_widgets: weakref.WeakKeyDictionary[Target, tuple[Any, weakref.finalize[Any, Any]]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@functools.cache
+def _esm() -> str:
+    return assets.read_static(VIEW_MODULE)
+
+
+@functools.cache
+def _widget_class() -> Any:
+    """``HostWidget``, made on first use: ``import cellwire`` imports no ipywidgets."""
+    import anywidget
+
+    class HostWidget(anywidget.AnyWidget):
+        """The standard widget model showing one cellwire target in a host's manager. ``_cellwire``
+        tells its view what to attach to and brings the modules it runs (the host has no cellwire)."""
+
+        _esm = _esm()
+        _cellwire = traitlets.Dict().tag(sync=True)
+
+    return HostWidget
+
+
+def host_view(target: Target) -> dict[str, Any] | None:
+    """The widget-view mimebundle entry showing ``target`` in a host's widget manager (its widget
+    made on first use); None outside a kernel, or turned off."""
+    if not enabled():
+        return None
+    link = get_link()
+    if link is None:
+        return None
+    with _lock:
+        entry = _widgets.get(target)
+        if entry is None:
+            entry = _widgets[target] = _open(target, link)
+    widget = entry[0]
+    return {"model_id": widget.model_id, "version_major": 2, "version_minor": 1}
+
+
+def _open(target: Target, link: Any) -> tuple[Any, weakref.finalize[Any, Any]]:
+    module = target._module
+    state = {
+        "target": target.target_id,
+        "instance": identity.INSTANCE_ID,
+        "module": {"hash": module.hash, "source": module.source} if module is not None else None,
+        "runtime": assets.module_closure(REUSED_MODULE),
+    }
+    widget = _widget_class()(_cellwire=state)
+
+    def send(content: dict[str, Any], buffers: list[memoryview]) -> None:
+        widget.send(content, buffers)
+
+    conn = HostConnection(widget.model_id, send, [module.hash] if module else [], lambda: link.max_upload_bytes)
+    widget.on_msg(lambda _widget, content, buffers: link.handle(conn, content, [memoryview(b) for b in buffers]))
+    link.add_connection(conn, widget.comm)
+    logger.debug("target %s has host widget %s", target.target_id, widget.model_id)
+    return widget, weakref.finalize(target, _close, widget, conn, link)
+
+
+def _close(widget: Any, conn: HostConnection, link: Any) -> None:
+    link.drop(conn)
+    try:
+        widget.close()
+    except Exception:
+        logger.debug("closing host widget %s failed", widget.model_id, exc_info=True)
+
+
+def close_for(target: Target) -> None:
+    """``target`` was closed (its views are told): close its host widget, if it has one."""
+    with _lock:
+        entry = _widgets.pop(target, None)
+    if entry is not None:
+        entry[1]()  # (a finalizer runs once)
