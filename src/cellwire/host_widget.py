@@ -38,9 +38,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ENV_VAR = "CELLWIRE_HOST_WIDGETS"
 #: The host view's module, and the runtime module it reuses (with its imports) for the ``channel``.
 VIEW_MODULE = "host-view.js"
+#: The host widget's ``_anywidget_id`` (anywidget's: the class's qualified name).
+HOST_WIDGET_ID = f"{__name__}.HostWidget"
 REUSED_MODULE = "view.js"
 
 #: Each target's host widget, and the finalizer that closes it with the target (or at ``close_for``).
+#: The host widgets' model ids (their comms' ids).
+_model_ids: set[str] = set()
 _widgets: weakref.WeakKeyDictionary[Target, tuple[Any, weakref.finalize[Any, Any]]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -52,6 +56,16 @@ def enabled() -> bool:
 @functools.cache
 def _esm() -> str:
     return assets.read_static(VIEW_MODULE)
+
+
+def for_hosts_only(model_id: str, data: Any = None) -> bool:
+    """Is ``model_id`` a host widget's (``data``: its comm's open message or state entry, which
+    name its class before the id is known)? The ipywidgets bridge keeps those from cellwire's
+    pages, which show the target itself."""
+    if model_id in _model_ids:
+        return True
+    state = data.get("state") if isinstance(data, dict) else None
+    return isinstance(state, dict) and state.get("_anywidget_id") == HOST_WIDGET_ID
 
 
 @functools.cache
@@ -94,6 +108,7 @@ def _open(target: Target, link: Any) -> tuple[Any, weakref.finalize[Any, Any]]:
         "runtime": assets.module_closure(REUSED_MODULE),
     }
     widget = _widget_class()(_cellwire=state)
+    _model_ids.add(widget.model_id)
 
     def send(content: dict[str, Any], buffers: list[memoryview]) -> None:
         widget.send(content, buffers)
@@ -106,11 +121,13 @@ def _open(target: Target, link: Any) -> tuple[Any, weakref.finalize[Any, Any]]:
 
 
 def _close(widget: Any, conn: HostConnection, link: Any) -> None:
+    model_id = widget.model_id
     link.drop(conn)
     try:
         widget.close()
     except Exception:
-        logger.debug("closing host widget %s failed", widget.model_id, exc_info=True)
+        logger.debug("closing host widget %s failed", model_id, exc_info=True)
+    _model_ids.discard(model_id)  # (after its comm_close, which cellwire's pages need not see)
 
 
 def close_for(target: Target) -> None:

@@ -15,7 +15,7 @@ import re
 
 import pytest
 from harness import JupyterServer
-from harness.server import server_venv
+from harness.server import kernel_venv_python, server_venv
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -57,12 +57,15 @@ ch
 '''
 
 
-@pytest.fixture(scope="module")
-def lab_with_manager(tmp_path_factory):
+@pytest.fixture(scope="module", params=["ipykernel7", "ipykernel6"])
+def lab_with_manager(request, tmp_path_factory):
+    """JupyterLab with jupyterlab_widgets and anywidget's front-end; a kernel with subshells, and
+    one without (where the waiting cell handles the host's comm messages itself)."""
     venv = server_venv("bench-server")
     for extension in ("@jupyter-widgets/jupyterlab-manager", "anywidget"):
         assert (venv / "share/jupyter/labextensions" / extension).exists()
-    server = JupyterServer("lab", tmp_path_factory.mktemp("jupyter-lab-manager"), venv=venv)
+    kernel = kernel_venv_python(request.param) if request.param != "ipykernel7" else None
+    server = JupyterServer("lab", tmp_path_factory.mktemp("jupyter-lab-manager"), venv=venv, kernel_python=kernel)
     yield server
     server.stop()
 

@@ -162,18 +162,24 @@ async function render({ model, el }) {
       events.emit("close");
     }
   };
+  const detach = () => {
+    if (!ended) {
+      try { model.send({ op: "detach", view: view.id }); } catch (err) { /* the comm is gone: nothing to tell */ }
+    }
+  };
   model.on("msg:custom", receive);
+  // A closed or reloaded page runs no cleanup: say goodbye while it goes (best effort).
+  window.addEventListener("pagehide", detach);
   model.send({ op: "attach", view: view.id, target: spec.target, instance: spec.instance });
 
   return () => {
     model.off("msg:custom", receive);
+    window.removeEventListener("pagehide", detach);
     view.calls.fail("the output was removed from the page");
     if (cleanup) {
       try { cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
     }
-    if (!ended) {
-      try { model.send({ op: "detach", view: view.id }); } catch (err) { /* the comm is gone: nothing to tell */ }
-    }
+    detach();
     ended = "the output was removed from the page";
   };
 }
