@@ -29,7 +29,7 @@ import traitlets
 from .log import logger
 from .transport import assets, identity
 from .transport.host_connection import HostConnection
-from .transport.kernel_link import get_link
+from .transport.kernel_link import KernelLink, get_link
 
 if TYPE_CHECKING:
     from .target import Target
@@ -38,13 +38,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ENV_VAR = "CELLWIRE_HOST_WIDGETS"
 #: The host view's module, and the runtime module it reuses (with its imports) for the ``channel``.
 VIEW_MODULE = "host-view.js"
+REUSED_MODULE = "view.js"
 #: The host widget's ``_anywidget_id`` (anywidget's: the class's qualified name).
 HOST_WIDGET_ID = f"{__name__}.HostWidget"
-REUSED_MODULE = "view.js"
 
-#: Each target's host widget, and the finalizer that closes it with the target (or at ``close_for``).
 #: The host widgets' model ids (their comms' ids).
 _model_ids: set[str] = set()
+#: Each target's host widget, and the finalizer that closes it with the target (or at ``close_for``).
 _widgets: weakref.WeakKeyDictionary[Target, tuple[Any, weakref.finalize[Any, Any]]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -99,7 +99,7 @@ def host_view(target: Target) -> dict[str, Any] | None:
     return {"model_id": widget.model_id, "version_major": 2, "version_minor": 1}
 
 
-def _open(target: Target, link: Any) -> tuple[Any, weakref.finalize[Any, Any]]:
+def _open(target: Target, link: KernelLink) -> tuple[Any, weakref.finalize[Any, Any]]:
     module = target._module
     state = {
         "target": target.target_id,
@@ -109,18 +109,14 @@ def _open(target: Target, link: Any) -> tuple[Any, weakref.finalize[Any, Any]]:
     }
     widget = _widget_class()(_cellwire=state)
     _model_ids.add(widget.model_id)
-
-    def send(content: dict[str, Any], buffers: list[memoryview]) -> None:
-        widget.send(content, buffers)
-
-    conn = HostConnection(widget.model_id, send, [module.hash] if module else [], lambda: link.max_upload_bytes)
+    conn = HostConnection(widget.model_id, widget.send, [module.hash] if module else [], lambda: link.max_upload_bytes)
     widget.on_msg(lambda _widget, content, buffers: link.handle(conn, content, [memoryview(b) for b in buffers]))
     link.add_connection(conn, widget.comm)
     logger.debug("target %s has host widget %s", target.target_id, widget.model_id)
     return widget, weakref.finalize(target, _close, widget, conn, link)
 
 
-def _close(widget: Any, conn: HostConnection, link: Any) -> None:
+def _close(widget: Any, conn: HostConnection, link: KernelLink) -> None:
     model_id = widget.model_id
     link.drop(conn)
     try:

@@ -126,10 +126,13 @@ def test_a_displayed_channel_carries_a_host_widget_that_serves_its_views(link, m
     assert for_hosts_only(model_id) and model_id in link.connections
 
     sent = []
-    monkeypatch.setattr(widget, "send", lambda content, buffers=None: sent.append(content))
+    # (what ipywidgets puts on the widget's comm: custom messages)
+    monkeypatch.setattr(widget, "_send", lambda msg, buffers=None: sent.append(msg["content"]))
     got = []
     ch.on_message(lambda m: got.append(m.data))
-    widget._handle_custom_msg({"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID}, [])
+    widget._handle_custom_msg(
+        {"op": "attach", "view": "v", "target": ch.target_id, "instance": identity.INSTANCE_ID}, []
+    )
     widget._handle_custom_msg({"op": "msg", "view": "v", "data": 5}, [])
     assert sent[0]["op"] == "attached" and got == [5]
 
