@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -68,18 +69,44 @@ def for_hosts_only(model_id: str, data: Any = None) -> bool:
     return isinstance(state, dict) and state.get("_anywidget_id") == HOST_WIDGET_ID
 
 
+def _anywidget_version() -> str:
+    """The front-end version range anywidget's own models name: that of the anywidget installed
+    here (the same install put its front-end where VS Code and JupyterLab load it), else any."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor, *_ = version("anywidget").split(".")
+    except (PackageNotFoundError, ValueError):
+        return "*"
+    return f"~{major}.{minor}.*"
+
+
 @functools.cache
 def _widget_class() -> Any:
-    """``HostWidget``, made on first use: ``import cellwire`` imports no ipywidgets."""
-    import anywidget
+    """``HostWidget``, made on first use: ``import cellwire`` imports no ipywidgets. A plain
+    ``Widget`` with anywidget's front-end names, not a ``DOMWidget``: no ``layout`` widget, so one
+    comm per target (anywidget's view takes the missing layout as none)."""
+    import ipywidgets
 
-    class HostWidget(anywidget.AnyWidget):
+    version = _anywidget_version()
+
+    class HostWidget(ipywidgets.Widget):  # type: ignore[misc]
         """The standard widget model showing one cellwire target in a host's manager. ``_cellwire``
         tells its view what to attach to and brings the modules it runs (the host has no cellwire)."""
 
-        _esm = _esm()
+        _model_name = traitlets.Unicode("AnyModel").tag(sync=True)
+        _model_module = traitlets.Unicode("anywidget").tag(sync=True)
+        _model_module_version = traitlets.Unicode(version).tag(sync=True)
+        _view_name = traitlets.Unicode("AnyView").tag(sync=True)
+        _view_module = traitlets.Unicode("anywidget").tag(sync=True)
+        _view_module_version = traitlets.Unicode(version).tag(sync=True)
+        _esm = traitlets.Unicode(_esm()).tag(sync=True)
+        _anywidget_id = traitlets.Unicode(HOST_WIDGET_ID).tag(sync=True)
         _cellwire = traitlets.Dict().tag(sync=True)
 
+    colab = sys.modules.get("google.colab.output")
+    if colab is not None:  # Colab draws third-party widgets only with its custom manager on
+        colab.enable_custom_widget_manager()
     return HostWidget
 
 
