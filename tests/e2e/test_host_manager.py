@@ -91,6 +91,8 @@ def test_a_channel_talks_through_the_hosts_comm_without_cellwires_socket(noteboo
     expect(view.locator(".called")).to_have_text("called 8")
     notebook.run("ch.send({'pushed': 'hi'}, [b'abc'])")  # kernel -> every view, with a buffer
     expect(view.locator(".pushed")).to_have_text("pushed hi 3")
+    evaluated = notebook.run("print('js says', ch.eval_js(\"el.querySelector('.reply').textContent\"))")
+    expect(evaluated).to_contain_text("js says pong 42")  # Python -> JavaScript, with the result back
 
     # A running cell waits for a value the page changes: the host's comm message is handled on
     # cellwire's subshell while the cell runs.
