@@ -12,8 +12,9 @@ the widget's comm to cellwire's subshell like a page's, so callbacks and ``wait_
 
 Where no host manager exists (JupyterLab without the extension) nothing goes slower: the widget's
 ``comm_open`` is published once and refused, and nothing else is sent over it, since no view of
-it ever attaches. ``CELLWIRE_HOST_WIDGETS=0`` turns it off (a host whose manager lacks anywidget's
-front-end then shows cellwire's loader path again, if it can run it).
+it ever attaches. By default the entry is added only where cellwire's socket cannot exist (VS
+Code's local kernels, Colab: ``enabled``); ``CELLWIRE_HOST_WIDGETS=1`` adds it everywhere, ``0``
+nowhere.
 """
 
 from __future__ import annotations
@@ -50,8 +51,22 @@ _widgets: weakref.WeakKeyDictionary[Target, tuple[Any, weakref.finalize[Any, Any
 _lock = threading.Lock()
 
 
+#: Kernel environment variables that say the kernel was started by VS Code (its extension host's).
+_VSCODE_VARS = ("VSCODE_PID", "VSCODE_CWD", "VSCODE_IPC_HOOK_CLI")
+
+
 def enabled() -> bool:
-    return os.environ.get(ENV_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+    """Add the widget-view entry? ``CELLWIRE_HOST_WIDGETS=1`` always, ``0`` never; by default only
+    in a host where cellwire's socket cannot exist (VS Code's local kernels, Colab). Elsewhere a
+    host with a widget manager (JupyterLab with jupyterlab_widgets, Voilà) would rank the entry
+    above the loader, and fail to draw it where its server environment lacks anywidget's front-end
+    (a split environment, cellwire's main case); the loader path works there."""
+    setting = os.environ.get(ENV_VAR, "auto").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return False
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    return "google.colab" in sys.modules or any(name in os.environ for name in _VSCODE_VARS)
 
 
 @functools.cache

@@ -6,7 +6,9 @@ What is blocked, and why that models VS Code and Colab: every kernel WebSocket t
 after JupyterLab's own (routed from then on, so JupyterLab's socket stays) is closed at once: the
 cellwire loader's socket, and with it the runtime it would fetch. VS Code and Colab give an
 output no way to open such a socket (no kernel API, or no jupyter_server at all); all that is left
-is the host's own widget comm.
+is the host's own widget comm. The kernel carries VS Code's ``VSCODE_PID``, as VS Code's local
+kernels do: that is what makes cellwire add the widget-view entry (elsewhere the loader path is
+kept, ``host_widget.enabled``).
 """
 
 from __future__ import annotations
@@ -65,7 +67,13 @@ def lab_with_manager(request, tmp_path_factory):
     for extension in ("@jupyter-widgets/jupyterlab-manager", "anywidget"):
         assert (venv / "share/jupyter/labextensions" / extension).exists()
     kernel = kernel_venv_python(request.param) if request.param != "ipykernel7" else None
-    server = JupyterServer("lab", tmp_path_factory.mktemp("jupyter-lab-manager"), venv=venv, kernel_python=kernel)
+    server = JupyterServer(
+        "lab",
+        tmp_path_factory.mktemp("jupyter-lab-manager"),
+        venv=venv,
+        kernel_python=kernel,
+        kernel_env={"VSCODE_PID": "1"},
+    )
     yield server
     server.stop()
 

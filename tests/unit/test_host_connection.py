@@ -3,6 +3,8 @@ protocol in the widget's custom messages, routed like a page's, without a kernel
 
 from __future__ import annotations
 
+import sys
+import types
 from types import SimpleNamespace
 
 import pytest
@@ -112,6 +114,7 @@ def test_host_widgets_are_known_by_id_or_by_their_open_state():
 
 @pytest.mark.subshell
 def test_a_displayed_channel_carries_a_host_widget_that_serves_its_views(link, monkeypatch):
+    monkeypatch.setenv("CELLWIRE_HOST_WIDGETS", "1")
     ch = Channel(esm="export function render() {}")
     bundle = ch._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain", WIDGET_VIEW}  # the loader stays for other hosts
@@ -143,4 +146,20 @@ def test_a_displayed_channel_carries_a_host_widget_that_serves_its_views(link, m
 
 def test_host_widgets_can_be_turned_off(link, monkeypatch):
     monkeypatch.setenv("CELLWIRE_HOST_WIDGETS", "0")
+    monkeypatch.setenv("VSCODE_PID", "1")
     assert WIDGET_VIEW not in Channel()._repr_mimebundle_()
+
+
+@pytest.mark.subshell
+def test_host_widgets_only_where_cellwires_socket_cannot_exist_by_default(link, monkeypatch):
+    """JupyterLab with a widget manager but without anywidget's front-end (a split environment)
+    would rank the entry above the loader and fail to draw it: by default only VS Code and Colab."""
+    monkeypatch.delenv("CELLWIRE_HOST_WIDGETS", raising=False)
+    for name in ("VSCODE_PID", "VSCODE_CWD", "VSCODE_IPC_HOOK_CLI"):
+        monkeypatch.delenv(name, raising=False)
+    assert WIDGET_VIEW not in Channel()._repr_mimebundle_()
+    monkeypatch.setenv("VSCODE_PID", "4242")
+    assert WIDGET_VIEW in Channel()._repr_mimebundle_()
+    monkeypatch.delenv("VSCODE_PID")
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert WIDGET_VIEW in Channel()._repr_mimebundle_()

@@ -73,15 +73,16 @@ def kernel_venv_python(name: str) -> str:
     return str(python)
 
 
-def write_kernelspec(jupyter_path: Path, python: str | None = None) -> None:
+def write_kernelspec(jupyter_path: Path, python: str | None = None, env: dict[str, str] | None = None) -> None:
     """A kernelspec that runs ``python`` (default: this interpreter, i.e. the project venv with
-    cellwire installed)."""
+    cellwire installed), with ``env`` added to the kernel's environment."""
     spec_dir = jupyter_path / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
         "argv": [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python (cellwire-test)",
         "language": "python",
+        **({"env": env} if env else {}),
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
 
@@ -98,6 +99,7 @@ class JupyterServer:
         venv: Path | None = None,
         extra_args: tuple[str, ...] = (),
         kernel_python: str | None = None,
+        kernel_env: dict[str, str] | None = None,
     ):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
@@ -114,7 +116,7 @@ class JupyterServer:
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
         jupyter_path = workdir / "jupyter-path"
-        write_kernelspec(jupyter_path, kernel_python)
+        write_kernelspec(jupyter_path, kernel_python, kernel_env)
         for name, settings in LAB_USER_SETTINGS.items():
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
