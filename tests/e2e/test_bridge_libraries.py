@@ -76,3 +76,27 @@ def test_plotly_figurewidget_draws_bars_and_redraws_on_a_trace_update(notebook, 
     notebook.run("f.data[0].y = [3, 1, 2, 5]\nf.data[0].x = ['a', 'b', 'c', 'd']")
     expect(bars).to_have_count(4)
     assert errors(notebook) == []
+
+
+IPYEVENTS = (
+    "import cellwire\nimport ipywidgets as w\nfrom ipyevents import Event\n"
+    "label = w.Label('click me')\nseen = []\nev = Event(source=label, watched_events=['click'])\n"
+    "def on_event(event):\n    seen.append(event['type'])\n    label.value = f\"{event['type']} {len(seen)}\"\n"
+    "ev.on_dom_event(on_event)\nlabel"
+)
+
+
+def test_ipyevents_a_labextension_only_library_sends_dom_events_and_follows_python(notebook, no_code_from_cdn):
+    # ipyevents ships only a JupyterLab extension (a module-federation container and its chunks).
+    out = notebook.run(IPYEVENTS, timeout=90)
+    view = bridged(out)
+    label = view.locator(".widget-label")
+    expect(label).to_have_text("click me")
+    label.click()
+    wait_kernel(notebook, "seen", "['click']", timeout=30)
+    expect(label).to_have_text("click 1")  # page -> kernel -> page
+    notebook.run("ev.watched_events = ['dblclick']")  # kernel -> ipyevents' model in the page
+    label.dblclick()
+    wait_kernel(notebook, "seen[-1]", "'dblclick'")
+    assert notebook.kernel_eval("seen.count('click')") == "1"
+    assert errors(notebook) == []
