@@ -70,6 +70,16 @@ class PlainErrorView extends base.ErrorWidgetView {
   }
 }
 
+/** The modules of the manager itself (not guarded: their failures are ipywidgets' own). */
+const OWN_MODULES = new Set(["@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"]);
+
+/** A library's class -> the same class with its failures shown (loadViewClass, loadModelClass). */
+const guarded = new WeakMap();
+function guard(cls, subclass) {
+  if (!guarded.has(cls)) guarded.set(cls, subclass(cls));
+  return guarded.get(cls);
+}
+
 /** Where a widget's view lives, and what module it is from, for a failure's message. */
 function describe(model) {
   const module = model.get("_view_module") || model.module;
@@ -186,19 +196,59 @@ export class CellwireWidgetManager extends ManagerBase {
     model.set_state(await model.constructor._deserialize_state(state, this));
   }
 
-  /** A view; one that failed (its class missing, its render throwing or rejecting) is ipywidgets'
-   * error view, which then says why in words and in the kernel's log. */
+  /** A view; one whose class failed to load is ipywidgets' error view, which then says why in
+   * words and in the kernel's log. */
   async create_view(model, options) {
-    const view = await super.create_view(model, options);
-    if (view instanceof base.ErrorWidgetView && !(view instanceof PlainErrorView)) {
-      explain(this, view.el, `${describe(model)}: ${view.model.get("msg")}`, view.model.get("error"));
+    try {
+      const view = await super.create_view(model, options);
+      if (view instanceof base.ErrorWidgetView && !(view instanceof PlainErrorView)) {
+        explain(this, view.el, `${describe(model)}: ${view.model.get("msg")}`, view.model.get("error"));
+      }
+      return view;
+    } catch (err) {
+      this._tunnel.report?.(`${describe(model)}: no view: ${err?.message || err}`);
+      throw err;
     }
-    return view;
   }
 
-  /** Model `modelId`'s message handling failed after its views were shown (a view's update threw). */
-  async _failedLater(modelId, err) {
-    const model = this._models[modelId] && (await this._models[modelId].catch(() => null));
+  /** A library's view class, its `render` guarded: one that throws or rejects shows why in its
+   * element (ipywidgets' own fallback for that fails: its error model has no manager). */
+  async loadViewClass(className, moduleName, moduleVersion) {
+    const cls = await super.loadViewClass(className, moduleName, moduleVersion);
+    if (OWN_MODULES.has(moduleName)) return cls;
+    return guard(cls, (cls) => class extends cls {
+      async render() {
+        try {
+          return await super.render();
+        } catch (err) {
+          explain(this.model.widget_manager, this.el, `${describe(this.model)} failed while rendering`, err);
+        }
+      }
+    });
+  }
+
+  /** A library's model class, its `set` guarded: ipywidgets only logs what a listener (a view's
+   * update) throws while the kernel's state is applied; here the model's views show it too. */
+  async loadModelClass(className, moduleName, moduleVersion) {
+    const cls = await super.loadModelClass(className, moduleName, moduleVersion);
+    if (OWN_MODULES.has(moduleName)) return cls;
+    return guard(cls, (cls) => class extends cls {
+      set(...args) {
+        try {
+          return super.set(...args);
+        } catch (err) {
+          this.widget_manager?._failedLater(this, err);
+          throw err;
+        }
+      }
+    });
+  }
+
+  /** A model's update failed after its views were shown (a view's listener threw): `model` or its id. */
+  async _failedLater(modelOrId, err) {
+    const model = typeof modelOrId !== "string" ? modelOrId
+      : this._models[modelOrId] && (await this._models[modelOrId].catch(() => null));
+    const modelId = model?.model_id || modelOrId;
     const cause = err?.error_stack?.[err.error_stack.length - 1] || err;  // ipywidgets wraps it
     const what = model ? `${describe(model)} failed while updating` : `widget ${modelId} failed while updating`;
     const views = model ? await Promise.all(Object.values(model.views || {}).map((v) => v.catch(() => null))) : [];

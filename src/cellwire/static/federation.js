@@ -249,7 +249,9 @@ class Federation {
    * @param {string} pkg @param {any} exported
    */
   async activate(pkg, exported) {
-    const value = exported && exported.__esModule && "default" in exported ? exported.default : exported;
+    // An ES module's default export, or a CommonJS module's exports: a plugin or a list of them.
+    const fallback = exported && exported.default;
+    const value = fallback && (Array.isArray(fallback) || typeof fallback.activate === "function") ? fallback : exported;
     const plugins = (Array.isArray(value) ? value : [value]).filter((p) => p && typeof p.activate === "function");
     const registry = {
       /** @param {any} data */

@@ -167,7 +167,10 @@ class Tunnel {
     const shared = this.bundle.sharedModules;
     if (this.federation?.registered.has(name)) return this.federation.widgetModule(name, null);
     const { data } = await this.request({ op: "module", name, version });
-    if (data.error) throw new Error(data.error);
+    if (data.error) {
+      this.reported.add(data.error); // (the kernel logged it)
+      throw new Error(data.error);
+    }
     if (data.format === "federated") {
       try {
         return await this.federationOf().widgetModule(name, data);
@@ -202,7 +205,8 @@ class Tunnel {
 
   /** Tell the kernel's log about a problem of this page (each one once). @param {string} message */
   report(message) {
-    if (this.reported.has(message)) return;
+    // Once: a widget's error view repeats the loading failure it shows, with more words around it.
+    if ([...this.reported].some((known) => message.includes(known))) return;
     this.reported.add(message);
     try {
       this.send({ op: "report", message });
