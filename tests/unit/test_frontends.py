@@ -34,6 +34,7 @@ def data_dir(tmp_path, monkeypatch):
     (static / "12.def.js").write_text('e.exports=n.p+"f00.png";x=n.p+"gone.png";y=n.p+"34.def.js"')
     (static / "f00.png").write_bytes(b"\x89PNG")
     (static / "34.def.js").write_text("")
+    (static / "5.css").write_text("a{background:url(f00.png)} b{background:url('gone.png')}")
     return tmp_path
 
 
@@ -56,6 +57,8 @@ def test_a_chunk_comes_with_the_assets_it_names(data_dir):
     body, buffers = frontends.module_reply("lab-only", "12.def.js")
     assert body["source"].startswith("e.exports=") and body["assets"] == ["f00.png"]
     assert buffers == [b"\x89PNG"]
+    body, buffers = frontends.module_reply("lab-only", "5.css")  # a stylesheet's url(...) too
+    assert body["assets"] == ["f00.png"] and buffers == [b"\x89PNG"]
 
 
 @pytest.mark.parametrize("file", ["../package.json", "sub/x.js", "nope.js", ".hidden"])

@@ -78,6 +78,8 @@ _STATIC_FILE = re.compile(r"^[\w][\w.-]*$")
 #: Where webpack's output names an asset (``n.p+"3f2a.png"``: publicPath + file): chunks get those
 #: files with them, since the page has no URL to fetch them from.
 _ASSET_REF = re.compile(r"""[\w$]\.p\s*\+\s*["']([\w][\w.-]*)["']""")
+#: ... and where a stylesheet does (``url(3f2a.woff2)``, relative to the stylesheet).
+_CSS_ASSET_REF = re.compile(r"""url\(\s*["']?([\w][\w.-]*)["']?\s*\)""")
 #: What the bridge itself provides to a labextension's share scope (the manager's own packages).
 PROVIDED = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
 
@@ -131,9 +133,8 @@ def federated_file(package: str, file: str) -> tuple[dict[str, Any], list[bytes]
     if not _STATIC_FILE.match(file) or not path.is_file():
         raise NoFrontEnd(f"the labextension {package!r} has no file static/{file} in the kernel's environment")
     source = path.read_text(encoding="utf-8")
-    assets = sorted(
-        {name for name in _ASSET_REF.findall(source) if not name.endswith(".js") and (static / name).is_file()}
-    )
+    refs = (_CSS_ASSET_REF if file.endswith(".css") else _ASSET_REF).findall(source)
+    assets = sorted({name for name in refs if not name.endswith(".js") and (static / name).is_file()})
     return {"source": source, "assets": assets}, [(static / name).read_bytes() for name in assets]
 
 

@@ -44,6 +44,14 @@ function pointAssetsAt(source, urls) {
   return source.replace(/[\w$]+\.p\s*\+\s*(["'])([\w][\w.-]*)\1/g, (whole, _q, name) => (name in urls ? JSON.stringify(urls[name]) : whole));
 }
 
+/**
+ * The same for a stylesheet's `url(name)` (relative to the stylesheet, which has no URL here).
+ * @param {string} source @param {Record<string, string>} urls
+ */
+function pointCssAssetsAt(source, urls) {
+  return source.replace(/url\(\s*(["']?)([\w][\w.-]*)\1\s*\)/g, (whole, _q, name) => (name in urls ? `url(${JSON.stringify(urls[name])})` : whole));
+}
+
 /** The file a container asks for, from its URL. @param {string} url */
 function federatedFileName(url) {
   return url.replace(/[?#].*$/, "").replace(/^.*\//, "");
@@ -226,15 +234,14 @@ class Federation {
         const type = ASSET_TYPES[name.replace(/^.*\./, "").toLowerCase()] || "application/octet-stream";
         urls[name] = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (/** @type {unknown} */ (buffers[i]))], { type }));
       });
-      const source = pointAssetsAt(data.source, urls);
       if (el.tagName === "LINK") {
         const style = document.createElement("style");
         style.dataset.cellwireLabextension = pkg;
-        style.textContent = source;
+        style.textContent = pointCssAssetsAt(data.source, urls);
         document.head.appendChild(style);
       } else {
         // eslint-disable-next-line no-new-func
-        new Function(`${source}\n//# sourceURL=cellwire-labextension/${pkg}/${federatedFileName(url)}`)();
+        new Function(`${pointAssetsAt(data.source, urls)}\n//# sourceURL=cellwire-labextension/${pkg}/${federatedFileName(url)}`)();
       }
       el.onload?.({ type: "load", target: el });
     } catch (err) {

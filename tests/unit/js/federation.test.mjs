@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import test from "node:test";
 
 const source = readFileSync(new URL("../../../src/cellwire/static/federation.js", import.meta.url), "utf8");
-const { Federation, federationScope, pointAssetsAt, federatedFileName } =
-  new Function(`${source}\nreturn { Federation, federationScope, pointAssetsAt, federatedFileName };`)();
+const { Federation, federationScope, pointAssetsAt, pointCssAssetsAt, federatedFileName } =
+  new Function(`${source}\nreturn { Federation, federationScope, pointAssetsAt, pointCssAssetsAt, federatedFileName };`)();
 
 const REGISTRY = { name: "jupyter.extensions.jupyterWidgetRegistry" };
 const shared = { "@jupyter-widgets/base": { version: "6.0.12", module: { IJupyterWidgetRegistry: REGISTRY } } };
@@ -33,6 +33,7 @@ test("assets a chunk names by publicPath become the given URLs; other names stay
   const chunk = 'e.exports=n.p+"a4d1.png"; x=__webpack_require__.p + \'b.woff2\'; y=n.p+"other.png"';
   assert.equal(pointAssetsAt(chunk, { "a4d1.png": "blob:1", "b.woff2": "blob:2" }),
     'e.exports="blob:1"; x="blob:2"; y=n.p+"other.png"');
+  assert.equal(pointCssAssetsAt("a{src:url(f.woff2) url('g.ttf')}", { "f.woff2": "blob:3" }), 'a{src:url("blob:3") url(\'g.ttf\')}');
   assert.equal(federatedFileName("https://cellwire.invalid/labextensions/p/static/884.abc.js?v=abc"), "884.abc.js");
 });
 
@@ -79,4 +80,35 @@ test("a container that failed is tried again on the next request", async () => {
   const fed = federation({ flaky: { init() { if (++tries === 1) throw new Error("once"); }, async get() { return () => ({ id: "f", requires: [REGISTRY], activate: (a, r) => r.registerWidget({ name: "flaky", exports: { ok: 1 } }) }); } } });
   await assert.rejects(fed.widgetModule("flaky", entry("flaky")), /once/);
   assert.deepEqual(await fed.widgetModule("flaky", entry("flaky")), { ok: 1 });
+});
+
+test("a chunk or stylesheet the container adds comes from the kernel by file name, its assets as blob: URLs", async () => {
+  const appended = [];
+  globalThis.document = { createElement: () => ({ dataset: {} }), head: { appendChild: (el) => appended.push(el) } };
+  try {
+    const asked = [];
+    const fed = new Federation(shared, async (name, file) => {
+      asked.push([name, file]);
+      const source = file.endsWith(".css") ? "a{background:url('i.png')}" : "globalThis.__cellwireChunk = n.p+\"i.png\";";
+      return { data: { source, assets: ["i.png"] }, buffers: [new DataView(new ArrayBuffer(2))] };
+    });
+    const events = [];
+    const script = { tagName: "SCRIPT", src: "https://cellwire.invalid/labextensions/lib/static/12.ab.js?v=ab", onload: (e) => events.push(e.type), onerror: (e) => events.push(e.type) };
+    await fed.loadFile("lib", script);
+    assert.deepEqual(asked, [["lib", "12.ab.js"]]);
+    assert.match(globalThis.__cellwireChunk, /^blob:/);
+    const link = { tagName: "LINK", href: "https://cellwire.invalid/labextensions/lib/static/3.cd.css", onload: (e) => events.push(e.type) };
+    await fed.loadFile("lib", link);
+    assert.equal(appended.length, 1);
+    assert.equal(appended[0].dataset.cellwireLabextension, "lib");
+    assert.match(appended[0].textContent, /^a\{background:url\("blob:[^"]+"\)\}$/);
+    const failing = new Federation(shared, async () => ({ data: { error: "no file static/x.js" }, buffers: [] }));
+    const bad = { tagName: "SCRIPT", src: "https://cellwire.invalid/labextensions/lib/static/x.js", onerror: (e) => events.push(e.type) };
+    await failing.loadFile("lib", bad);
+    assert.deepEqual(events, ["load", "load", "error"]);
+    assert.match(failing.failedFiles.get(bad.src).message, /no file static\/x\.js/);
+  } finally {
+    delete globalThis.document;
+    delete globalThis.__cellwireChunk;
+  }
 });
