@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     from .hub import WidgetHub
 
 VIEW_MODULE = "ipywidgets-view.js"
+#: JupyterLab extensions as widget front-ends: prepended to the view module, which imports nothing.
+FEDERATION = "federation.js"
 _local = threading.local()
 
 
 @functools.cache
 def view_module() -> Module:
-    return Module(read_static(VIEW_MODULE))
+    return Module(read_static(FEDERATION) + "\n" + read_static(VIEW_MODULE))
 
 
 def host_has_manager() -> bool:

@@ -213,9 +213,11 @@ class WidgetHub:
                 self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
             elif op == "module":
                 name = _str(data, "name", op)
+                file = _str(data, "file", op) if "file" in data else None
                 try:
-                    self._reply(view, request, {"name": name, "source": frontends.nbextension_source(name)})
-                except frontends.NoFrontEnd as err:
+                    body, module_buffers = frontends.module_reply(name, file)
+                    self._reply(view, request, body, module_buffers)
+                except (frontends.NoFrontEnd, OSError, UnicodeDecodeError) as err:
                     logger.warning("ipywidgets bridge: %s", err)
                     self._reply(view, request, {"name": name, "error": str(err)})
             elif op == "report":
