@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..bundle import escape, state_table
+from ..redact import is_secret_name
 
 _MAX_DEPTH = 6
 _MAX_CHILDREN = 50
@@ -62,17 +63,17 @@ def _render(widget: Any, depth: int) -> str:
         )
     if name in ("IntRangeSliderModel", "FloatRangeSliderModel"):
         return f'<div style="{_STYLE}">{label}<code>{escape(_value_text(tuple(value or ())))}</code></div>'
+    if name == "PasswordModel":  # never saved, nor its length
+        return f'<div style="{_STYLE}">{label}<input type="password" disabled placeholder="(not saved)"></div>'
     if name in (
         "TextModel",
-        "PasswordModel",
         "IntTextModel",
         "FloatTextModel",
         "BoundedIntTextModel",
         "BoundedFloatTextModel",
         "ComboboxModel",
     ):
-        shown = "•" * len(str(value)) if name == "PasswordModel" else value
-        return f'<div style="{_STYLE}">{label}<input type="text" disabled value="{escape(shown)}"></div>'
+        return f'<div style="{_STYLE}">{label}<input type="text" disabled value="{escape(value)}"></div>'
     if name == "TextareaModel":
         return f'<div style="{_STYLE}">{label}<textarea disabled>{escape(value)}</textarea></div>'
     if name in ("CheckboxModel", "ToggleButtonModel"):
@@ -109,6 +110,18 @@ def _outputs(outputs: Any) -> str:
             elif "text/plain" in data:
                 parts.append(f'<pre style="margin:0">{escape(data["text/plain"])}</pre>')
     return f"<div>{''.join(parts)}</div>"
+
+
+def plain_text(widget: Any) -> str | None:
+    """ipywidgets' ``repr`` of ``widget`` without the traits whose names say they are secrets, or
+    None when it has none (the saved ``text/plain``, refreshed like the snapshot)."""
+    try:
+        keys = list(widget._repr_keys())
+        if not any(is_secret_name(key) for key in keys):
+            return None
+        return str(widget._gen_repr_from_keys([key for key in keys if not is_secret_name(key)]))
+    except Exception:  # an ipywidgets without these methods: its own repr
+        return None
 
 
 def _scalars(widget: Any) -> str:

@@ -144,7 +144,9 @@ def _check_buffer_paths(paths: list[Any], nbuffers: int, uploaded: bool) -> None
     if not all(
         isinstance(p, list) and len(p) <= MAX_PATH_DEPTH and all(isinstance(k, (str, int)) for k in p) for p in paths
     ):
-        raise ProtocolError("malformed", f"'buffer_paths' must be a list of paths (lists of at most {MAX_PATH_DEPTH} keys and indices)")
+        raise ProtocolError(
+            "malformed", f"'buffer_paths' must be a list of paths (lists of at most {MAX_PATH_DEPTH} keys and indices)"
+        )
     if not uploaded and len(paths) != nbuffers:
         raise ProtocolError("malformed", f"{len(paths)} buffer paths but {nbuffers} buffers")
 

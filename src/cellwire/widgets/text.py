@@ -17,6 +17,8 @@ class Text(Widget):
     """A one-line text box. With ``continuous_update=False`` the kernel gets the value on Enter or
     when the box loses focus; ``on_submit(callback)`` runs on Enter."""
 
+    _page_writable = frozenset({"value"})
+
     _family = "text"
     value = Unicode("").tag(sync=True)
     placeholder = Unicode("").tag(sync=True)

@@ -1,0 +1,103 @@
+"""What a page may change in a bridged ipywidget: what its views edit, nothing else.
+
+ipywidgets applies every synced key a front-end sends (``Widget.set_state``), and the new value
+goes to every other page. A page could set keys no view edits: a ``readout_format`` that d3 cannot
+parse breaks each later display of that slider, an ``HTML`` widget's ``value`` is markup the other
+pages render. The views of ipywidgets' own controls (7 and 8) edit only the keys below; the views of
+other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs, so for those only
+the keys that say which code renders the widget, or which models style it, are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..transport.protocol import ProtocolError, clip
+
+#: The model modules of ipywidgets' own widgets.
+STANDARD_MODULES = frozenset({"@jupyter-widgets/controls", "@jupyter-widgets/base", "@jupyter-widgets/output"})
+#: Every key a view of ipywidgets' controls sets: values (sliders, texts, pickers, toggles),
+#: selections, tabs, Play, FileUpload (``error``; 7: ``data``, ``metadata``, ``_counter``),
+#: Controller and its buttons and axes, and the view count a kernel may ask for.
+EDITED_KEYS = frozenset(
+    {
+        "value",
+        "index",
+        "selected_index",
+        "playing",
+        "repeat",
+        "_playing",
+        "_repeat",
+        "error",
+        "data",
+        "metadata",
+        "_counter",
+        "name",
+        "mapping",
+        "connected",
+        "timestamp",
+        "buttons",
+        "axes",
+        "pressed",
+        "_view_count",
+    }
+)
+#: ipywidgets' models whose ``value`` a view only shows.
+SHOWN_ONLY = frozenset(
+    {
+        "HTMLModel",
+        "HTMLMathModel",
+        "LabelModel",
+        "ValidModel",
+        "IntProgressModel",
+        "FloatProgressModel",
+        "ImageModel",
+        "AudioModel",
+        "VideoModel",
+    }
+)
+#: Keys no page sets in any widget: which code renders it, which models style it.
+STRUCTURAL_KEYS = frozenset({"_esm", "_css", "_dom_classes", "layout", "style"})
+
+
+def check_update(widget: Any, data: Any) -> None:
+    """Raise ProtocolError if the page's comm message ``data`` for ``widget`` (an ipywidgets
+    ``Widget``, None when unknown) changes a key that no view of it edits."""
+    if widget is None or not isinstance(data, dict) or data.get("method") != "update":
+        return
+    state = data.get("state")
+    if not isinstance(state, dict):
+        return
+    refused = sorted(key for key in state if not writable(widget, key))
+    if refused:
+        name = getattr(widget, "_model_name", type(widget).__name__)
+        editable = sorted(k for k in getattr(widget, "keys", ()) if writable(widget, k)) or ["none"]
+        raise ProtocolError(
+            "read-only",
+            clip(
+                f"ipywidgets bridge: a page may not change {', '.join(map(repr, refused))} of {name} "
+                f"{getattr(widget, 'model_id', '')} (its views change: {', '.join(editable)}); the change was refused",
+            ),
+        )
+
+
+def writable(widget: Any, key: str) -> bool:
+    if key in STRUCTURAL_KEYS or (key.startswith(("_model_", "_view_")) and key != "_view_count"):
+        return False
+    if getattr(widget, "_model_module", None) not in STANDARD_MODULES:
+        return True
+    if key == "value" and getattr(widget, "_model_name", None) in SHOWN_ONLY:
+        return False
+    return key in EDITED_KEYS
+
+
+def widget_of(comm_id: str) -> Any:
+    """The ipywidgets widget whose comm is ``comm_id``, or None."""
+    try:
+        from ipywidgets.widgets import widget as module
+    except ImportError:
+        return None
+    instances = getattr(module, "_instances", None)  # ipywidgets 8
+    if instances is None:
+        instances = module.Widget.__dict__.get("widgets", {})  # ipywidgets 7: a class attribute
+    return instances.get(comm_id) if isinstance(instances, dict) else None
