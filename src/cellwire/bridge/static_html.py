@@ -113,15 +113,27 @@ def _outputs(outputs: Any) -> str:
 
 
 def plain_text(widget: Any) -> str | None:
-    """ipywidgets' ``repr`` of ``widget`` without the traits whose names say they are secrets, or
-    None when it has none (the saved ``text/plain``, refreshed like the snapshot)."""
+    """ipywidgets' ``repr`` of ``widget`` (its children's included) without the traits whose
+    names say they are secrets: the saved ``text/plain``, refreshed like the snapshot. None when
+    this ipywidgets has no ``_repr_keys`` (then its own repr stands)."""
     try:
-        keys = list(widget._repr_keys())
-        if not any(is_secret_name(key) for key in keys):
-            return None
-        return str(widget._gen_repr_from_keys([key for key in keys if not is_secret_name(key)]))
-    except Exception:  # an ipywidgets without these methods: its own repr
+        return _plain(widget, 0)
+    except Exception:
         return None
+
+
+def _plain(value: Any, depth: int) -> str:
+    if hasattr(value, "_repr_keys") and hasattr(value, "comm"):  # a widget
+        if depth > _MAX_DEPTH:
+            return f"{type(value).__name__}(…)"
+        keys = [key for key in value._repr_keys() if not is_secret_name(key)]
+        return f"{type(value).__name__}({', '.join(f'{key}={_plain(getattr(value, key), depth + 1)}' for key in keys)})"
+    if isinstance(value, (list, tuple)) and any(hasattr(v, "_repr_keys") for v in value):
+        items = [_plain(v, depth + 1) for v in value]
+        if isinstance(value, list):
+            return f"[{', '.join(items)}]"
+        return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
+    return repr(value)
 
 
 def _scalars(widget: Any) -> str:
