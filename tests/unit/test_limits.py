@@ -207,3 +207,17 @@ def test_the_link_logs_nothing_at_info_when_a_kernel_has_no_subshells(monkeypatc
     with caplog.at_level(logging.INFO, logger="cellwire"), contextlib.suppress(Exception):
         link.install()
     assert [r for r in caplog.records if r.levelno >= logging.INFO] == []
+
+
+def test_log_lines_go_to_the_kernel_process_stderr_not_into_the_notebook(monkeypatch, tmp_path):
+    """ipykernel points descriptor 2 at a pipe it shows in the notebook and keeps the original."""
+    with open(tmp_path / "server.log", "w") as server_log:
+
+        class NotebookStream:
+            _original_stdstream_copy = server_log.fileno()
+
+        monkeypatch.setattr("sys.stderr", NotebookStream())
+        stream = log._process_stderr()
+        stream.write("[cellwire WARNING] a line\n")
+        stream.flush()
+    assert (tmp_path / "server.log").read_text() == "[cellwire WARNING] a line\n"

@@ -108,7 +108,9 @@ def test_snapshots_and_saved_text_hold_no_secret():
     both = ipywidgets.VBox([keyed, password])
     saved = snapshot_html(both) + str(plain_text(both))  # (ipywidgets' repr of a box has its children's)
     assert secret not in saved
-    assert "Lyon" in saved and "VBox(children=(Keyed(city='Lyon'), Password(description='password')))" in saved  # what is not secret is still shown
+    assert (
+        "Lyon" in saved and "VBox(children=(Keyed(city='Lyon'), Password(description='password')))" in saved
+    )  # what is not secret is still shown
     assert "•" not in snapshot_html(password)  # not even its length
     mine = CwKeyed(client_secret=secret, city="Lyon")
     assert secret not in mine._snapshot_html() and "Lyon" in mine._snapshot_html()
