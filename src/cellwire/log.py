@@ -1,4 +1,5 @@
-"""cellwire's logger: one clear line per problem, to the kernel process's own stderr (the server log).
+"""cellwire's logger: one clear line per problem, to the kernel process's own stderr (the server log),
+never into the notebook.
 
 Log lines quote what pages sent (page names, ids, messages), so every string argument has its
 control characters escaped: a page cannot forge log lines (a newline) or drive the terminal that
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 logger = logging.getLogger("cellwire")
 
@@ -39,9 +40,21 @@ def _escaped(arg: Any) -> Any:
     return arg
 
 
+def _process_stderr() -> TextIO | None:
+    """The kernel process's stderr. ipykernel (outside pytest) points file descriptor 2 at a pipe
+    whose text it shows in the notebook as a stderr stream, and writes it to a copy of the
+    original descriptor too: log lines go straight to that copy."""
+    original = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if isinstance(original, int):
+        try:
+            return open(original, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+        except OSError:
+            pass
+    return sys.__stderr__
+
+
 if not logger.handlers:
-    # sys.__stderr__ is the process's real stderr, not the notebook's stream output.
-    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler = logging.StreamHandler(_process_stderr())
     _handler.setFormatter(logging.Formatter("[cellwire %(levelname)s] %(message)s"))
     logger.addHandler(_handler)
     logger.setLevel(logging.INFO)
