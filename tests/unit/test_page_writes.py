@@ -60,6 +60,14 @@ def test_bridged_ipywidgets_accept_only_what_their_views_edit():
     with pytest.raises(ProtocolError, match="'layout'"):
         page_writes.check_update(slider, {"method": "update", "state": {"layout": "IPY_MODEL_x"}})
     assert page_writes.widget_of(slider.comm.comm_id) is slider
+    # a key a jslink sets in the page (and saves) is writable
+    other = ipywidgets.IntSlider(1)
+    ipywidgets.jsdlink((other, "value"), (slider, "max"))
+    page_writes.check_update(slider, {"method": "update", "state": {"max": 40.0}})
+    with pytest.raises(ProtocolError, match="'min'"):
+        page_writes.check_update(slider, {"method": "update", "state": {"min": 3.0}})
+    ipywidgets.jslink((slider, "min"), (other, "max"))  # both ways: its source is set too
+    page_writes.check_update(slider, {"method": "update", "state": {"min": 3.0}})
 
 
 def test_a_bridged_page_update_of_a_key_no_view_edits_is_refused_by_the_hub():

@@ -5,7 +5,8 @@ goes to every other page. A page could set keys no view edits: a ``readout_forma
 parse breaks each later display of that slider, an ``HTML`` widget's ``value`` is markup the other
 pages render. The views of ipywidgets' own controls (7 and 8) edit only the keys below; the views of
 other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs, so for those only
-the keys that say which code renders the widget, or which models style it, are refused.
+the keys that say which code renders the widget, or which models style it, are refused. A key that
+a ``jslink``/``jsdlink`` sets in the page (which saves it) is allowed too.
 """
 
 from __future__ import annotations
@@ -86,18 +87,35 @@ def writable(widget: Any, key: str) -> bool:
         return False
     if getattr(widget, "_model_module", None) not in STANDARD_MODULES:
         return True
-    if key == "value" and getattr(widget, "_model_name", None) in SHOWN_ONLY:
-        return False
-    return key in EDITED_KEYS
+    if key in EDITED_KEYS and not (key == "value" and getattr(widget, "_model_name", None) in SHOWN_ONLY):
+        return True
+    return _linked_in_the_page(widget, key)
+
+
+def _linked_in_the_page(widget: Any, key: str) -> bool:
+    """Does a ``jslink`` (both ways) or ``jsdlink`` (to its target) set ``widget.key`` in the page?"""
+    for link in list(_widgets().values()):
+        kind = getattr(link, "_model_name", None)
+        if kind not in ("LinkModel", "DirectionalLinkModel"):
+            continue
+        ends = [link.target, link.source] if kind == "LinkModel" else [link.target]
+        if any(isinstance(end, tuple) and len(end) == 2 and end[0] is widget and end[1] == key for end in ends):
+            return True
+    return False
 
 
 def widget_of(comm_id: str) -> Any:
     """The ipywidgets widget whose comm is ``comm_id``, or None."""
+    return _widgets().get(comm_id)
+
+
+def _widgets() -> dict[str, Any]:
+    """Every open ipywidgets widget by model id."""
     try:
         from ipywidgets.widgets import widget as module
     except ImportError:
-        return None
+        return {}
     instances = getattr(module, "_instances", None)  # ipywidgets 8
     if instances is None:
         instances = module.Widget.__dict__.get("widgets", {})  # ipywidgets 7: a class attribute
-    return instances.get(comm_id) if isinstance(instances, dict) else None
+    return instances if isinstance(instances, dict) else {}
