@@ -60,6 +60,11 @@ def test_bridged_ipywidgets_accept_only_what_their_views_edit():
     with pytest.raises(ProtocolError, match="'layout'"):
         page_writes.check_update(slider, {"method": "update", "state": {"layout": "IPY_MODEL_x"}})
     assert page_writes.widget_of(slider.comm.comm_id) is slider
+    # another library's widget: any key (ipyleaflet's map sets its own 'style') but its code
+    foreign = ForeignKeyed()
+    page_writes.check_update(foreign, {"method": "update", "state": {"city": "Oslo", "style": {}}})
+    with pytest.raises(ProtocolError, match="'_esm' of AnyModel .*no page changes which code renders a widget"):
+        page_writes.check_update(foreign, {"method": "update", "state": {"_esm": "alert(1)"}})
     # a key a jslink sets in the page (and saves) is writable
     other = ipywidgets.IntSlider(1)
     ipywidgets.jsdlink((other, "value"), (slider, "max"))

@@ -4,8 +4,9 @@ ipywidgets applies every synced key a front-end sends (``Widget.set_state``), an
 goes to every other page. A page could set keys no view edits: a ``readout_format`` that d3 cannot
 parse breaks each later display of that slider, an ``HTML`` widget's ``value`` is markup the other
 pages render. The views of ipywidgets' own controls (7 and 8) edit only the keys below; the views of
-other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs, so for those only
-the keys that say which code renders the widget, or which models style it, are refused. A key that
+other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs (ipyleaflet's map
+sets its own ``style``), so for those only the keys that say which code renders the widget are
+refused. A key that
 a ``jslink``/``jsdlink`` sets in the page (which saves it) is allowed too.
 """
 
@@ -57,8 +58,8 @@ SHOWN_ONLY = frozenset(
         "VideoModel",
     }
 )
-#: Keys no page sets in any widget: which code renders it, which models style it.
-STRUCTURAL_KEYS = frozenset({"_esm", "_css", "_dom_classes", "layout", "style"})
+#: Keys no page sets in any widget (with ``_model_*`` and ``_view_*``): which code renders it.
+STRUCTURAL_KEYS = frozenset({"_esm", "_css"})
 
 
 def check_update(widget: Any, data: Any) -> None:
@@ -72,12 +73,16 @@ def check_update(widget: Any, data: Any) -> None:
     refused = sorted(key for key in state if not writable(widget, key))
     if refused:
         name = getattr(widget, "_model_name", type(widget).__name__)
-        editable = sorted(k for k in getattr(widget, "keys", ()) if writable(widget, k)) or ["none"]
+        if getattr(widget, "_model_module", None) in STANDARD_MODULES:
+            editable = sorted(k for k in getattr(widget, "keys", ()) if writable(widget, k)) or ["none"]
+            why = f"its views change: {', '.join(editable)}"
+        else:
+            why = "no page changes which code renders a widget"
         raise ProtocolError(
             "read-only",
             clip(
                 f"ipywidgets bridge: a page may not change {', '.join(map(repr, refused))} of {name} "
-                f"{getattr(widget, 'model_id', '')} (its views change: {', '.join(editable)}); the change was refused",
+                f"{getattr(widget, 'model_id', '')} ({why}); the change was refused",
             ),
         )
 
