@@ -63,7 +63,7 @@ def test_bridged_ipywidgets_accept_only_what_their_views_edit():
     # another library's widget: any key (ipyleaflet's map sets its own 'style') but its code
     foreign = ForeignKeyed()
     page_writes.check_update(foreign, {"method": "update", "state": {"city": "Oslo", "style": {}}})
-    with pytest.raises(ProtocolError, match="'_esm' of AnyModel .*no page changes which code renders a widget"):
+    with pytest.raises(ProtocolError, match=r"'_esm' of AnyModel .*no page changes which code renders a widget"):
         page_writes.check_update(foreign, {"method": "update", "state": {"_esm": "alert(1)"}})
     # a key a jslink sets in the page (and saves) is writable
     other = ipywidgets.IntSlider(1)
