@@ -6,8 +6,7 @@ parse breaks each later display of that slider, an ``HTML`` widget's ``value`` i
 pages render. The views of ipywidgets' own controls (7 and 8) edit only the keys below; the views of
 other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs (ipyleaflet's map
 sets its own ``style``), so for those only the keys that say which code renders the widget are
-refused. A key that
-a ``jslink``/``jsdlink`` sets in the page (which saves it) is allowed too.
+refused. A key that a ``jslink``/``jsdlink`` sets in the page (which saves it) is allowed too.
 """
 
 from __future__ import annotations
@@ -74,7 +73,7 @@ def check_update(widget: Any, data: Any) -> None:
     if refused:
         name = getattr(widget, "_model_name", type(widget).__name__)
         if getattr(widget, "_model_module", None) in STANDARD_MODULES:
-            editable = sorted(k for k in getattr(widget, "keys", ()) if writable(widget, k)) or ["none"]
+            editable = sorted(k for k in getattr(widget, "keys", ()) if _edited(widget, k)) or ["none"]
             why = f"its views change: {', '.join(editable)}"
         else:
             why = "no page changes which code renders a widget"
@@ -88,13 +87,17 @@ def check_update(widget: Any, data: Any) -> None:
 
 
 def writable(widget: Any, key: str) -> bool:
+    """May a page change ``widget.key``?"""
     if key in STRUCTURAL_KEYS or (key.startswith(("_model_", "_view_")) and key != "_view_count"):
         return False
     if getattr(widget, "_model_module", None) not in STANDARD_MODULES:
         return True
-    if key in EDITED_KEYS and not (key == "value" and getattr(widget, "_model_name", None) in SHOWN_ONLY):
-        return True
-    return _linked_in_the_page(widget, key)
+    return _edited(widget, key) or _linked_in_the_page(widget, key)
+
+
+def _edited(widget: Any, key: str) -> bool:
+    """Does a view of this control of ipywidgets' own edit ``key``?"""
+    return key in EDITED_KEYS and not (key == "value" and getattr(widget, "_model_name", None) in SHOWN_ONLY)
 
 
 def _linked_in_the_page(widget: Any, key: str) -> bool:
