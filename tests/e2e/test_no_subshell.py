@@ -27,7 +27,10 @@ DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.ipynb"
 @pytest.fixture(scope="module", params=sorted(KERNELS))
 def old_kernel_server(request, tmp_path_factory):
     server = JupyterServer(
-        "lab", tmp_path_factory.mktemp(f"jupyter-{request.param}"), kernel_python=kernel_venv_python(request.param)
+        "lab",
+        tmp_path_factory.mktemp(f"jupyter-{request.param}"),
+        kernel_python=kernel_venv_python(request.param),
+        kernel_like_a_user=True,  # (its stderr is shown in the notebook)
     )
     server.ipykernel = KERNELS[request.param]
     yield server
@@ -48,6 +51,7 @@ def test_waits_in_a_running_cell_get_the_pages_events(notebook):
     )
     assert notebook.output_text(out).startswith(f"{notebook.server.ipykernel} None")
     slider = live(out).get_by_label("speed")
+    first = out
 
     # wait_for: the slider moved on the page while the cell blocks on it
     cell = notebook.start("got = cw.wait_for(s, 'value', timeout=30)\nprint('got', got)")
@@ -69,6 +73,9 @@ def test_waits_in_a_running_cell_get_the_pages_events(notebook):
     # Python -> JavaScript from a running cell
     out = notebook.run("print('connected', s.eval_js('el.isConnected'))", timeout=30)
     assert "connected True" in notebook.output_text(out)
+
+    # importing cellwire wrote nothing to the kernel's stderr, which ipykernel 6 shows in the notebook
+    assert "[cellwire" not in notebook.output_text(first)
 
 
 def test_a_loop_lets_events_in_with_poll_and_other_messages_keep_their_order(notebook):

@@ -23,13 +23,13 @@ import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..bundle import MIME_HTML, bundle, new_display
+from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display
 from ..target import Module, Target
 from ..transport import identity
 from ..transport.assets import read_static
 from ..widgets import snapshots
 from . import capture, frontends
-from .static_html import snapshot_html
+from .static_html import plain_text, snapshot_html
 
 if TYPE_CHECKING:
     from ..target import View
@@ -100,6 +100,7 @@ class WidgetDisplay(Target):
         if widget is None:
             return {}, {}
         data, metadata = ipywidgets_bundle(widget)
+        data[MIME_TEXT] = plain_text(widget) or data.get(MIME_TEXT, "")
         html = snapshot_html(widget)
         data[MIME_HTML] = bundle(self, html, "", self.element_id)[MIME_HTML]
         self._snapshot_mark = html

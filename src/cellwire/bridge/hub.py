@@ -22,7 +22,7 @@ from ..host_widget import for_hosts_only
 from ..log import logger
 from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
-from . import frontends
+from . import frontends, page_writes
 from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm
 
 if TYPE_CHECKING:
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 def _str(data: dict[str, Any], key: str, op: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value or len(value) > 200:
-        raise ProtocolError("malformed", f"ipywidgets bridge: {op!r} needs a string {key!r}")
+    # (printable ASCII: a comm's id becomes its ASCII-encoded topic)
+    if not isinstance(value, str) or not value or len(value) > 200 or not (value.isascii() and value.isprintable()):
+        raise ProtocolError("malformed", f"ipywidgets bridge: {op!r} needs a string {key!r} of printable ASCII")
     return value
 
 
@@ -292,6 +293,7 @@ class WidgetHub:
                     "unknown-model",
                     f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
                 )
+            page_writes.check_update(page_writes.widget_of(comm_id), data.get("data"))
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)

@@ -73,13 +73,18 @@ def kernel_venv_python(name: str) -> str:
     return str(python)
 
 
-def write_kernelspec(jupyter_path: Path, python: str | None = None, env: dict[str, str] | None = None) -> None:
+def write_kernelspec(
+    jupyter_path: Path, python: str | None = None, like_a_user: bool = False, env: dict[str, str] | None = None
+) -> None:
     """A kernelspec that runs ``python`` (default: this interpreter, i.e. the project venv with
-    cellwire installed), with ``env`` added to the kernel's environment."""
+    cellwire installed), with ``env`` added to the kernel's environment. ``like_a_user``: without
+    pytest's variable, so ipykernel shows what the process writes to its stderr in the notebook, as
+    it does for users (under pytest it does not)."""
     spec_dir = jupyter_path / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
+    prefix = ["env", "-u", "PYTEST_CURRENT_TEST"] if like_a_user else []
     spec = {
-        "argv": [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [*prefix, python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python (cellwire-test)",
         "language": "python",
         **({"env": env} if env else {}),
@@ -100,6 +105,7 @@ class JupyterServer:
         extra_args: tuple[str, ...] = (),
         kernel_python: str | None = None,
         kernel_env: dict[str, str] | None = None,
+        kernel_like_a_user: bool = False,
     ):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
@@ -116,7 +122,7 @@ class JupyterServer:
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
         jupyter_path = workdir / "jupyter-path"
-        write_kernelspec(jupyter_path, kernel_python, kernel_env)
+        write_kernelspec(jupyter_path, kernel_python, kernel_like_a_user, kernel_env)
         for name, settings in LAB_USER_SETTINGS.items():
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
