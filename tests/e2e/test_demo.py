@@ -22,7 +22,8 @@ WAIT_FOR = "cw.wait_for(size"
 
 
 def run_interacting(notebook, source):
-    """Run one demo cell; for the ones that wait for the user, be the user while they run."""
+    """Run one demo cell; for the ones that wait for the user, be the user while they run (and
+    check that the cell saw it)."""
     if STOP_LOOP in source:
         cell = notebook.start(source)
         view = bridged(notebook.output(cell))
@@ -30,11 +31,14 @@ def run_interacting(notebook, source):
         assert not notebook.is_finished(cell)  # the loop runs
         view.get_by_role("button", name="Stop").click()
         notebook.wait_finished(cell, timeout=20)
+        text = notebook.output_text(notebook.output(cell))
+        assert re.search(r"stopped by the button after \d+ steps", text), text
         return notebook.output(cell)
     if WAIT_FOR in source:
         cell = notebook.start(source)
         bridged(notebook.output(cell)).locator("select").select_option("large")
         notebook.wait_finished(cell, timeout=20)
+        assert "you picked large" in notebook.output_text(notebook.output(cell))
         return notebook.output(cell)
     return notebook.run(source, timeout=120)
 
@@ -53,8 +57,6 @@ def test_demo_notebook_runs_and_every_output_goes_live(notebook):
     def text_of(marker):
         return notebook.output_text(output_of(marker))
 
-    assert re.search(r"stopped by the button after \d+ steps", text_of(STOP_LOOP)), text_of(STOP_LOOP)
-    assert "you picked large" in text_of(WAIT_FOR)
     width = re.search(r"the size menu is (\d+) px wide", text_of("cw.eval_js(size"))
     assert width and int(width.group(1)) > 0, text_of("cw.eval_js(size")
     ping = live(output_of("ch = cw.Channel(")).locator("button.ping")
