@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..rpc import DEFAULT_TIMEOUT, NoViewError, call_views
 from ..wait import check_can_block, next_slice
-from .display import displays_of
+from .display import displays_of, host_has_manager
 
 if TYPE_CHECKING:
     from ..target import View
@@ -104,8 +104,13 @@ def eval_js(
     deadline = time.monotonic() + timeout
     views = widget_views(obj, timeout)
     if not views:
+        why = (
+            "this front-end draws ipywidgets with its own widget manager, not through cellwire"
+            if host_has_manager()
+            else "open the notebook in a browser, or pass a longer timeout="
+        )
         raise NoViewError(
-            f"eval_js: no output showing this {type(obj).__name__} is open on a page (waited {timeout} s); "
-            "open the notebook in a browser, or pass a longer timeout="
+            f"eval_js: no cellwire output showing this {type(obj).__name__} is open on a page "
+            f"(waited {timeout} s); {why}"
         )
     return call_views(views, {"code": code, "args": [args or {}]}, "eval_js", timeout, all_views, deadline)
