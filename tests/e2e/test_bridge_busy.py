@@ -1,6 +1,6 @@
 """cellwire's additions on plain ipywidgets (bridged, ``import cellwire`` first), inside a running
-cell: a wait for an ipywidgets Button click, a Stop button ending a loop, ``cw.wait_for`` on an
-ipywidgets control, and ``cw.eval_js`` in the output showing an ipywidget.
+cell: a wait for an ipywidgets Button click, a Stop button ending a loop, ``cw.wait_for`` and
+``cw.changes`` on an ipywidgets control, and ``cw.eval_js`` in the output showing an ipywidget.
 
 All share one notebook per configuration (``module_notebook``). ipykernel 6, where the shell pump
 brings the clicks in, is covered in test_no_subshell.py."""
@@ -26,15 +26,18 @@ def notebook(module_notebook):
     return module_notebook
 
 
-def test_a_running_cell_waits_for_an_ipywidgets_button_click_then_a_value(notebook):
+def test_a_running_cell_waits_for_an_ipywidgets_button_click_then_follows_a_slider(notebook):
     cell = notebook.start(
         "go = widgets.Button(description='Go')\n"
         "level = widgets.IntSlider(0, max=10, description='level')\n"
         "display(widgets.HBox([go, level]))\n"
         "t0 = time.time()\n"
         "print('clicked', cw.wait_click(go, timeout=60) is go, flush=True)\n"
-        "print('level', cw.wait_for(level, 'value', until=lambda v: v >= 2, timeout=60))\n"
-        "print('waited', round(time.time() - t0, 1))"
+        "print('level', cw.wait_for(level, 'value', until=lambda v: v >= 2, timeout=60), flush=True)\n"
+        "for value in cw.changes(level, timeout=60):\n"
+        "    if value >= 4:\n"
+        "        break\n"
+        "print('followed to', value)"
     )
     view = bridged(notebook.output(cell))
     time.sleep(0.5)
@@ -45,8 +48,12 @@ def test_a_running_cell_waits_for_an_ipywidgets_button_click_then_a_value(notebo
     view.locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("ArrowRight")
     notebook.page.keyboard.press("ArrowRight")
+    expect(notebook.output(cell)).to_contain_text("level 2")
+    assert not notebook.is_finished(cell)  # and now follows the slider
+    notebook.page.keyboard.press("ArrowRight")
+    notebook.page.keyboard.press("ArrowRight")
     notebook.wait_finished(cell, timeout=20)
-    assert "level 2" in notebook.output_text(notebook.output(cell))
+    assert "followed to 4" in notebook.output_text(notebook.output(cell))
     assert errors(notebook) == []
 
 
