@@ -5,7 +5,7 @@ their own connection to the kernel from the page, with no front-end extension in
 
 The package in layers, each knowing only the ones below it:
 ``transport/`` (the kernel link: page connections, the protocol, the subshell), then targets and
-models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``bundle``, ``dom``), then
+models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``clicks``, ``bundle``, ``dom``), then
 ``widgets/`` (the standard widgets, ``interact``, links, custom ES-module widgets).
 """
 
