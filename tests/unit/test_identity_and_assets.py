@@ -71,6 +71,20 @@ def test_a_target_that_preloads_a_vendored_bundle_names_it_by_content_hash():
     assert assets.vendor_bundle_by_hash("0" * 16) is None
 
 
+def test_content_hashes_are_the_whole_sha256_of_what_a_page_keeps():
+    """A page keeps the runtime and each bundle in Cache Storage as these parts joined by NUL and
+    runs a kept copy only if its SHA-256 is the hash (loader.js, ``cached``): no part may hold a
+    NUL, or the page could not split it back."""
+    import hashlib
+
+    runtime = assets.runtime_payload()
+    parts = [runtime["entry"], *(part for m in runtime["modules"] for part in (m["name"], m["source"]))]
+    vendored = assets.vendor_bundle("jupyter-widgets")
+    for digest, kept in ((runtime["hash"], parts), (vendored["hash"], [vendored["js"], vendored["css"]])):
+        assert all("\0" not in part for part in kept)
+        assert digest == hashlib.sha256("\0".join(kept).encode()).hexdigest()
+
+
 def test_script_json_cannot_close_the_script_element():
     text = bundle.script_json({"x": "</script><script>alert(1)</script><!--"})
     assert "<" not in text and ">" not in text
