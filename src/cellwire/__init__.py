@@ -5,14 +5,16 @@ their own connection to the kernel from the page, with no front-end extension in
 
 The package in layers, each knowing only the ones below it:
 ``transport/`` (the kernel link: page connections, the protocol, the subshell), then targets and
-models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``bundle``, ``dom``), then
+models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``clicks``, ``bundle``, ``dom``), then
 ``widgets/`` (the standard widgets, ``interact``, links, custom ES-module widgets).
 """
 
 from . import bridge as _bridge
 from . import dom
 from ._version import PROTOCOL, __version__
+from .bridge.widget_calls import eval_js
 from .channel import Channel, Message
+from .clicks import Clicked, clicked, wait_click
 from .dom import DOMEvent, Element
 from .model import Model
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
@@ -46,6 +48,7 @@ __all__ = [
     "CallError",
     "CallTimeout",
     "Channel",
+    "Clicked",
     "DOMEvent",
     "Element",
     "JSError",
@@ -56,9 +59,11 @@ __all__ = [
     "WouldDeadlock",
     "__version__",
     "changes",
+    "clicked",
     "connections",
     "dlink",
     "dom",
+    "eval_js",
     "fixed",
     "interact",
     "interact_manual",
@@ -69,6 +74,7 @@ __all__ = [
     "load_ipython_extension",
     "poll",
     "show",
+    "wait_click",
     "wait_for",
     "wrap",
     *_widget_names,

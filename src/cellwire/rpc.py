@@ -259,22 +259,31 @@ class Calls:
                 f"{what}: no view of this object on any open page within {timeout} s. Display it "
                 "(and keep its output on a page open) first, or pass a longer timeout="
             )
-        if not all_views:
-            views = views[-1:]  # the newest: after a reload, the old page's views may linger
-        started = [_start(v, fields) for v in views]
-        results = []
-        try:
-            for _call_id, pending in started:
-                if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
-                    raise CallTimeout(
-                        f"{what}: no answer from the view within {timeout} s; its page may have been "
-                        "closed, or be stuck in a long computation. Pass a longer timeout= if needed."
-                    )
-                if pending.error is not None:
-                    raise pending.error
-                results.append(pending.value)
-        finally:
-            with _pending_lock:
-                for call_id, _ in started:
-                    _pending.pop(call_id, None)
-        return results if all_views else results[0]
+        return call_views(views, fields, what, timeout, all_views, deadline)
+
+
+def call_views(
+    views: Sequence[View], fields: dict[str, Any], what: str, timeout: float, all_views: bool, deadline: float
+) -> Any:
+    """Send one call to the newest of ``views`` (or, with ``all_views``, to each) and wait for the
+    answers until ``deadline`` (``time.monotonic()``); the value, or the list of values. Raises as
+    ``Calls.call`` says (``timeout`` is what its message names)."""
+    if not all_views:
+        views = views[-1:]  # the newest: after a reload, the old page's views may linger
+    started = [_start(v, fields) for v in views]
+    results = []
+    try:
+        for _call_id, pending in started:
+            if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
+                raise CallTimeout(
+                    f"{what}: no answer from the view within {timeout} s; its page may have been "
+                    "closed, or be stuck in a long computation. Pass a longer timeout= if needed."
+                )
+            if pending.error is not None:
+                raise pending.error
+            results.append(pending.value)
+    finally:
+        with _pending_lock:
+            for call_id, _ in started:
+                _pending.pop(call_id, None)
+    return results if all_views else results[0]

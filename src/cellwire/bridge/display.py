@@ -39,6 +39,8 @@ VIEW_MODULE = "ipywidgets-view.js"
 #: JupyterLab extensions as widget front-ends: prepended to the view module, which imports nothing.
 FEDERATION = "federation.js"
 _local = threading.local()
+#: Every live display, oldest first (for calls into a widget's views: ``widget_calls``).
+_all_displays: weakref.WeakValueDictionary[str, WidgetDisplay] = weakref.WeakValueDictionary()
 
 
 @functools.cache
@@ -74,6 +76,7 @@ class WidgetDisplay(Target):
         self.element_id = new_display(self)
         self._rendered = False  # set once a cellwire page showed it
         self._snapshot_mark: object = None
+        _all_displays[self.display_id] = self
 
     # -- snapshots ------------------------------------------------------------------------------
     @property
@@ -123,6 +126,11 @@ class WidgetDisplay(Target):
 
     def _on_detach(self, view: View) -> None:
         self._hub.remove_view(view)
+
+
+def displays_of(model_ids: set[str]) -> list[WidgetDisplay]:
+    """The live displays of any of these widgets, oldest first."""
+    return [d for d in list(_all_displays.values()) if d.model_id in model_ids and not d.closed]
 
 
 def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:
