@@ -1,8 +1,9 @@
 """Which widget libraries render through cellwire, next to JupyterLab's own widget manager, measured
 in one run on this machine; writes docs/compatibility.md.
 
-    make compat                                        # every library, writes docs/compatibility.md
-    .venv/bin/python benchmarks/compat.py --only bqplot ipyleaflet --print
+    make compat                                          # every library: writes docs/compatibility.md
+    make compat COMPAT_ARGS='--only bqplot ipyleaflet'   # re-measures these rows of the last full run
+    .venv/bin/python benchmarks/compat.py --only bqplot --print    # a trial: prints, writes nothing
 
 Two throwaway venvs under .compat/ (built on first use, rebuilt when the library list changes): a
 kernel env (ipykernel, this tree's cellwire installed editable, every library) and a server env
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,7 +38,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from test_bridge import LOCAL, NO_WIDGET_MANAGER  # noqa: E402
 
 from compat_libraries import LIBRARIES, Library, packages  # noqa: E402
-from compat_report import FAILS, PARTIAL, RENDERS, Outcome, Row, front_end_format, render_table, short  # noqa: E402
+from compat_report import FAILS, PARTIAL, RENDERS, Outcome, Row, front_end_format, render_table, row_from_dict, short  # noqa: E402
 
 COMPAT_DIR = ROOT / ".compat"
 KERNEL_ENV, SERVER_ENV = COMPAT_DIR / "kernel", COMPAT_DIR / "server"
@@ -217,35 +219,53 @@ def run(libraries: list[Library], info: dict[str, dict]) -> list[Row]:
     return rows
 
 
-def header(command: str) -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True)
-    lab = subprocess.run(
-        [str(SERVER_ENV / "bin" / "jupyter"), "lab", "--version"], capture_output=True, text=True
-    ).stdout.strip()
-    return "\n".join(
-        [
-            "# Compatibility with widget libraries, measured",
-            "",
-            "Each library's sample ran in a notebook of its own, on one kernel env holding every library,",
-            "twice: through **cellwire** (`import cellwire` first; JupyterLab from a server env with no widget",
-            "package) and through **JupyterLab**'s own widget manager (`jupyterlab_widgets` and every library's",
-            "extension in the server env; no cellwire import). A sample *renders* when the element that proves",
-            "its view drew shows up (and, where the sample has one, a Python-side update reaches the view or",
-            "a click reaches the kernel: *partly* when that fails). Requests off the machine are blocked;",
-            "map tiles are data, but code or styles asked from a CDN are noted. Headless Chromium without a",
-            "GPU: WebGL views draw with a software renderer, when the browser offers one.",
-            "",
-            f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `{command}`, cellwire at commit "
-            f"`{commit.stdout.strip()}`{' (with uncommitted changes in src/)' if dirty.stdout.strip() else ''}, "
-            f"JupyterLab {lab}. The samples and their checks: `benchmarks/compat_libraries.py`.",
-        ]
+INTRO = """# Compatibility with widget libraries, measured
+
+Each library's sample ran in a notebook of its own, on one kernel env holding every library,
+twice: through **cellwire** (`import cellwire` first; JupyterLab from a server env with no widget
+package) and through **JupyterLab**'s own widget manager (`jupyterlab_widgets` and every library's
+extension in the server env; no cellwire import). A sample *renders* when the element that proves
+its view drew shows up (and, where the sample has one, a Python-side update reaches the view or
+a click reaches the kernel: *partly* when that fails). Requests off the machine are blocked;
+map tiles are data, but code or styles asked from a CDN are noted. Headless Chromium without a
+GPU: WebGL views draw with a software renderer, when the browser offers one. The samples and their
+checks: `benchmarks/compat_libraries.py`."""
+
+
+def measured(command: str) -> str:
+    """When, with what command, which cellwire commit and which JupyterLab."""
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    dirty = " (with uncommitted changes in src/)" if git("status", "--porcelain", "src") else ""
+    jupyter = [str(SERVER_ENV / "bin" / "jupyter"), "lab", "--version"]
+    lab = subprocess.run(jupyter, capture_output=True, text=True).stdout.strip()
+    return (
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `{command}`, cellwire at commit "
+        f"`{git('rev-parse', '--short', 'HEAD')}`{dirty}, JupyterLab {lab}"
     )
+
+
+def write_doc(rows: list[Row], command: str, partial: bool) -> None:
+    """docs/compatibility.md from this run; a partial run (``--only``) replaces its rows in the last
+    full run's results (kept in .compat/results.json) and says so in the header."""
+    saved = COMPAT_DIR / "results.json"
+    if partial:
+        if not saved.exists():
+            raise SystemExit("no full run to update (.compat/results.json): run `make compat` first")
+        last = json.loads(saved.read_text())
+        fresh = {row.name: row for row in rows}
+        old = [row_from_dict(r) for r in last["rows"]]
+        rows = [fresh.get(row.name, row) for row in old]
+        notes = last["notes"] + [f"Re-measured {measured(command)}: {', '.join(fresh)}."]
+    else:
+        notes = [f"Measured {measured(command)}."]
+    saved.write_text(json.dumps({"notes": notes, "rows": [asdict(row) for row in rows]}, indent=1))
+    (ROOT / "docs" / "compatibility.md").write_text(render_table(rows, INTRO + "\n\n" + "\n".join(notes)))
+    print(f"wrote docs/compatibility.md ({len(rows)} libraries)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="+", metavar="LIBRARY", help="just these libraries (a trial run)")
+    parser.add_argument("--only", nargs="+", metavar="LIBRARY", help="just these libraries: their rows are replaced")
     parser.add_argument("--print", action="store_true", help="print the table instead of writing the doc")
     args = parser.parse_args()
     chosen = [lib for lib in LIBRARIES if not args.only or lib.name in args.only]
@@ -254,14 +274,11 @@ def main() -> None:
     build_envs(packages())
     info = inspect_packages([lib.name for lib in chosen])
     rows = run(chosen, info)
-    text = render_table(
-        rows, header("make compat" if not args.only else "benchmarks/compat.py " + " ".join(sys.argv[1:]))
-    )
+    command = "make compat" + (f" COMPAT_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else "")
     if args.print:
-        print(text)
+        print(render_table(rows, INTRO + "\n\n" + f"Measured {measured(command)}."))
     else:
-        (ROOT / "docs" / "compatibility.md").write_text(text)
-        print(f"wrote docs/compatibility.md ({len(rows)} libraries)")
+        write_doc(rows, command, partial=bool(args.only))
 
 
 if __name__ == "__main__":

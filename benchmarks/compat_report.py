@@ -25,6 +25,12 @@ class Row:
     jupyterlab: Outcome
 
 
+def row_from_dict(saved: dict) -> Row:
+    """A row as ``dataclasses.asdict`` saved it (in .compat/results.json)."""
+    cellwire, jupyterlab = Outcome(**saved["cellwire"]), Outcome(**saved["jupyterlab"])
+    return Row(saved["name"], saved["version"], saved["front_end"], cellwire, jupyterlab)
+
+
 def front_end_format(nbextensions: list[str], labextensions: list[str], uses_anywidget: bool) -> str:
     """The front-end formats a package ships (with the packages it depends on for them):
     ``nbextensions``/``labextensions``: the folders it installs under share/jupyter/nbextensions and

@@ -44,3 +44,10 @@ def test_table_counts_each_side_and_names_what_cellwire_misses(report):
 def test_short_keeps_one_table_cell(report):
     assert report.short("a |\n b") == "a \\| b"
     assert report.short("x" * 200, 10) == "x" * 9 + "…"
+
+
+def test_a_saved_row_reads_back_the_same(report):
+    from dataclasses import asdict
+
+    row = report.Row("a", "1.0", "anywidget ESM", report.Outcome(report.RENDERS), report.Outcome(report.FAILS, "x"))
+    assert report.row_from_dict(asdict(row)) == row
