@@ -126,7 +126,7 @@ LIBRARIES: tuple[Library, ...] = (
         "ipyvolume",
         "import numpy as np, ipyvolume as ipv\nx, y, z = np.random.rand(3, 30)\nipv.quickscatter(x, y, z, size=2)",
         "canvas",
-        extra=("numpy",),
+        extra=("numpy", "ipython_genutils"),  # ipyvolume imports it without declaring it
     ),
     Library("nglview", "import nglview\nv = nglview.show_file(nglview.datafiles.PDB)\nv", "canvas"),
     Library(
@@ -171,11 +171,11 @@ LIBRARIES: tuple[Library, ...] = (
     Library("ipyniivue", "from ipyniivue import NiiVue\nnv = NiiVue(height=200)\nnv", "canvas"),
     Library(
         "ipymolstar",
-        "from ipymolstar import PDBeMolstar\nimport nglview\n"
-        "pdb = open(nglview.datafiles.PDB).read()\n"
+        "from ipymolstar import PDBeMolstar\n"
+        "pdb = ('ATOM      1  N   ALA A   1      11.104   6.134  -6.504  1.00  0.00           N\\n'\n"
+        "       'ATOM      2  CA  ALA A   1      11.639   6.071  -5.147  1.00  0.00           C\\nEND\\n')\n"
         "PDBeMolstar(custom_data={'data': pdb, 'format': 'pdb', 'binary': False}, height='300px')",
         "canvas",
-        extra=("nglview",),
     ),
     Library(
         "k3d",
