@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,7 +146,9 @@ def check(notebook: NotebookPage, lib: Library, with_cellwire: bool, cdn: list[s
     if lib.update:
         notebook.run(lib.update, timeout=RUN_SECONDS)
         try:
-            root.locator(lib.updated).first.wait_for(state="visible", timeout=CHECK_SECONDS * 1000)
+            # attached, not visible: the new cell may have scrolled the view off-screen, where Lab
+            # skips rendering it (content-visibility: auto)
+            root.locator(lib.updated).first.wait_for(state="attached", timeout=CHECK_SECONDS * 1000)
         except PlaywrightError:
             problems.append("a Python-side update did not reach the view")
     if lib.click:
@@ -175,10 +177,7 @@ def measure(browser: Browser, server: JupyterServer, lib: Library, with_cellwire
     notebook = NotebookPage(context.new_page(), server)
     try:
         notebook.open(f"{lib.name}-{'cellwire' if with_cellwire else 'lab'}.ipynb", timeout=90)
-        outcome = check(notebook, lib, with_cellwire, cdn)
-        if with_cellwire and lib.known and outcome.status != RENDERS:
-            return Outcome(outcome.status, f"{lib.known} ({outcome.note})")
-        return outcome
+        return check(notebook, lib, with_cellwire, cdn)
     except Exception as error:  # a library that breaks the page must not stop the run
         return Outcome(FAILS, short(f"{type(error).__name__}: {error}", 140))
     finally:
@@ -211,7 +210,7 @@ def run(libraries: list[Library], info: dict[str, dict]) -> list[Row]:
                 formats = front_end_format(meta["nbextensions"], meta["labextensions"], meta["anywidget"])
                 cellwire = timed("cellwire", lambda lib=lib: measure(browser, stock, lib, with_cellwire=True))
                 lab = timed("JupyterLab", lambda lib=lib: measure(browser, with_widgets, lib, with_cellwire=False))
-                rows.append(Row(lib.name, meta["version"], formats, cellwire, lab))
+                rows.append(Row(lib.name, meta["version"], formats, cellwire, lab, lib.why))
             browser.close()
     finally:
         stock.stop()
@@ -254,7 +253,9 @@ def write_doc(rows: list[Row], command: str, partial: bool) -> None:
         last = json.loads(saved.read_text())
         fresh = {row.name: row for row in rows}
         old = [row_from_dict(r) for r in last["rows"]]
-        rows = [fresh.get(row.name, row) for row in old]
+        # (the reasons come from the library table, which may have learnt more since)
+        whys = {lib.name: lib.why for lib in LIBRARIES}
+        rows = [replace(fresh.get(row.name, row), why=whys.get(row.name, "")) for row in old]
         notes = last["notes"] + [f"Re-measured {measured(command)}: {', '.join(fresh)}."]
     else:
         notes = [f"Measured {measured(command)}."]

@@ -19,7 +19,7 @@ class Library:
     click: str = ""  # clicked after it drew ...
     clicked: str = ""  # ... then this Python expression must become True in the kernel
     where: str = "output"
-    known: str = ""  # why it cannot work through cellwire, when that is known and not a bug
+    why: str = ""  # the reason a side fails, when known (shown in the table only when one does)
     extra: tuple[str, ...] = ()  # what else the sample needs installed (numpy, pandas, ...)
 
 
@@ -89,6 +89,7 @@ LIBRARIES: tuple[Library, ...] = (
         ".widget-label:has-text('click me')",
         click=".widget-label",
         clicked="len(clicks) > 0",
+        why="labextension only: cellwire loads no federated bundle yet (issue #18, item 1)",
     ),
     Library(
         "ipydatagrid",
@@ -121,6 +122,7 @@ LIBRARIES: tuple[Library, ...] = (
         "scene = p3.Scene(children=[p3.Mesh(p3.BoxGeometry(), p3.MeshBasicMaterial(color='red')), cam])\n"
         "p3.Renderer(camera=cam, scene=scene, width=200, height=150)",
         "canvas",
+        why="its extension.js maps `three` to a sibling file with requirejs' config, which cellwire's loader does not honour yet (issue #18, item 2)",
     ),
     Library(
         "ipyvolume",
@@ -128,7 +130,12 @@ LIBRARIES: tuple[Library, ...] = (
         "canvas",
         extra=("numpy", "ipython_genutils"),  # ipyvolume imports it without declaring it
     ),
-    Library("nglview", "import nglview\nv = nglview.show_file(nglview.datafiles.PDB)\nv", "canvas"),
+    Library(
+        "nglview",
+        "import nglview\nv = nglview.show_file(nglview.datafiles.PDB)\nv",
+        "canvas",
+        why="JupyterLab: nglview 4.0's Python asks for widget module version 4.0, its labextension registers 3.1.5",
+    ),
     Library(
         "ipysheet",
         "import ipysheet\ns = ipysheet.sheet(rows=3, columns=2)\nc = ipysheet.cell(0, 0, 'hello')\ns",
@@ -146,6 +153,7 @@ LIBRARIES: tuple[Library, ...] = (
         "from ipyaggrid import Grid\ng = Grid(grid_data=[{'a': 1, 'b': 2}], grid_options={'columnDefs': "
         "[{'field': 'a'}, {'field': 'b'}]})\ng",
         ".ag-cell",
+        why="its bundle loads a webpack chunk relative to the URL requirejs' `module` gives it, which cellwire's loader does not provide yet (issue #18, item 2)",
     ),
     Library(
         "jupyter-scatter",
@@ -167,6 +175,7 @@ LIBRARIES: tuple[Library, ...] = (
         "alt.JupyterChart(alt.Chart(df).mark_bar().encode(x='x', y='y'))",
         ".vega-embed",
         extra=("pandas", "anywidget"),
+        why="JupyterChart's ESM imports vega-embed from esm.sh: it needs the network on every front-end",
     ),
     Library("ipyniivue", "from ipyniivue import NiiVue\nnv = NiiVue(height=200)\nnv", "canvas"),
     Library(
@@ -176,6 +185,7 @@ LIBRARIES: tuple[Library, ...] = (
         "       'ATOM      2  CA  ALA A   1      11.639   6.071  -5.147  1.00  0.00           C\\nEND\\n')\n"
         "PDBeMolstar(custom_data={'data': pdb, 'format': 'pdb', 'binary': False}, height='300px')",
         "canvas",
+        why="its ESM loads Mol* from cdn.jsdelivr.net: it needs the network on every front-end",
     ),
     Library(
         "k3d",
@@ -188,7 +198,7 @@ LIBRARIES: tuple[Library, ...] = (
         "with sc:\n    display(w.Button(description='in sidecar'))",
         ".lm-TabBar-tabLabel:has-text('sidecar tab')",
         where="page",
-        known="it opens a panel in JupyterLab's shell (a Lab plugin); a cell's output has no shell to add it to",
+        why="it opens a panel in JupyterLab's shell (a Lab plugin); a cell's output has no shell to add it to",
     ),
     Library(
         "itables",
@@ -196,7 +206,12 @@ LIBRARIES: tuple[Library, ...] = (
         "td:has-text('x')",
         extra=("pandas",),
     ),
-    Library("ipyaladin", "from ipyaladin import Aladin\na = Aladin(height=300)\na", "canvas"),
+    Library(
+        "ipyaladin",
+        "from ipyaladin import Aladin\na = Aladin(height=300)\na",
+        "canvas",
+        why="its ESM imports Aladin Lite from esm.sh: it needs the network on every front-end",
+    ),
     Library(
         "tqdm",
         "from tqdm.notebook import tqdm\nbar = tqdm(total=10, desc='work')\nbar.update(3)",
@@ -212,9 +227,11 @@ LIBRARIES: tuple[Library, ...] = (
     ),
     Library(
         "jupyter_bokeh",
-        "from bokeh.plotting import figure\nfrom jupyter_bokeh import BokehModel\n"
+        "from bokeh.io import output_notebook\nfrom bokeh.plotting import figure\nfrom bokeh.resources import INLINE\n"
+        "from jupyter_bokeh import BokehModel\noutput_notebook(INLINE, hide_banner=True)  # BokehJS, not from a CDN\n"
         "p = figure(width=250, height=150)\np.line([1, 2, 3], [1, 3, 2])\nBokehModel(p)",
         "canvas",
+        why="the widget module `@bokeh/jupyter_bokeh` lives in nbextensions/jupyter_bokeh, mapped by its extension.js with requirejs' config (issue #18, item 2)",
     ),
 )
 

@@ -23,12 +23,13 @@ class Row:
     front_end: str
     cellwire: Outcome
     jupyterlab: Outcome
+    why: str = ""  # the reason, when known, that a side does not render (shown only then)
 
 
 def row_from_dict(saved: dict) -> Row:
     """A row as ``dataclasses.asdict`` saved it (in .compat/results.json)."""
     cellwire, jupyterlab = Outcome(**saved["cellwire"]), Outcome(**saved["jupyterlab"])
-    return Row(saved["name"], saved["version"], saved["front_end"], cellwire, jupyterlab)
+    return Row(saved["name"], saved["version"], saved["front_end"], cellwire, jupyterlab, saved.get("why", ""))
 
 
 def front_end_format(nbextensions: list[str], labextensions: list[str], uses_anywidget: bool) -> str:
@@ -57,11 +58,10 @@ def _cell(outcome: Outcome) -> str:
 
 
 def _why(row: Row) -> str:
-    notes = [
-        f"{side}: {short(o.note, 400)}"
-        for side, o in (("cellwire", row.cellwire), ("JupyterLab", row.jupyterlab))
-        if o.note
-    ]
+    sides = (("cellwire", row.cellwire), ("JupyterLab", row.jupyterlab))
+    notes = [f"{side}: {short(o.note, 400)}" for side, o in sides if o.note]
+    if row.why and any(o.status != RENDERS for _, o in sides):
+        notes.insert(0, f"**{short(row.why, 400)}**")
     return "; ".join(notes)
 
 

@@ -51,3 +51,11 @@ def test_a_saved_row_reads_back_the_same(report):
 
     row = report.Row("a", "1.0", "anywidget ESM", report.Outcome(report.RENDERS), report.Outcome(report.FAILS, "x"))
     assert report.row_from_dict(asdict(row)) == row
+
+
+def test_the_known_reason_shows_only_when_a_side_does_not_render(report):
+    ok, no = report.Outcome(report.RENDERS), report.Outcome(report.FAILS, "blank")
+    rows = [report.Row("a", "1", "f", ok, ok, "needs a CDN"), report.Row("b", "1", "f", no, ok, "needs a shell")]
+    text = report.render_table(rows, "# t")
+    assert "needs a CDN" not in text
+    assert "| **needs a shell**; cellwire: blank |" in text
