@@ -129,6 +129,7 @@ LIBRARIES: tuple[Library, ...] = (
         "import numpy as np, ipyvolume as ipv\nx, y, z = np.random.rand(3, 30)\nipv.quickscatter(x, y, z, size=2)",
         "canvas",
         extra=("numpy", "ipython_genutils"),  # ipyvolume imports it without declaring it
+        why="it draws with pythreejs' front-end (jupyter-threejs): see pythreejs",
     ),
     Library(
         "nglview",
