@@ -16,6 +16,7 @@ from .channel import Channel, Message
 from .dom import DOMEvent, Element
 from .model import Model
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
+from .startup import when_kernel_runs
 from .transport.kernel_link import connections, get_link
 from .wait import WouldDeadlock, changes, poll, wait_for
 from .widgets import *  # noqa: F403
@@ -24,13 +25,19 @@ from .widgets.custom import AnyWidget, show, wrap
 from .widgets.interact import fixed, interact, interact_manual, interactive
 from .widgets.linking import dlink, jsdlink, jslink, link
 
-get_link()
-_bridge.enable_from_environment()
+
+def _start() -> None:
+    get_link()
+    _bridge.enable_from_environment()
+
+
+when_kernel_runs(_start)
 
 
 def load_ipython_extension(ipython: object) -> None:
-    """``%load_ext cellwire``: the same as ``import cellwire`` (the link and the ipywidgets bridge)."""
-    _bridge.enable_from_environment()
+    """``%load_ext cellwire``, and kernels of an environment where ``python -m cellwire enable`` ran:
+    the same as ``import cellwire`` (the link and the ipywidgets bridge)."""
+    when_kernel_runs(_start)
 
 
 __all__ = [

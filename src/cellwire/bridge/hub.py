@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipykernel.jsonutil import json_clean
 
+from ..host_widget import for_hosts_only
 from ..log import logger
 from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
@@ -46,6 +47,8 @@ def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
     buffers: list[bytes] = []
     for model_id, entry in manager_state.items():
         state = entry["state"]
+        if for_hosts_only(model_id, entry):  # (cellwire's pages show its target themselves)
+            continue
         for buf in entry.get("buffers") or ():
             paths.append([model_id, "state", *buf["path"]])
             buffers.append(base64.standard_b64decode(buf["data"]))
@@ -147,6 +150,8 @@ class WidgetHub:
     # -- kernel -> pages ------------------------------------------------------------------------
     def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
         """A bridged comm's message: to every subscribed page, once each."""
+        if for_hosts_only(comm.comm_id, data):  # (cellwire's pages show its target themselves)
+            return
         with self._lock:
             carriers = [views[0] for views in self._ready.values() if views]
         if not carriers:
@@ -224,6 +229,7 @@ class WidgetHub:
                 comms = {
                     model_id: {"target_name": WIDGET_TARGET}
                     for model_id in Widget.get_manager_state(drop_defaults=True)["state"]
+                    if not for_hosts_only(model_id)
                 }
                 self._reply(view, request, {"comms": comms})
             else:

@@ -142,8 +142,10 @@ class KernelLink:
         )
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
-        data = msg["content"].get("data")
-        buffers = [memoryview(b) for b in msg.get("buffers") or ()]
+        self.handle(conn, msg["content"].get("data"), [memoryview(b) for b in msg.get("buffers") or ()])
+
+    def handle(self, conn: PageConnection, data: Any, buffers: list[memoryview]) -> None:
+        """One page message on ``conn``: checked, dispatched, any failure answered (never raised)."""
         with dispatching.dispatching():
             try:
                 buffers = decode_text_buffers(data, buffers)
@@ -180,6 +182,19 @@ class KernelLink:
             logger.debug("page %s released %d of %d outputs", conn.page, released, len(data["outputs"]))
         elif op == "hello":
             raise ProtocolError("malformed", "'hello' is only valid as the comm_open message")
+
+    # -- connections carried by something else (a host's widget comm: ``host_connection``) -------
+    def add_connection(self, conn: PageConnection, comm: Any = None) -> None:
+        """Serve ``conn`` like a page's comm; ``comm``, the kernel comm carrying it, then has its
+        messages handled on cellwire's subshell (or by a waiting cell without one) as a page's are."""
+        with self._lock:
+            self.connections[conn.id] = conn
+        if comm is not None and self.subshell_id is not None:
+            comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
+
+    def drop(self, conn: PageConnection) -> None:
+        """``conn`` is gone (its carrier closed): its views detach."""
+        self._drop(conn)
 
     # -- views ----------------------------------------------------------------------------------
     def _attach(self, conn: PageConnection, data: dict[str, Any]) -> None:

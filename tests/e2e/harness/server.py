@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import socket
 import sys
 import urllib.error
@@ -19,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .kernel_client import KernelClient
-from .process import isolated_env, launch, stop, wait_until_answers
+from .process import isolated_env, kill_group, launch, stop, wait_until_answers
 
 FRONTENDS = ("lab", "notebook", "nbclassic")
 KERNEL_NAME = "cellwire-test"
@@ -148,8 +147,7 @@ class JupyterServer:
     def kill(self) -> None:
         """Kill the server (a crash, a redeploy: a clean stop would shut its kernels down). Its
         kernels live on only where something else runs them: a kernel gateway."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        kill_group(self.process)
 
     def start_again(self, startup_timeout: float = 90) -> None:
         """After ``kill``: the same server again, on the same port with the same token."""
