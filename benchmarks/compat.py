@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -215,6 +216,7 @@ def run(libraries: list[Library], info: dict[str, dict]) -> list[Row]:
     finally:
         stock.stop()
         with_widgets.stop()
+        shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
