@@ -50,7 +50,7 @@ def enable() -> bool:
     from .hub import WidgetHub
 
     hub_ = WidgetHub(link.comm_manager)
-    comms.install_hook(hub_.forward)
+    comms.install_hook(hub_)
     _hub = hub_
     if shell is not None:
 
