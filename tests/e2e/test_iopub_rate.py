@@ -54,6 +54,9 @@ BRIDGED = """
 import time, cellwire, ipywidgets as w
 s = w.IntSlider(0, max=20000, description='bridged')
 display(s)
+deadline = time.monotonic() + 30  # once the page shows it
+while not cellwire.bridge.get_hub().pages() and time.monotonic() < deadline:
+    time.sleep(0.02)
 start = time.perf_counter()
 for i in range(1, 20001):         # a plain ipywidgets slider, 20,000 times at 10,000/s
     s.value = i
@@ -83,7 +86,7 @@ def test_a_bridged_ipywidget_set_20000_times_at_10000_per_s_ends_exact_without_t
     lines = notebook.output_text(out).splitlines()
     assert lines[-301:] == [*(f"line {i}" for i in range(300)), "from the page: 19999"], lines[-3:]
     assert "IOPub message rate exceeded" not in notebook.server.log_text()
-    assert notebook.page.evaluate("path => cwt.ready(path)", notebook.path)  # the kernel shows idle
+    notebook.page.wait_for_function("path => cwt.ready(path)", arg=notebook.path, timeout=10_000)  # shows idle
     updates = notebook.page.evaluate("""window.__cellwire_trace.filter(
         (t) => t.dir === 'in' && t.data.op === 'msg' && t.data.data && t.data.data.op === 'comm_msg').length""")
     print(f"\nbridged: 20,000 changes reached the page as {updates} messages")
