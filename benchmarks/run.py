@@ -243,7 +243,7 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
         comm_id = nb.kernel_eval("s_ipywidgets.comm.comm_id").strip("'")
         with nb.kernel_client() as side:  # receives iopub as the page does, rate limit included
             out = nb.run(f"achieved = stream(s_{toolkit}, {n}, {rate})", timeout=120)
-            received = iopub_comm_msgs(side, comm_id)
+            received, _ = iopub_comm_msgs(side, comm_id)
     time.sleep(2)  # the last update has long arrived if it ever will
     shown = slider.evaluate(shown_js)
     text = nb.output_text(out)
@@ -256,16 +256,22 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
     }
 
 
-def iopub_comm_msgs(side, comm_id: str) -> int:
-    """How many comm messages of ``comm_id`` a kernel client got on iopub, until it is quiet for 2 s."""
-    received = 0
-    while True:
+def iopub_comm_msgs(side, comm_id: str, quiet: float = 2, most: float = 120) -> tuple[int, bool]:
+    """How many comm messages of ``comm_id`` a kernel client got on iopub, until it is quiet for
+    ``quiet`` seconds (or ``most`` seconds passed), and whether the server told it that it dropped
+    some (the rate limit)."""
+    received, limited, until = 0, False, time.monotonic() + most
+    while time.monotonic() < until:
         try:
-            msg = side.recv(timeout=2)
+            msg = side.recv(timeout=quiet)
         except TimeoutError:
-            return received
-        if msg["header"]["msg_type"] == "comm_msg" and msg["content"].get("comm_id") == comm_id:
+            break
+        kind = msg["header"]["msg_type"]
+        if kind == "comm_msg" and msg["content"].get("comm_id") == comm_id:
             received += 1
+        elif kind == "stream" and "IOPub message rate exceeded" in msg["content"].get("text", ""):
+            limited = True
+    return received, limited
 
 
 def bridged_streaming(lab_: Lab, n: int, rate: int, plain: bool = False) -> dict:
@@ -286,12 +292,12 @@ def bridged_streaming(lab_: Lab, n: int, rate: int, plain: bool = False) -> dict
     nb.page.evaluate("window.__cellwire_trace = []")
     with nb.kernel_client() as side:
         cell = nb.start(f"achieved = stream({name}, {n}, {rate})")
-        try:
-            nb.wait_finished(cell, 120)
-            ended = True
-        except Exception:
-            ended = False
-        iopub = iopub_comm_msgs(side, comm_id)
+        iopub, limited, ended, until = 0, False, False, time.monotonic() + 120
+        while not ended and time.monotonic() < until:  # (reading as it goes: the client answers pings)
+            got, hit = iopub_comm_msgs(side, comm_id, quiet=0.5, most=1)
+            iopub, limited, ended = iopub + got, limited or hit, nb.is_finished(cell)
+        got, hit = iopub_comm_msgs(side, comm_id)
+        iopub, limited = iopub + got, limited or hit
     time.sleep(2)  # the last update has long arrived if it ever will
     tunnel = nb.page.evaluate(
         "id => (window.__cellwire_trace || []).filter((t) => t.dir === 'in' && t.data.data"
@@ -305,7 +311,7 @@ def bridged_streaming(lab_: Lab, n: int, rate: int, plain: bool = False) -> dict
         "tunnel": tunnel,
         "final": str(shown) == str(n),
         "shown": shown,
-        "dropped": "IOPub message rate exceeded" in nb.output_text(nb.output(cell)),
+        "dropped": limited or "IOPub message rate exceeded" in nb.output_text(nb.output(cell)),
         "ended": ended,
     }
 
