@@ -8,8 +8,8 @@ the hub also carries each message to the cellwire pages that show widgets.
 State updates are paced per widget as cellwire's own models are (``scheduler.Pacer``): a burst of
 changes sends a few merged updates (``coalesce``), the last value of each key always, on iopub and
 to pages alike; any other message of the widget (``echo_update``, ``custom``, ``comm_close``) sends
-what is pending first, so the order of its messages holds. An update's iopub copy is left out while
-no host manager can be listening (``WidgetHub.host_may_listen``, docs/architecture.md).
+what is pending first, so the order of its messages holds. Nothing goes on iopub where no host
+manager can be listening (``_on_iopub``, docs/architecture.md).
 
 A front-end without a widget manager refuses the iopub comm_open with comm_close (JupyterLab
 without jupyterlab_widgets does): that stops the iopub copy of all the comm's messages. The widget
@@ -28,6 +28,7 @@ from ipykernel.comm import Comm
 from ..log import logger
 from ..scheduler import FLUSH_INTERVAL, GLOBAL_INTERVAL, Pacer
 from .coalesce import PendingUpdate, mergeable
+from .display import host_has_manager
 
 if TYPE_CHECKING:
     from .hub import WidgetHub
@@ -59,6 +60,8 @@ class BridgedComm(Comm):
     bridge: WidgetHub | None = None
     #: A front-end refused this comm on iopub (it has no widget manager): stop publishing it there.
     iopub_refused = False
+    #: Its ``comm_open`` went on iopub (``_on_iopub``).
+    iopub_offered = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("show_warning", False)
@@ -105,12 +108,27 @@ class BridgedComm(Comm):
         self, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any], update: bool = False
     ) -> None:
         bridge = type(self).bridge
-        if not self.iopub_refused and not (update and bridge is not None and not bridge.host_may_listen()):
+        if self._on_iopub(msg_type, update):
             # (ipykernel < 6.18: its Comm predates the comm package and names it _publish_msg)
             publish = getattr(super(), "publish_msg", None) or super()._publish_msg  # type: ignore[misc]
             publish(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)
         if bridge is not None:
             bridge.forward(self, msg_type, data, metadata, buffers, keys)
+
+    def _on_iopub(self, msg_type: str, update: bool) -> bool:
+        """Does this message go on iopub too? Only where a host's widget manager may read it
+        (``WidgetHub.host_may_listen``): a widget opened while none can is not offered there at
+        all (no refusal, no console error per widget in JupyterLab), until a manager connects; it
+        restores every widget through ipywidgets' control comm, so it knows this one's id."""
+        bridge = type(self).bridge
+        if self.iopub_refused:
+            return False
+        if msg_type == "comm_open":
+            self.iopub_offered = bridge is None or bridge.host_may_listen()
+            return self.iopub_offered
+        if not self.iopub_offered:
+            return host_has_manager()
+        return not update or bridge is None or bridge.host_may_listen()
 
     def _publish_msg(
         self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
