@@ -177,3 +177,19 @@ def test_nothing_goes_on_iopub_only_while_no_host_manager_can_listen(hub, iopub,
     slider.value = 5
     comms.flush_pending()
     assert sorted(d["state"]["value"] for _, d in iopub) == [4, 5]
+
+
+def test_a_value_set_to_none_or_back_is_not_merged_away(hub):  # noqa: F811
+    """plotly's FigureWidget sends each restyle as a trait set to a message and at once to None."""
+    pending = PendingUpdate()
+    pending.add({"method": "update", "state": {"msg": {"a": 1}, "n": 1}, "buffer_paths": []}, [])
+    assert not pending.resets({"method": "update", "state": {"msg": {"b": 2}, "n": None}, "buffer_paths": [["n"]]})
+    assert pending.resets({"method": "update", "state": {"msg": None}, "buffer_paths": []})
+    view = subscribed(hub)
+    c = comm.create_comm(target_name="jupyter.widget", data={"state": {}})
+    for i in range(3):
+        c.send({"method": "update", "state": {"_py2js_restyle": {"i": i}}, "buffer_paths": []})
+        c.send({"method": "update", "state": {"_py2js_restyle": None}, "buffer_paths": []})
+    comms.flush_pending()
+    sent = [d["data"]["state"]["_py2js_restyle"] for d, _ in comm_msgs(view, c.comm_id)]
+    assert sent == [{"i": 0}, None, {"i": 1}, None, {"i": 2}, None]

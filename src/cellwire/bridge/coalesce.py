@@ -4,6 +4,11 @@ ipywidgets sends every change of a synced trait as ``{"method": "update", "state
 "buffer_paths": [...]}`` with its binary values as buffers. Consecutive updates of one widget merge
 into one that holds the last value of each key: a key's buffers (its ``buffer_paths`` start with
 the key; ipywidgets leaves a binary top-level value out of ``state``) go with it.
+
+Except a key set to None right after a value, or to a value right after None: some libraries use
+a trait as an event, set to a message and at once back to None (plotly's ``FigureWidget`` sends
+every restyle that way), and the page must see both. ``resets`` tells the caller to send what is
+pending first.
 """
 
 from __future__ import annotations
@@ -44,6 +49,22 @@ class PendingUpdate:
         self._state.update(state)
         for path, buffer in zip(paths, buffers or (), strict=True):
             self._buffers.setdefault(path[0], []).append((list(path), buffer))
+
+    def resets(self, data: dict[str, Any]) -> bool:
+        """Would merging this update (``mergeable``) turn a pending key's value into None, or a
+        pending None into a value?"""
+        state: dict[str, Any] = data["state"]
+        binary = {path[0] for path in data.get("buffer_paths") or []}
+        for key in {*state, *binary}:
+            if key in self._state:
+                was_none = self._state[key] is None
+            elif key in self._buffers:
+                was_none = False
+            else:
+                continue
+            if was_none != (key in state and state[key] is None and key not in binary):
+                return True
+        return False
 
     def message(self) -> tuple[dict[str, Any], list[Any]]:
         """The one update to send: its data and buffers."""

@@ -83,6 +83,8 @@ class BridgedComm(Comm):
             flush_pending()
         with self._sync_lock:
             if msg_type == "comm_msg" and not metadata and not keys and mergeable(data, buffers):
+                if self._pending_update is not None and self._pending_update.resets(data):
+                    self._flush_update()  # (an event trait's message and its None both go)
                 if self._pending_update is None:
                     self._pending_update = PendingUpdate()
                     with _pending_lock:
