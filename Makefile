@@ -15,12 +15,15 @@
 #                       (tests/e2e/test_jupyterhub.py); configurable-http-proxy from npm in .hub-proxy/
 #   .venv-voila         voila and nothing of cellwire: it serves notebooks as apps, their kernels from the
 #                       project venv through a kernelspec (tests/e2e/test_voila.py)
+#   .compat/            `make compat`'s throwaway kernel and server envs with ~30 widget libraries, built
+#                       by benchmarks/compat.py itself (its library list is the one source)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+COMPAT_ARGS ?=
 
 VENV := .venv
 SERVER_VENV := .venv-server
@@ -37,13 +40,22 @@ NOT_IN_SERVER_ENV := cellwire cellwire_accelerator ipywidgets jupyterlab_widgets
 JS_DIR := js
 JS_STAMP := $(JS_DIR)/node_modules/.stamp
 
-.PHONY: test demo bench clean check-server-env system-packages lint check-js widgets-bundle
+.PHONY: test demo bench compat clean check-server-env system-packages lint check-js widgets-bundle dist
 
 IPYKERNEL6_VENVS := .venv-ipykernel6 .venv-ipykernel617
 DEMO_PACKAGES := numpy ipywidgets matplotlib bqplot wigglystuff
 
 test: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp $(IPYKERNEL6_VENVS:%=%/.stamp) lint check-js
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The package as others receive it: the wheel and sdist built from this tree (hatchling, in an
+# isolated build env), checked for the runtime, schemas, vendored bundle, accelerator config,
+# licence and js/ sources, and the wheel installed into a clean venv where it imports (about two
+# minutes: not part of `make test`, whose tests/unit/test_dist.py checks the contents in seconds).
+dist: $(VENV)/.stamp
+	rm -rf dist
+	$(VENV)/bin/python -m build --outdir dist .
+	$(VENV)/bin/python scripts/check_dist.py dist
 
 # ruff (lint + format) and mypy over the Python package; a violation stops `make test`.
 lint: $(VENV)/.stamp
@@ -70,6 +82,11 @@ demo: system-packages $(VENV)/.stamp check-server-env $(KERNELSPEC)
 
 bench: system-packages $(VENV)/.stamp check-server-env $(ACCEL_SERVER_VENV)/.stamp $(BENCH_SERVER_VENV)/.stamp
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
+
+# Widget libraries through cellwire and through JupyterLab's own manager, side by side: writes
+# docs/compatibility.md (not part of `make test`; its throwaway venvs live in .compat/).
+compat: system-packages $(VENV)/.stamp $(SERVER_VENV)/.stamp
+	$(VENV)/bin/python benchmarks/compat.py $(COMPAT_ARGS)
 
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -139,7 +156,7 @@ $(KERNELSPEC): $(VENV)/.stamp
 
 clean:
 	rm -rf $(VENV) $(SERVER_VENV) $(ACCEL_SERVER_VENV) $(BENCH_SERVER_VENV) $(IPYKERNEL6_VENVS) $(VOILA_VENV) $(HUB_VENV) .hub-proxy $(JUPYTER_DATA) \
-		$(JS_DIR)/node_modules test-artifacts .pytest_cache
+		$(JS_DIR)/node_modules test-artifacts .pytest_cache dist .compat
 	find . -name __pycache__ -not -path './.git/*' -prune -exec rm -rf {} +
 
 # Rebuild the vendored ipywidgets front-end (needs node + npm; the built files are committed).

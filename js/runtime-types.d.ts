@@ -29,13 +29,15 @@ interface CellwireBoot {
   api: number;
   pageConfig(): { baseUrl: string; wsUrl: string; token: string };
   api_request(path: string): Promise<Response>;
+  /** A kernel's channels WebSocket URL (with the token only for a host other than the page's). */
+  channelsUrl(kernelId: string, sessionId: string): string;
   uuid(): string;
   findKernel(spec: OutputSpec): Promise<string>;
   probe(id: string, instance: string, timeoutMs: number): Promise<boolean>;
   compareVersions(a: string, b: string): number;
   /** Marks a start-up step (`cellwire:start:<step>`), the first time only (absent in loaders of cellwire ≤ 0.1.0). */
   mark?(step: string): void;
-  /** Cache Storage by content hash, one entry per kind (absent in loaders of cellwire ≤ 0.1.0). */
+  /** Cache Storage by content hash, one entry per kind and base URL, verified by SHA-256 (absent in loaders of cellwire ≤ 0.1.0). */
   cached?(kind: string, hash: string | undefined): Promise<any>;
   store?(kind: string, hash: string, body: unknown): Promise<void>;
   showProblem(el: HTMLElement, err: unknown): void;

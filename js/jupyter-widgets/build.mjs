@@ -32,13 +32,21 @@ writeFileSync("build/styles.css", `@import "@jupyter-widgets/controls/css/widget
   `.cellwire-jw-stderr, .cellwire-jw-error { background: var(--jp-rendermime-error-background, #fdd); }\n` +
   `.cellwire-jw-problem { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-error-color1, #d32f2f); margin: 2px 0; }\n`);
 
+// The versions a JupyterLab extension's share scope sees for the packages the bundle provides
+// (src/manager.js, `sharedPackages`): the pinned npm versions of every direct dependency.
+const versionOf = (pkg) => JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")).version;
+const shared = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies)
+  .filter((name) => name !== "@jupyter-widgets/base-manager");
+const SHARED_VERSIONS = Object.fromEntries(shared.map((name) => [name, versionOf(name)]));
+
 const common = { bundle: true, minify: true, legalComments: "none", target: ["chrome100", "firefox100", "safari15"], logLevel: "warning" };
 const js = await esbuild.build({
   ...common, entryPoints: ["src/manager.js"], format: "esm", outfile: join(out, "jupyter-widgets.js"), metafile: true,
   define: { "process.env.NODE_ENV": '"production"', "process.env": "{}", global: "globalThis",
     // UMD modules inside (jQuery, Backbone, ...) must export, not register with a page's requirejs
     // (nbclassic has one): no global `define` inside the bundle.
-    define: "undefined" },
+    define: "undefined",
+    SHARED_VERSIONS: JSON.stringify(SHARED_VERSIONS) },
   loader: { ".css": "empty" },
 });
 await esbuild.build({ ...common, entryPoints: ["build/styles.css"], outfile: join(out, "jupyter-widgets.css"),

@@ -1,4 +1,5 @@
-"""Package and wire-protocol versions (a unit test keeps __version__ equal to pyproject's)."""
+"""Package and wire-protocol versions. ``__version__`` is the package's one version source: the
+build reads it from here (pyproject.toml, ``[tool.hatch.version]``)."""
 
 __version__ = "0.1.0"
 

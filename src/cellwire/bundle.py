@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._version import PROTOCOL, __version__
+from .redact import is_secret_name
 from .target import pin
 from .transport import assets, identity
 from .transport.kernel_link import get_link
@@ -90,10 +91,11 @@ def state_table(
     name: str, state: dict[str, Any], skip: frozenset[str] = frozenset(), show: Callable[[Any], str] = repr
 ) -> str:
     """A widget's snapshot when nothing better is known: its name over a table of its public
-    values (long ones cut short, containers as their length), for custom and bridged widgets."""
+    values (long ones cut short, containers as their length), for custom and bridged widgets;
+    never a trait whose name says it is a secret (``redact``)."""
     rows = []
     for key, value in sorted(state.items()):
-        if key.startswith("_") or key in ("layout", "tooltip", "tabbable") or key in skip:
+        if key.startswith("_") or key in ("layout", "tooltip", "tabbable") or key in skip or is_secret_name(key):
             continue
         if isinstance(value, (bool, int, float, str)) or value is None:
             shown = show(value)

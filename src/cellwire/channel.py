@@ -23,6 +23,7 @@ from typing import Any
 from . import bundle
 from .buffers import BufferLike
 from .callbacks import CallbackList
+from .host_widget import WIDGET_VIEW, close_for, host_view
 from .log import logger
 from .rpc import Calls
 from .target import Module, Target, View, read_source
@@ -105,13 +106,22 @@ class Channel(Calls, Target):
         self._waiters(message)
         self._callbacks(message)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         snapshot = (
             self._snapshot
             if self._snapshot is not None
             else ('<span style="opacity:.7">cellwire channel (its live view needs the running kernel)</span>')
         )
-        return bundle.bundle(self, snapshot, repr(self))
+        data: dict[str, Any] = bundle.bundle(self, snapshot, repr(self))
+        host = host_view(self)  # (a host with its own widget manager draws this one instead)
+        if host is not None:
+            data[WIDGET_VIEW] = host
+        return data
+
+    def close(self) -> None:
+        """Stop serving views; open ones show that the channel was closed."""
+        super().close()
+        close_for(self)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"{len(self.views)} view(s)"

@@ -79,6 +79,12 @@ class Model(Calls, Target, HasTraits):
     _css_source: str | None = None
     #: Browser-side links (``jslink``): ``[key, "IPY_MODEL_<id>", other_key]`` entries.
     _jslinks: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
+    #: The synced keys a page may change: the ones its views edit (the standard widgets name
+    #: theirs). None: any synced key but those that say what the view is, for models whose views
+    #: may edit anything (custom widgets). A page never sends another key; one that does is
+    #: refused, since every other page would show what it set (docs/widgets.md, "What a page may change").
+    _page_writable: frozenset[str] | None = None
+    _NEVER_PAGE_WRITABLE = frozenset({"_jslinks", "_view_name", "layout"})
 
     def __init__(self, **kwargs: Any) -> None:
         Target.__init__(self)
@@ -95,6 +101,8 @@ class Model(Calls, Target, HasTraits):
             self.global_interval,
         )
         self._custom_callbacks = CallbackList(f"{type(self).__name__}.on_msg")
+        #: Keys of this model that a ``jslink`` sets in the browser (which saves them here).
+        self._jslinked: set[str] = set()
         unknown = sorted(set(kwargs) - set(self.trait_names()))
         if unknown:
             import difflib
@@ -188,6 +196,10 @@ class Model(Calls, Target, HasTraits):
                         f"{type(self).__name__} has no synced trait {key!r}; known: {', '.join(sorted(sync_keys))}"
                     )
                     continue
+                if not self._writable_by_page(key):
+                    editable = ", ".join(sorted(k for k in sync_keys if self._writable_by_page(k))) or "none"
+                    errors[key] = clip(f"{key}: a page may not change it (its views change: {editable})")
+                    continue
                 try:
                     self._apply_key(key, value)
                 except traitlets.TraitError as err:
@@ -202,6 +214,11 @@ class Model(Calls, Target, HasTraits):
             logger.warning("refused a change from page %s: %s", view.connection.page, errors[key])
         echo = [k for k in state if k in sync_keys]
         self._flush(ack=(view, seq, echo, errors))
+
+    def _writable_by_page(self, key: str) -> bool:
+        if key in self._NEVER_PAGE_WRITABLE:
+            return False
+        return self._page_writable is None or key in self._page_writable or key in self._jslinked
 
     def _apply_key(self, key: str, value: Any) -> None:
         """Set one synced key from its JSON value (raises TraitError when refused)."""

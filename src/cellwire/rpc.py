@@ -19,6 +19,7 @@ run where it could never return (``wait.check_can_block``).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import traceback
@@ -38,6 +39,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Seconds a Python → JS call waits for its answer unless told otherwise.
 DEFAULT_TIMEOUT = 10.0
+
+#: Does a page's failed call (JS → Python) get the exception's message and traceback? None: yes,
+#: except in a kernel Voilà started. Voilà hides errors from its viewers unless run with
+#: ``show_tracebacks=True``, and does not tell its kernels that setting; an app that wants them
+#: sent sets ``cellwire.rpc.show_tracebacks = True``.
+show_tracebacks: bool | None = None
+
+
+def _run_by_voila() -> bool:
+    """Voilà sets these in the environment of the kernels it starts (and Jupyter servers do not)."""
+    return "VOILA_BASE_URL" in os.environ or os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
+def tracebacks_shown() -> bool:
+    return show_tracebacks if show_tracebacks is not None else not _run_by_voila()
 
 
 class CallError(RuntimeError):
@@ -162,8 +178,18 @@ def on_call(view: View, data: dict[str, Any], buffers: list[memoryview]) -> None
         value = function(*(data.get("args") or []), **(data.get("kwargs") or {}))
         message, out_buffers = _encode({**reply, "value": value})
     except Exception as err:
-        logger.info("a call from page %s failed: %s: %s", view.connection.page, type(err).__name__, err)
-        error = {"name": type(err).__name__, "message": str(err), "stack": traceback.format_exc()}
+        shown = tracebacks_shown()
+        logger.info(
+            "a call from page %s failed: %s: %s", view.connection.page, type(err).__name__, err, exc_info=not shown
+        )
+        if shown:
+            error = {"name": type(err).__name__, "message": str(err), "stack": traceback.format_exc()}
+        else:
+            error = {
+                "name": "Error",
+                "message": f"the Python function {str(data.get('name'))[:100]!r} failed; its error is in the "
+                "kernel's log (not sent to pages under Voilà: set cellwire.rpc.show_tracebacks = True to send it)",
+            }
         message, out_buffers = {**reply, "error": error}, []
     view.connection.send(message, out_buffers)
 
@@ -233,22 +259,31 @@ class Calls:
                 f"{what}: no view of this object on any open page within {timeout} s. Display it "
                 "(and keep its output on a page open) first, or pass a longer timeout="
             )
-        if not all_views:
-            views = views[-1:]  # the newest: after a reload, the old page's views may linger
-        started = [_start(v, fields) for v in views]
-        results = []
-        try:
-            for _call_id, pending in started:
-                if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
-                    raise CallTimeout(
-                        f"{what}: no answer from the view within {timeout} s; its page may have been "
-                        "closed, or be stuck in a long computation. Pass a longer timeout= if needed."
-                    )
-                if pending.error is not None:
-                    raise pending.error
-                results.append(pending.value)
-        finally:
-            with _pending_lock:
-                for call_id, _ in started:
-                    _pending.pop(call_id, None)
-        return results if all_views else results[0]
+        return call_views(views, fields, what, timeout, all_views, deadline)
+
+
+def call_views(
+    views: Sequence[View], fields: dict[str, Any], what: str, timeout: float, all_views: bool, deadline: float
+) -> Any:
+    """Send one call to the newest of ``views`` (or, with ``all_views``, to each) and wait for the
+    answers until ``deadline`` (``time.monotonic()``); the value, or the list of values. Raises as
+    ``Calls.call`` says (``timeout`` is what its message names)."""
+    if not all_views:
+        views = views[-1:]  # the newest: after a reload, the old page's views may linger
+    started = [_start(v, fields) for v in views]
+    results = []
+    try:
+        for _call_id, pending in started:
+            if not wait_event(pending.done, max(0.0, deadline - time.monotonic())):
+                raise CallTimeout(
+                    f"{what}: no answer from the view within {timeout} s; its page may have been "
+                    "closed, or be stuck in a long computation. Pass a longer timeout= if needed."
+                )
+            if pending.error is not None:
+                raise pending.error
+            results.append(pending.value)
+    finally:
+        with _pending_lock:
+            for call_id, _ in started:
+                _pending.pop(call_id, None)
+    return results if all_views else results[0]

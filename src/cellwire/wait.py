@@ -131,7 +131,8 @@ def _check_trait(obj: Any, name: str) -> None:
         )
     if not obj.has_trait(name):
         names = ", ".join(sorted(obj.trait_names(sync=True) or obj.trait_names()))
-        raise AttributeError(f"{type(obj).__name__} has no trait {name!r}; known: {names}")
+        hint = "; to wait for a click use cw.wait_click(button)" if callable(getattr(obj, "on_click", None)) else ""
+        raise AttributeError(f"{type(obj).__name__} has no trait {name!r}; known: {names}{hint}")
 
 
 def wait_for(

@@ -76,3 +76,53 @@ def test_plotly_figurewidget_draws_bars_and_redraws_on_a_trace_update(notebook, 
     notebook.run("f.data[0].y = [3, 1, 2, 5]\nf.data[0].x = ['a', 'b', 'c', 'd']")
     expect(bars).to_have_count(4)
     assert errors(notebook) == []
+
+
+IPYEVENTS = (
+    "import cellwire\nimport ipywidgets as w\nfrom ipyevents import Event\n"
+    "label = w.Label('click me')\nseen = []\nev = Event(source=label, watched_events=['click'])\n"
+    "def on_event(event):\n    seen.append(event['type'])\n    label.value = f\"{event['type']} {len(seen)}\"\n"
+    "ev.on_dom_event(on_event)\nlabel"
+)
+
+
+def test_ipyevents_a_labextension_only_library_sends_dom_events_and_follows_python(notebook, no_code_from_cdn):
+    # ipyevents ships only a JupyterLab extension (a module-federation container and its chunks).
+    out = notebook.run(IPYEVENTS, timeout=90)
+    view = bridged(out)
+    label = view.locator(".widget-label")
+    expect(label).to_have_text("click me")
+    label.click()
+    wait_kernel(notebook, "seen", "['click']", timeout=30)
+    expect(label).to_have_text("click 1")  # page -> kernel -> page
+    notebook.run("ev.watched_events = ['dblclick']")  # kernel -> ipyevents' model in the page
+    label.dblclick()
+    wait_kernel(notebook, "seen[-1]", "'dblclick'")
+    assert notebook.kernel_eval("seen.count('click')") == "1"
+    assert errors(notebook) == []
+
+
+IPYMPL = (
+    "import cellwire\nimport ipywidgets as w\n%matplotlib widget\nimport matplotlib.pyplot as plt\n"
+    "with plt.ioff():\n    fig, ax = plt.subplots(figsize=(3, 2))\nline, = ax.plot([0, 1, 2], [0, 1, 0])\n"
+    "w.HBox([fig.canvas, w.Label('beside')])"
+)
+
+CANVAS_PIXELS = "el => el.toDataURL()"
+
+
+def test_ipympl_figure_is_drawn_its_toolbar_reaches_the_kernel_and_it_redraws(notebook, no_code_from_cdn):
+    out = notebook.run(IPYMPL, timeout=90)
+    view = bridged(out)
+    expect(view.get_by_text("beside")).to_be_visible(timeout=30_000)  # the figure sits in an HBox
+    canvas = view.locator(".jupyter-matplotlib-figure canvas").first
+    expect(canvas).to_be_visible(timeout=30_000)
+    view.locator(".jupyter-matplotlib-canvas-div").hover()  # the toolbar fades in
+    view.locator(".jupyter-matplotlib-toolbar button[title^='Left button pans']").click()
+    wait_kernel(notebook, "fig.canvas.toolbar._current_action", "'pan'", timeout=30)
+    before = canvas.evaluate(CANVAS_PIXELS)
+    notebook.run("line.set_ydata([1, 0, 1])\nfig.canvas.draw_idle()")
+    notebook.page.wait_for_function(
+        "([el, before]) => el.toDataURL() !== before", arg=[canvas.element_handle(), before], timeout=15_000
+    )
+    assert errors(notebook) == []

@@ -7,6 +7,7 @@ Each kernel env is built by ``make``: ``.venv-ipykernel6`` (the newest 6.x) and
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 from harness import JupyterServer
 from harness.server import kernel_venv_python
 from playwright.sync_api import expect
-from test_bridge import errors, slider_both_ways
+from test_bridge import bridged, errors, slider_both_ways
+from test_demo import run_interacting
 from widget_helpers import live
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +29,10 @@ DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.ipynb"
 @pytest.fixture(scope="module", params=sorted(KERNELS))
 def old_kernel_server(request, tmp_path_factory):
     server = JupyterServer(
-        "lab", tmp_path_factory.mktemp(f"jupyter-{request.param}"), kernel_python=kernel_venv_python(request.param)
+        "lab",
+        tmp_path_factory.mktemp(f"jupyter-{request.param}"),
+        kernel_python=kernel_venv_python(request.param),
+        kernel_like_a_user=True,  # (its stderr is shown in the notebook)
     )
     server.ipykernel = KERNELS[request.param]
     yield server
@@ -48,6 +53,7 @@ def test_waits_in_a_running_cell_get_the_pages_events(notebook):
     )
     assert notebook.output_text(out).startswith(f"{notebook.server.ipykernel} None")
     slider = live(out).get_by_label("speed")
+    first = out
 
     # wait_for: the slider moved on the page while the cell blocks on it
     cell = notebook.start("got = cw.wait_for(s, 'value', timeout=30)\nprint('got', got)")
@@ -69,6 +75,9 @@ def test_waits_in_a_running_cell_get_the_pages_events(notebook):
     # Python -> JavaScript from a running cell
     out = notebook.run("print('connected', s.eval_js('el.isConnected'))", timeout=30)
     assert "connected True" in notebook.output_text(out)
+
+    # importing cellwire wrote nothing to the kernel's stderr, which ipykernel 6 shows in the notebook
+    assert "[cellwire" not in notebook.output_text(first)
 
 
 def test_a_loop_lets_events_in_with_poll_and_other_messages_keep_their_order(notebook):
@@ -109,6 +118,31 @@ def test_a_bridged_ipywidget_works_both_ways_and_while_a_cell_waits(notebook):
     notebook.page.keyboard.press("ArrowRight")
     notebook.wait_finished(waiting, timeout=40)
     assert "seen 9" in notebook.output_text(notebook.output(waiting))
+
+    # an ipywidgets Button: a cell waiting for its click, then a loop it stops (no cw.poll(): testing
+    # the flag fetches the click)
+    cell = notebook.start(
+        "go = w.Button(description='go')\n"
+        "stop = w.Button(description='Stop')\n"
+        "stopped = cellwire.clicked(stop)\n"
+        "display(w.HBox([go, stop]))\n"
+        "cellwire.wait_click(go, timeout=30)\n"
+        "print('clicked go', flush=True)\n"
+        "import time\n"
+        "t0 = time.time()\n"
+        "while not stopped and time.time() - t0 < 30:\n"
+        "    time.sleep(0.001)\n"
+        "print('stopped', stopped.count, 'after', round(time.time() - t0))"
+    )
+    buttons = bridged(notebook.output(cell))
+    buttons.get_by_role("button", name="go").click()
+    expect(notebook.output(cell)).to_contain_text("clicked go", timeout=20_000)
+    time.sleep(0.5)
+    assert not notebook.is_finished(cell)
+    buttons.get_by_role("button", name="Stop").click()
+    notebook.wait_finished(cell, timeout=20)
+    stopped = re.search(r"stopped 1 after (\d+)", notebook.output_text(notebook.output(cell)))
+    assert stopped and int(stopped.group(1)) < 20, notebook.output_text(notebook.output(cell))
     assert errors(notebook) == []
 
 
@@ -116,7 +150,7 @@ def test_the_demo_runs_top_to_bottom(notebook):
     nb = nbformat.read(DEMO, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            out = notebook.run(cell.source, timeout=120)
+            out = run_interacting(notebook, cell.source)  # (clicks Stop, picks a size: no waiting it out)
             text = notebook.output_text(out)
             assert "Traceback" not in text or "errors are shown here" in text, text
             assert "WouldDeadlock" not in text, text

@@ -92,3 +92,35 @@ def test_trusted_notebook_without_its_kernel_keeps_the_snapshot_and_says_why(not
         expect(output.locator(".cellwire-snapshot")).to_be_visible()
     finally:
         other.page.context.close()
+
+
+SECRET = "sk-live-42424242"  # (made in the kernel: the cell's source would be saved)
+SECRETS = """
+import cellwire as cw, ipywidgets as w, traitlets
+key = 'sk-live-' + '42' * 4
+class Service(w.TagsInput):                    # an ipywidget whose snapshot is a table of its traits
+    api_key = traitlets.Unicode('').tag(sync=True)
+    region = traitlets.Unicode('').tag(sync=True)
+class Vault(cw.AnyWidget):
+    _esm = "export function render({model, el}) { el.textContent = 'vault in ' + model.get('region'); }"
+    client_secret = traitlets.Unicode('').tag(sync=True)
+    region = traitlets.Unicode('').tag(sync=True)
+pw = w.Password(description='password')
+service = Service(api_key=key, region='eu-west')
+display(w.VBox([pw, service]), Vault(client_secret=key, region='eu-west'))
+"""
+
+
+@pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
+def test_saved_snapshots_hold_no_password_or_secret_named_trait(notebook):
+    out = notebook.run(SECRETS)
+    view = live(out)
+    expect(live(out, 1)).to_contain_text("vault in eu-west")
+    view.locator("input[type=password]").fill("hunter2-typed")
+    wait_kernel(notebook, "pw.value", "'hunter2-typed'")
+    notebook.run("service.region = 'us-east'")  # the next cell refreshes the changed snapshot
+    notebook.save()
+    saved = (notebook.server.root_dir / notebook.path).read_text()
+    assert "us-east" in saved and "eu-west" in saved and "Service(" in saved  # the snapshots were saved
+    assert SECRET not in saved and "hunter2-typed" not in saved
+    assert "•" * len("hunter2-typed") not in saved  # (not even the password's length)

@@ -4,6 +4,7 @@ requests from the page: cellwire needs only comms."""
 
 from __future__ import annotations
 
+import psutil
 import pytest
 from harness import ConsoleLog
 from harness.voila import VoilaServer
@@ -43,3 +44,63 @@ def test_an_app_comes_alive_and_its_widgets_work_both_ways(voila, page):
     expect(shown.get_by_label("echo")).to_have_value("kernel saw 11")
     assert failed == []
     assert [e for e in console.errors if "cellwire" in e] == []
+
+
+SIZES = """async (view) => {
+    // an anonymous viewer's page, past the checks of its own runtime: an upload of two million buffers
+    const link = [...window.__cellwire.links.values()][0];
+    const level = [...window.__cellwire.views].find((v) => v.model && v.model.get('description') === view);
+    link._commMsg({ op: 'msg', view: level.id, upload: { id: 'big', chunks: 1, sizes: new Array(2000000).fill(0) } }, []);
+    await link.ping();
+}"""
+UPLOADS = """async (uploads) => {
+    // and unfinished uploads of 1 MiB each, which the kernel used to keep for good
+    const link = [...window.__cellwire.links.values()][0];
+    for (let i = 0; i < uploads; i++) link._commMsg({ op: 'chunk', upload: `u${i}`, index: 0 }, [new Uint8Array(1 << 20)]);
+    await link.ping();
+}"""
+
+
+def kernel_rss(voila: VoilaServer, kernel_id: str) -> int:
+    for process in psutil.Process(voila.process.pid).children(recursive=True):
+        if any(kernel_id in part for part in process.cmdline()):
+            return process.memory_info().rss
+    raise AssertionError(f"no process of kernel {kernel_id}")
+
+
+def test_a_viewer_past_a_limit_gets_a_clear_error_and_the_kernel_and_other_viewers_go_on(voila, page):
+    url = voila.write_app("limits.ipynb", APP)
+    console = ConsoleLog(page)
+    page.goto(url)
+    shown = page.locator(".cellwire-output > .cellwire-live")
+    shown.get_by_label("level").wait_for(timeout=60_000)
+    kernel_id = page.evaluate("[...window.__cellwire.links.values()][0].kernelId")
+    log_start = len(voila.log_text())
+    before = kernel_rss(voila, kernel_id)
+    page.evaluate(UPLOADS, 48)
+    # the kernel holds 4 of the 48 MiB (it kept them all, for good)
+    grown = kernel_rss(voila, kernel_id) - before
+    assert grown < 24 * 1024**2, f"{grown / 2**20:.1f} MiB"
+    # a chunk belongs to no output: the console says it (at most 20 error answers a second reach
+    # a page; the log has every one)
+    assert [m for m in console.messages if "unfinished uploads, the most the kernel accepts (4)" in m]
+    # an error about a message for an output shows in that output
+    page.evaluate(SIZES, "level")
+    expect(page.locator(".cellwire-output .cellwire-status").first).to_contain_text(
+        "'upload.sizes' has 2000000 entries, more than the kernel accepts (10000)"
+    )
+    log = voila.log_text()[log_start:]
+    assert log.count("more than the kernel accepts (10000)") == 1
+    assert log.count("unfinished uploads, the most the kernel accepts") == 44 and "Traceback" not in log
+    # and the kernel still serves this page
+    shown.get_by_label("level").focus()
+    page.keyboard.press("ArrowRight")
+    expect(shown.get_by_label("echo")).to_have_value("kernel saw 11")
+    # another viewer (Voilà gives each its own kernel) is not affected
+    other = page.context.new_page()
+    other.goto(url)
+    other_shown = other.locator(".cellwire-output > .cellwire-live")
+    other_shown.get_by_label("level").focus(timeout=60_000)
+    other.keyboard.press("ArrowLeft")
+    expect(other_shown.get_by_label("echo")).to_have_value("kernel saw 9")
+    other.close()

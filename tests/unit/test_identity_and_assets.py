@@ -2,7 +2,10 @@ import json
 import re
 from pathlib import Path
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (the test extra installs tomli there)
+    import tomli as tomllib
 
 from cellwire import Channel, __version__, bundle
 from cellwire.transport import assets, identity
@@ -11,9 +14,11 @@ from cellwire.transport.identity import kernel_id_from_connection_file
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_version_matches_pyproject():
+def test_the_version_has_one_source():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert meta["project"]["version"] == __version__
+    assert "version" not in meta["project"] and "version" in meta["project"]["dynamic"]
+    assert meta["tool"]["hatch"]["version"]["path"] == "src/cellwire/_version.py"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
 
 
 def test_kernel_id_comes_from_jupyter_server_connection_file_names():
@@ -64,6 +69,20 @@ def test_a_target_that_preloads_a_vendored_bundle_names_it_by_content_hash():
     assert spec["preload"] == [vendored["hash"]]
     assert assets.vendor_bundle_by_hash(vendored["hash"]) is vendored
     assert assets.vendor_bundle_by_hash("0" * 16) is None
+
+
+def test_content_hashes_are_the_whole_sha256_of_what_a_page_keeps():
+    """A page keeps the runtime and each bundle in Cache Storage as these parts joined by NUL and
+    runs a kept copy only if its SHA-256 is the hash (loader.js, ``cached``): no part may hold a
+    NUL, or the page could not split it back."""
+    import hashlib
+
+    runtime = assets.runtime_payload()
+    parts = [runtime["entry"], *(part for m in runtime["modules"] for part in (m["name"], m["source"]))]
+    vendored = assets.vendor_bundle("jupyter-widgets")
+    for digest, kept in ((runtime["hash"], parts), (vendored["hash"], [vendored["js"], vendored["css"]])):
+        assert all("\0" not in part for part in kept)
+        assert digest == hashlib.sha256("\0".join(kept).encode()).hexdigest()
 
 
 def test_script_json_cannot_close_the_script_element():

@@ -4,6 +4,7 @@ and the waits that are refused because they could never end."""
 from __future__ import annotations
 
 import _thread
+import signal
 import threading
 import time
 
@@ -55,12 +56,22 @@ def test_wait_for_times_out_and_cleans_up(link):
     assert observers(picked) == 0
 
 
-def test_wait_for_is_interrupted_promptly_like_a_kernel_interrupt(link):
+@pytest.fixture
+def sigint_raises():
+    """SIGINT raising KeyboardInterrupt, as in a kernel running a cell (ipykernel installs the same
+    handler), even when the test process started with SIGINT ignored (a background job of a
+    non-interactive shell): there ``_thread.interrupt_main`` would do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_wait_for_is_interrupted_promptly_like_a_kernel_interrupt(link, sigint_raises):
     picked = Picked()
     later(0.2, _thread.interrupt_main)  # what SIGINT from the kernel's interrupt does
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        wait_for(picked, "value")
+        wait_for(picked, "value", timeout=5)  # no interrupt: TimeoutError, not a hung test
     assert time.monotonic() - start < 0.2 + 2 * wait.SLICE + 0.1
     assert observers(picked) == 0
 
@@ -124,7 +135,7 @@ def test_waiting_in_a_callback_or_without_subshell_is_refused(link):
     thread.start()
     time.sleep(0.05)
     picked.value = 5
-    thread.join()
+    thread.join(timeout=5)
     assert result == [5]
 
 

@@ -3,14 +3,26 @@
 // Jupyter front-end's kernel connection. Built into one ES module by scripts/build-widgets-bundle.sh.
 //
 // The tunnel the page glue passes in: send(data, buffers) to the kernel, request(data, buffers)
-// resolving with the kernel's answer {data, buffers}. The glue hands every kernel message to
-// `receive(data, buffers)`.
+// resolving with the kernel's answer {data, buffers}, report(message) for the kernel's log. The
+// glue hands every kernel message to `receive(data, buffers)`.
 
 import * as base from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
 import * as controls from "@jupyter-widgets/controls";
 import * as output from "@jupyter-widgets/output";
-import { Widget as LuminoWidget } from "@lumino/widgets";
+import * as luminoAlgorithm from "@lumino/algorithm";
+import * as luminoCollections from "@lumino/collections";
+import * as luminoCommands from "@lumino/commands";
+import * as luminoCoreutils from "@lumino/coreutils";
+import * as luminoDisposable from "@lumino/disposable";
+import * as luminoDomutils from "@lumino/domutils";
+import * as luminoDragdrop from "@lumino/dragdrop";
+import * as luminoKeyboard from "@lumino/keyboard";
+import * as luminoMessaging from "@lumino/messaging";
+import * as luminoProperties from "@lumino/properties";
+import * as luminoSignaling from "@lumino/signaling";
+import * as luminoVirtualdom from "@lumino/virtualdom";
+import * as luminoWidgets from "@lumino/widgets";
 import { OutputModel, OutputView } from "./output.js";
 
 export const VERSIONS = { base: base.JUPYTER_WIDGETS_VERSION, controls: controls.JUPYTER_CONTROLS_VERSION };
@@ -36,17 +48,42 @@ function typesetMath(el) {
   }
 }
 
+/** Show why a widget failed in its view's element (once), and tell the kernel's log (once per
+ * message and page): no failure between a comm and a view leaves an output blank. */
+function explain(manager, el, what, error) {
+  const message = `${what || "this widget failed"}: ${error?.message || error}`;
+  if (!el.querySelector(":scope > .cellwire-jw-problem")) {
+    const reason = document.createElement("div");
+    reason.className = "cellwire-jw-problem";
+    reason.textContent = `cellwire: ${message}`;
+    el.prepend(reason);
+  }
+  manager?._tunnel?.report?.(message);
+}
+
 /** ipywidgets' error view, with its reason shown as text (not only after a click): a missing
  * front-end says which package to install. */
 class PlainErrorView extends base.ErrorWidgetView {
   render() {
     super.render();
-    const error = this.model.get("error");
-    const reason = document.createElement("div");
-    reason.className = "cellwire-jw-problem";
-    reason.textContent = `cellwire: ${this.model.get("msg") || "this widget failed"}: ${error?.message || error}`;
-    this.el.prepend(reason);
+    explain(this.model.widget_manager, this.el, this.model.get("msg"), this.model.get("error"));
   }
+}
+
+/** The modules of the manager itself (not guarded: their failures are ipywidgets' own). */
+const OWN_MODULES = new Set(["@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"]);
+
+/** A library's class -> the same class with its failures shown (loadViewClass, loadModelClass). */
+const guarded = new WeakMap();
+function guard(cls, subclass) {
+  if (!guarded.has(cls)) guarded.set(cls, subclass(cls));
+  return guarded.get(cls);
+}
+
+/** Where a widget's view lives, and what module it is from, for a failure's message. */
+function describe(model) {
+  const module = model.get("_view_module") || model.module;
+  return `widget ${model.get("_view_name") || model.name} from package '${module}'`;
 }
 
 /** One comm in the page, `IClassicComm` as ipywidgets' models expect it, over the tunnel. */
@@ -90,7 +127,16 @@ class TunnelComm {
       buffers: ownBuffers(buffers),
     };
     const callback = kind === "comm_close" ? this._onClose : this._onMsg;
-    if (callback) callback(msg);
+    if (!callback) return;
+    // A model's handler (and the views' listeners it triggers) may throw now or reject later:
+    // either way the widget's views say so, instead of going stale without a word.
+    const failed = (err) => this.manager._failedLater(this.comm_id, err);
+    try {
+      const result = callback(msg);
+      if (result && typeof result.catch === "function") result.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   }
 }
 
@@ -148,6 +194,67 @@ export class CellwireWidgetManager extends ManagerBase {
   async _updateModel(modelId, state) {
     const model = await super.get_model(modelId);
     model.set_state(await model.constructor._deserialize_state(state, this));
+  }
+
+  /** A view; one whose class failed to load is ipywidgets' error view, which then says why in
+   * words and in the kernel's log. */
+  async create_view(model, options) {
+    try {
+      const view = await super.create_view(model, options);
+      if (view instanceof base.ErrorWidgetView && !(view instanceof PlainErrorView)) {
+        explain(this, view.el, `${describe(model)}: ${view.model.get("msg")}`, view.model.get("error"));
+      }
+      return view;
+    } catch (err) {
+      this._tunnel.report?.(`${describe(model)}: no view: ${err?.message || err}`);
+      throw err;
+    }
+  }
+
+  /** A library's view class, its `render` guarded: one that throws or rejects shows why in its
+   * element (ipywidgets' own fallback for that fails: its error model has no manager). */
+  async loadViewClass(className, moduleName, moduleVersion) {
+    const cls = await super.loadViewClass(className, moduleName, moduleVersion);
+    if (OWN_MODULES.has(moduleName)) return cls;
+    return guard(cls, (cls) => class extends cls {
+      async render() {
+        try {
+          return await super.render();
+        } catch (err) {
+          explain(this.model.widget_manager, this.el, `${describe(this.model)} failed while rendering`, err);
+        }
+      }
+    });
+  }
+
+  /** A library's model class, its `set` guarded: ipywidgets only logs what a listener (a view's
+   * update) throws while the kernel's state is applied; here the model's views show it too. */
+  async loadModelClass(className, moduleName, moduleVersion) {
+    const cls = await super.loadModelClass(className, moduleName, moduleVersion);
+    if (OWN_MODULES.has(moduleName)) return cls;
+    return guard(cls, (cls) => class extends cls {
+      set(...args) {
+        try {
+          return super.set(...args);
+        } catch (err) {
+          this.widget_manager?._failedLater(this, err);
+          throw err;
+        }
+      }
+    });
+  }
+
+  /** A model's update failed after its views were shown (a view's listener threw): `model` or its id. */
+  async _failedLater(modelOrId, err) {
+    const model = typeof modelOrId !== "string" ? modelOrId
+      : this._models[modelOrId] && (await this._models[modelOrId].catch(() => null));
+    const modelId = model?.model_id || modelOrId;
+    const cause = err?.error_stack?.[err.error_stack.length - 1] || err;  // ipywidgets wraps it
+    const what = model ? `${describe(model)} failed while updating` : `widget ${modelId} failed while updating`;
+    const views = model ? await Promise.all(Object.values(model.views || {}).map((v) => v.catch(() => null))) : [];
+    const shown = views.filter((v) => v && v.el && v.el.isConnected);
+    if (!shown.length) this._tunnel.report?.(`${what}: ${cause?.message || cause}`);
+    for (const view of shown) explain(this, view.el, what, cause);
   }
 
   /** A model this page does not know yet (a container's new child, a layout) is fetched first. */
@@ -237,10 +344,10 @@ export class CellwireWidgetManager extends ManagerBase {
   async display(modelId, el) {
     const model = await this.get_model(modelId);
     const view = await this.create_view(model);
-    LuminoWidget.attach(view.luminoWidget, el);
+    luminoWidgets.Widget.attach(view.luminoWidget, el);
     return () => {
       try {
-        if (view.luminoWidget.isAttached) LuminoWidget.detach(view.luminoWidget);
+        if (view.luminoWidget.isAttached) luminoWidgets.Widget.detach(view.luminoWidget);
       } finally {
         view.remove();
       }
@@ -258,3 +365,16 @@ export const sharedModules = {
   "@jupyter-widgets/controls": controls,
   "@jupyter-widgets/output": { ...output, OutputModel, OutputView },
 };
+
+/** What a JupyterLab extension's share scope gets from this bundle: {package: {version, module}}
+ * (the versions are the pinned npm versions, set by build.mjs). */
+const lumino = {
+  algorithm: luminoAlgorithm, collections: luminoCollections, commands: luminoCommands, coreutils: luminoCoreutils,
+  disposable: luminoDisposable, domutils: luminoDomutils, dragdrop: luminoDragdrop, keyboard: luminoKeyboard,
+  messaging: luminoMessaging, properties: luminoProperties, signaling: luminoSignaling, virtualdom: luminoVirtualdom,
+  widgets: luminoWidgets,
+};
+export const sharedPackages = Object.fromEntries([
+  ...Object.entries(sharedModules),
+  ...Object.entries(lumino).map(([name, module]) => [`@lumino/${name}`, module]),
+].map(([name, module]) => [name, { version: SHARED_VERSIONS[name], module }]));

@@ -23,25 +23,29 @@ import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..bundle import MIME_HTML, bundle, new_display
+from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display
 from ..target import Module, Target
 from ..transport import identity
 from ..transport.assets import read_static
 from ..widgets import snapshots
 from . import capture, frontends
-from .static_html import snapshot_html
+from .static_html import plain_text, snapshot_html
 
 if TYPE_CHECKING:
     from ..target import View
     from .hub import WidgetHub
 
 VIEW_MODULE = "ipywidgets-view.js"
+#: JupyterLab extensions as widget front-ends: prepended to the view module, which imports nothing.
+FEDERATION = "federation.js"
 _local = threading.local()
+#: Every live display, oldest first (for calls into a widget's views: ``widget_calls``).
+_all_displays: weakref.WeakValueDictionary[str, WidgetDisplay] = weakref.WeakValueDictionary()
 
 
 @functools.cache
 def view_module() -> Module:
-    return Module(read_static(VIEW_MODULE))
+    return Module(read_static(FEDERATION) + "\n" + read_static(VIEW_MODULE))
 
 
 def host_has_manager() -> bool:
@@ -72,6 +76,7 @@ class WidgetDisplay(Target):
         self.element_id = new_display(self)
         self._rendered = False  # set once a cellwire page showed it
         self._snapshot_mark: object = None
+        _all_displays[self.display_id] = self
 
     # -- snapshots ------------------------------------------------------------------------------
     @property
@@ -98,6 +103,7 @@ class WidgetDisplay(Target):
         if widget is None:
             return {}, {}
         data, metadata = ipywidgets_bundle(widget)
+        data[MIME_TEXT] = plain_text(widget) or data.get(MIME_TEXT, "")
         html = snapshot_html(widget)
         data[MIME_HTML] = bundle(self, html, "", self.element_id)[MIME_HTML]
         self._snapshot_mark = html
@@ -120,6 +126,11 @@ class WidgetDisplay(Target):
 
     def _on_detach(self, view: View) -> None:
         self._hub.remove_view(view)
+
+
+def displays_of(model_ids: set[str]) -> list[WidgetDisplay]:
+    """The live displays of any of these widgets, oldest first."""
+    return [d for d in list(_all_displays.values()) if d.model_id in model_ids and not d.closed]
 
 
 def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,10 +1,17 @@
 """The JavaScript the bridge serves over the link: ipywidgets' own front-end (vendored, built by
 ``scripts/build-widgets-bundle.sh``) and third-party widget front-ends from the kernel's environment.
 
-Third-party ipywidgets libraries ship an AMD bundle as a classic-notebook extension,
-``share/jupyter/nbextensions/<module>/index.js`` (bqplot, jupyter-leaflet, anywidget, ...). The page
-evaluates it with a private ``define``, so it always matches the Python package installed here and
-needs no CDN.
+Third-party ipywidgets libraries ship their front-end in one or both of two forms, read here from
+the kernel's environment so it always matches the Python package installed here and needs no CDN:
+
+* an AMD bundle as a classic-notebook extension, ``share/jupyter/nbextensions/<module>/index.js``
+  (bqplot, jupyter-leaflet, anywidget, ...), which the page evaluates with a private ``define``;
+* a JupyterLab extension, ``share/jupyter/labextensions/<package>/`` (``package.json`` naming a
+  webpack module-federation container, ``static/remoteEntry.<hash>.js``, and its chunks), which the
+  page loads as JupyterLab does (``static/federation.js``), asking for each chunk by file name.
+
+The nbextension is used when both exist: it is one file (a labextension costs a round trip per
+chunk), and it is the form the bridge's library tests cover.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..log import logger
 from ..transport import assets
 
 #: ipywidgets' front-end in ``static/vendor``.
@@ -49,10 +57,98 @@ def find_nbextension(module: str) -> Path:
             return candidate
     raise NoFrontEnd(
         f"no front-end for widget module {module!r} in the kernel's environment (looked for "
-        f"nbextensions/{module}/index.js in {', '.join(str(p) for p in searched) or 'no directory'}): "
+        f"nbextensions/{module}/index.js and labextensions/{module}/package.json in "
+        f"{', '.join(str(p.parent) for p in searched) or 'no directory'}): "
         f"install the Python package that provides {module!r} in the kernel's environment, then rerun the cell"
     )
 
 
 def nbextension_source(module: str) -> str:
     return find_nbextension(module).read_text(encoding="utf-8")
+
+
+def labextension_dirs() -> list[Path]:
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
+#: A file of a labextension's ``static/`` folder, as its container asks for it: a plain name.
+_STATIC_FILE = re.compile(r"^[\w][\w.-]*$")
+#: Where webpack's output names an asset (``n.p+"3f2a.png"``: publicPath + file): chunks get those
+#: files with them, since the page has no URL to fetch them from.
+_ASSET_REF = re.compile(r"""[\w$]\.p\s*\+\s*["']([\w][\w.-]*)["']""")
+#: ... and where a stylesheet does (``url(3f2a.woff2)``, relative to the stylesheet).
+_CSS_ASSET_REF = re.compile(r"""url\(\s*["']?([\w][\w.-]*)["']?\s*\)""")
+#: What the bridge itself provides to a labextension's share scope (the manager's own packages).
+PROVIDED = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
+
+
+def find_labextension(package: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and ``package.json`` of labextension ``package`` in the kernel's environment."""
+    import json
+
+    if not _MODULE_NAME.match(package) or ".." in package:
+        raise NoFrontEnd(f"{package!r} is not a widget module name")
+    for base in labextension_dirs():
+        folder = base / package
+        try:
+            meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and isinstance(meta.get("jupyterlab", {}).get("_build", {}).get("load"), str):
+            return folder, meta
+    raise NoFrontEnd(f"no labextension {package!r}")
+
+
+def federated_entry(package: str) -> dict[str, Any]:
+    """What the page needs to start labextension ``package``: its container's script (the
+    ``remoteEntry``), the modules to load from it, and the shared packages it expects others to
+    provide (``bundled: false``), which the page looks for as labextensions too."""
+    folder, meta = find_labextension(package)
+    build = meta["jupyterlab"]["_build"]
+    entry = (folder / build["load"]).resolve()
+    if entry.parent != (folder / "static").resolve() or not _STATIC_FILE.match(entry.name):
+        raise NoFrontEnd(f"the labextension {package!r} names a container outside its static folder")
+    shared = meta["jupyterlab"].get("sharedPackages") or {}
+    needs = [name for name, how in shared.items() if isinstance(how, dict) and how.get("bundled") is False]
+    return {
+        "format": "federated",
+        "package": meta.get("name", package),
+        "version": str(meta.get("version", "")),
+        "file": entry.name,
+        "entry": entry.read_text(encoding="utf-8"),
+        "extension": build.get("extension"),
+        "style": build.get("style"),
+        "needs": [name for name in needs if name not in PROVIDED and not name.startswith("@lumino/")],
+    }
+
+
+def federated_file(package: str, file: str) -> tuple[dict[str, Any], list[bytes]]:
+    """A chunk (or CSS file) of labextension ``package``, with the assets its text names (images,
+    fonts) as buffers: ``({"source", "assets": [names]}, [bytes per name])``."""
+    folder, _ = find_labextension(package)
+    static = folder / "static"
+    path = static / file
+    if not _STATIC_FILE.match(file) or not path.is_file():
+        raise NoFrontEnd(f"the labextension {package!r} has no file static/{file} in the kernel's environment")
+    source = path.read_text(encoding="utf-8")
+    refs = (_CSS_ASSET_REF if file.endswith(".css") else _ASSET_REF).findall(source)
+    assets = sorted({name for name in refs if not name.endswith(".js") and (static / name).is_file()})
+    return {"source": source, "assets": assets}, [(static / name).read_bytes() for name in assets]
+
+
+def module_reply(name: str, file: str | None = None) -> tuple[dict[str, Any], list[bytes]]:
+    """The ``module`` op's answer: widget module ``name``'s nbextension, else its labextension (or
+    with ``file``, one file of that labextension)."""
+    if file is not None:
+        body, buffers = federated_file(name, file)
+        return {"name": name, "file": file, **body}, buffers
+    try:
+        return {"name": name, "source": nbextension_source(name)}, []
+    except NoFrontEnd as no_nbextension:
+        try:
+            return {"name": name, **federated_entry(name)}, []
+        except NoFrontEnd as no_labextension:
+            logger.debug("widget module %s: %s", name, no_labextension)
+        raise no_nbextension from None

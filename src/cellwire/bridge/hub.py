@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from ipykernel.jsonutil import json_clean
 
+from ..host_widget import for_hosts_only
 from ..log import logger
 from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
-from . import frontends
+from . import frontends, page_writes
 from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm, flush_pending
 from .display import host_has_manager
 
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 
 def _str(data: dict[str, Any], key: str, op: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value or len(value) > 200:
-        raise ProtocolError("malformed", f"ipywidgets bridge: {op!r} needs a string {key!r}")
+    # (printable ASCII: a comm's id becomes its ASCII-encoded topic)
+    if not isinstance(value, str) or not value or len(value) > 200 or not (value.isascii() and value.isprintable()):
+        raise ProtocolError("malformed", f"ipywidgets bridge: {op!r} needs a string {key!r} of printable ASCII")
     return value
 
 
@@ -47,6 +49,8 @@ def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
     buffers: list[bytes] = []
     for model_id, entry in manager_state.items():
         state = entry["state"]
+        if for_hosts_only(model_id, entry):  # (cellwire's pages show its target themselves)
+            continue
         for buf in entry.get("buffers") or ():
             paths.append([model_id, "state", *buf["path"]])
             buffers.append(base64.standard_b64decode(buf["data"]))
@@ -166,6 +170,8 @@ class WidgetHub:
     # -- kernel -> pages ------------------------------------------------------------------------
     def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
         """A bridged comm's message: to every subscribed page, once each."""
+        if for_hosts_only(comm.comm_id, data):  # (cellwire's pages show its target themselves)
+            return
         with self._lock:
             carriers = [views[0] for views in self._ready.values() if views]
         if not carriers:
@@ -227,9 +233,11 @@ class WidgetHub:
                 self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
             elif op == "module":
                 name = _str(data, "name", op)
+                file = _str(data, "file", op) if "file" in data else None
                 try:
-                    self._reply(view, request, {"name": name, "source": frontends.nbextension_source(name)})
-                except frontends.NoFrontEnd as err:
+                    body, module_buffers = frontends.module_reply(name, file)
+                    self._reply(view, request, body, module_buffers)
+                except (frontends.NoFrontEnd, OSError, UnicodeDecodeError) as err:
                     logger.warning("ipywidgets bridge: %s", err)
                     self._reply(view, request, {"name": name, "error": str(err)})
             elif op == "report":
@@ -243,6 +251,7 @@ class WidgetHub:
                 comms = {
                     model_id: {"target_name": WIDGET_TARGET}
                     for model_id in Widget.get_manager_state(drop_defaults=True)["state"]
+                    if not for_hosts_only(model_id)
                 }
                 self._reply(view, request, {"comms": comms})
             else:
@@ -316,6 +325,7 @@ class WidgetHub:
                     "unknown-model",
                     f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
                 )
+            page_writes.check_update(page_writes.widget_of(comm_id), data.get("data"))
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)

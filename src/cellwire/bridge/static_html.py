@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..bundle import escape, state_table
+from ..redact import is_secret_name
 
 _MAX_DEPTH = 6
 _MAX_CHILDREN = 50
@@ -62,17 +63,17 @@ def _render(widget: Any, depth: int) -> str:
         )
     if name in ("IntRangeSliderModel", "FloatRangeSliderModel"):
         return f'<div style="{_STYLE}">{label}<code>{escape(_value_text(tuple(value or ())))}</code></div>'
+    if name == "PasswordModel":  # never saved, nor its length
+        return f'<div style="{_STYLE}">{label}<input type="password" disabled placeholder="(not saved)"></div>'
     if name in (
         "TextModel",
-        "PasswordModel",
         "IntTextModel",
         "FloatTextModel",
         "BoundedIntTextModel",
         "BoundedFloatTextModel",
         "ComboboxModel",
     ):
-        shown = "•" * len(str(value)) if name == "PasswordModel" else value
-        return f'<div style="{_STYLE}">{label}<input type="text" disabled value="{escape(shown)}"></div>'
+        return f'<div style="{_STYLE}">{label}<input type="text" disabled value="{escape(value)}"></div>'
     if name == "TextareaModel":
         return f'<div style="{_STYLE}">{label}<textarea disabled>{escape(value)}</textarea></div>'
     if name in ("CheckboxModel", "ToggleButtonModel"):
@@ -109,6 +110,30 @@ def _outputs(outputs: Any) -> str:
             elif "text/plain" in data:
                 parts.append(f'<pre style="margin:0">{escape(data["text/plain"])}</pre>')
     return f"<div>{''.join(parts)}</div>"
+
+
+def plain_text(widget: Any) -> str | None:
+    """ipywidgets' ``repr`` of ``widget`` (its children's included) without the traits whose
+    names say they are secrets: the saved ``text/plain``, refreshed like the snapshot. None when
+    this ipywidgets has no ``_repr_keys`` (then its own repr stands)."""
+    try:
+        return _plain(widget, 0)
+    except Exception:
+        return None
+
+
+def _plain(value: Any, depth: int) -> str:
+    if hasattr(value, "_repr_keys") and hasattr(value, "comm"):  # a widget
+        if depth > _MAX_DEPTH:
+            return f"{type(value).__name__}(…)"
+        keys = [key for key in value._repr_keys() if not is_secret_name(key)]
+        return f"{type(value).__name__}({', '.join(f'{key}={_plain(getattr(value, key), depth + 1)}' for key in keys)})"
+    if isinstance(value, (list, tuple)) and any(hasattr(v, "_repr_keys") for v in value):
+        items = [_plain(v, depth + 1) for v in value]
+        if isinstance(value, list):
+            return f"[{', '.join(items)}]"
+        return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
+    return repr(value)
 
 
 def _scalars(widget: Any) -> str:

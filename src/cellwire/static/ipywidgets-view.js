@@ -72,6 +72,8 @@ class Tunnel {
     this.bundle = null;
     /** @type {Promise<any>|null} */
     this.started = null;
+    /** @type {Federation|null} */
+    this.federation = null;
   }
 
   /** @param {any} channel */
@@ -133,7 +135,8 @@ class Tunnel {
         this.bundle = await loadBundle(this, init.bundle);
         this.manager = this.bundle.createManager(
           { send: (/** @type {any} */ d, /** @type {any[]} */ b) => this.send(d, b),
-            request: (/** @type {any} */ d, /** @type {any[]} */ b) => this.request(d, b) },
+            request: (/** @type {any} */ d, /** @type {any[]} */ b) => this.request(d, b),
+            report: (/** @type {string} */ message) => this.report(message) },
           (/** @type {string} */ name, /** @type {string} */ version) => this.loadModule(name, version),
         );
       })();
@@ -157,13 +160,26 @@ class Tunnel {
     await this.loaded;
   }
 
-  /** A third-party widget module, from the nbextension its Python package installed in the kernel's
-   * environment. */
+  /** A third-party widget module, from the nbextension or the JupyterLab extension its Python
+   * package installed in the kernel's environment (federation.js). */
   /** @param {string} name @param {string} version @returns {Promise<any>} */
   async loadModule(name, version) {
     const shared = this.bundle.sharedModules;
+    if (this.federation?.registered.has(name)) return this.federation.widgetModule(name, null);
     const { data } = await this.request({ op: "module", name, version });
-    if (data.error) throw new Error(data.error);
+    if (data.error) {
+      this.reported.add(data.error); // (the kernel logged it)
+      throw new Error(data.error);
+    }
+    if (data.format === "federated") {
+      try {
+        return await this.federationOf().widgetModule(name, data);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.report(message);
+        throw new Error(message);
+      }
+    }
     try {
       return await evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
         if (shared[dep]) return shared[dep];
@@ -178,9 +194,19 @@ class Tunnel {
     }
   }
 
+  /** This kernel's JupyterLab extensions on this page, sharing the manager's packages. */
+  federationOf() {
+    if (!this.federation) {
+      this.federation = new Federation(this.bundle.sharedPackages, (/** @type {string} */ name, /** @type {string|undefined} */ file) =>
+        this.request(file ? { op: "module", name, file } : { op: "module", name }));
+    }
+    return this.federation;
+  }
+
   /** Tell the kernel's log about a problem of this page (each one once). @param {string} message */
   report(message) {
-    if (this.reported.has(message)) return;
+    // Once: a widget's error view repeats the loading failure it shows, with more words around it.
+    if ([...this.reported].some((known) => message.includes(known))) return;
     this.reported.add(message);
     try {
       this.send({ op: "report", message });

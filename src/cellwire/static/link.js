@@ -22,6 +22,17 @@ const WATCHDOG_MS = 10000;
 const MAX_QUEUED = 1000;
 
 /**
+ * Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways. (An own
+ * property only: an element with that id, which an output can place, is `window.__cellwire_trace` too.)
+ * @param {"in" | "out"} dir
+ * @param {unknown} data
+ * @param {number} nbuffers
+ */
+function traced(dir, data, nbuffers) {
+  if (Object.hasOwn(globalThis, "__cellwire_trace")) globalThis.__cellwire_trace?.push({ dir, data, nbuffers });
+}
+
+/**
  * The kernel's answer to our hello.
  * @typedef {object} Welcome
  * @property {string} instance     the kernel process
@@ -138,7 +149,7 @@ export class KernelLink {
     clearTimeout(this._helloTimer);
     return new Promise((resolve, reject) => {
       this._helloWaiter = { resolve, reject, viaIopub };
-      this._trace(data, 0);
+      traced("out", data, 0);
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
       this._helloTimer = viaIopub ? setTimeout(() => this._noWelcome(), IOPUB_WELCOME_MS)
         : setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
@@ -311,7 +322,7 @@ export class KernelLink {
       data = /** @type {FromKernel} */ (/** @type {unknown} */ (rest));
       buffers = b64buffers.map(fromBase64);
     }
-    if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "in", data, nbuffers: buffers.length });
+    traced("in", data, buffers.length);
     if (wrapped.op === "chunk" && typeof wrapped.download === "string") {
       return this._downloadChunk(wrapped.download, buffers);
     }
@@ -603,15 +614,6 @@ export class KernelLink {
   }
 
   /**
-   * Tests set `globalThis.__cellwire_trace = []` to see every cellwire message both ways.
-   * @param {unknown} data
-   * @param {number} nbuffers
-   */
-  _trace(data, nbuffers) {
-    if (globalThis.__cellwire_trace) globalThis.__cellwire_trace.push({ dir: "out", data, nbuffers });
-  }
-
-  /**
    * Send a view's message, chunking large buffers; queued while reconnecting.
    * @param {OutputView} view
    * @param {unknown} data
@@ -667,7 +669,7 @@ export class KernelLink {
    * @param {Binary[]} buffers
    */
   _commMsg(data, buffers) {
-    this._trace(data, buffers.length);
+    traced("out", data, buffers.length);
     if (this.textOnly && buffers.length) {
       data = { ...data, b64buffers: buffers.map(toBase64) };
       buffers = [];

@@ -6,10 +6,18 @@
 // Its JSDoc types are for the checker only: transport/assets.py drops every comment before inlining it.
 (function (spec, script) {
   "use strict";
-  var BOOT_API = 1;
+  var BOOT_API = 2;
   var g = globalThis;
-  if (!g.__cellwire_boot || g.__cellwire_boot.api < BOOT_API) g.__cellwire_boot = makeBoot();
-  g.__cellwire_boot.mount(spec, script);
+  var existing = own("__cellwire_boot");
+  if (!existing || !(existing.api >= BOOT_API)) existing = g.__cellwire_boot = makeBoot();
+  existing.mount(spec, script);
+
+  // A global of cellwire's is an own property of the global object: an element with that id (which
+  // an output or a Markdown cell can place) is `window.<id>` too, through the prototype chain.
+  /** @param {string} name */
+  function own(name) {
+    return Object.prototype.hasOwnProperty.call(g, name) ? /** @type {any} */ (g)[name] : undefined;
+  }
 
   /**
    * A kernel message as this loader sends and reads it (legacy JSON frames).
@@ -28,30 +36,87 @@
     /** @type {Record<string, Promise<Runtime>>} version -> the runtime it loads */
     var runtimeLoads = {};
 
-    // Where the server is and how to authenticate, read from the page this output lives in.
+    // Where the server is and how to authenticate. Only what the server wrote counts: its
+    // <script type="application/json" id="jupyter-config-data"> (JupyterLab, Notebook 7, Voilà; the
+    // first in the document, before any output), else the body's data attributes (nbclassic, which
+    // has no such script). A <div> with that id, which a Markdown cell or an output can place, is
+    // not it. The base URL must be on this page's origin (requests carry the token and the XSRF
+    // cookie's value); a WebSocket host other than the page's is followed only when the server's
+    // own config names it (a script in <head> or directly in <body>, or nbclassic's data-ws-url).
     function pageConfig() {
-      /** @type {{baseUrl?: string, wsUrl?: string, token?: string}} */
+      var node = configScript();
+      /** @type {{baseUrl?: unknown, wsUrl?: unknown, token?: unknown}} */
       var cfg = {};
-      var node = document.getElementById("jupyter-config-data");
       if (node) {
-        try { cfg = JSON.parse(node.textContent || "{}"); } catch (e) { cfg = {}; }
+        try { cfg = JSON.parse(node.textContent || "{}") || {}; } catch (e) { cfg = {}; }
       }
+      var serversOwn = !!node && (node.parentNode === document.head || node.parentNode === document.body);
       var body = document.body ? document.body.dataset : {};
-      var baseUrl = cfg.baseUrl || body.baseUrl || "/";
-      if (baseUrl.charAt(baseUrl.length - 1) !== "/") baseUrl += "/";
-      var wsUrl = cfg.wsUrl || body.wsUrl || "";
-      if (!wsUrl) wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + baseUrl;
-      if (wsUrl.charAt(wsUrl.length - 1) !== "/") wsUrl += "/";
-      return { baseUrl: baseUrl, wsUrl: wsUrl, token: cfg.token || "" };
+      var baseUrl = onThisOrigin(cfg.baseUrl) || onThisOrigin(decoded(body.baseUrl)) || "/";
+      var wsUrl = webSocketBase(cfg.wsUrl, serversOwn, "") || webSocketBase(decoded(body.wsUrl), true, baseUrl) ||
+        (location.protocol === "https:" ? "wss://" : "ws://") + location.host + baseUrl;
+      return { baseUrl: baseUrl, wsUrl: wsUrl, token: typeof cfg.token === "string" ? cfg.token : "" };
     }
 
-    /** @param {string} path */
+    function configScript() { return document.querySelector('script[type="application/json"]#jupyter-config-data'); }
+
+    /** @param {string | undefined} value  a body data attribute (nbclassic URL-encodes them) */
+    function decoded(value) {
+      try { return value ? decodeURIComponent(value) : ""; } catch (e) { return ""; }
+    }
+
+    /**
+     * The path of `url` (ending in "/") if it is on this page's origin, else "".
+     * @param {unknown} url
+     */
+    function onThisOrigin(url) {
+      if (typeof url !== "string" || !url) return "";
+      try {
+        var u = new URL(url, location.href);
+        if (u.origin !== location.origin) return "";
+        return u.pathname.charAt(u.pathname.length - 1) === "/" ? u.pathname : u.pathname + "/";
+      } catch (e) { return ""; }
+    }
+
+    /**
+     * `url` as the base of kernel socket URLs (ending in "/"), or "" if it is not a ws(s) URL, or
+     * names another host than the page's where `anyHost` is false. `path`: nbclassic's data-ws-url
+     * is an origin, to which its sockets add the base URL (JupyterLab's wsUrl is used as it is).
+     * @param {unknown} url
+     * @param {boolean} anyHost
+     * @param {string} path
+     */
+    function webSocketBase(url, anyHost, path) {
+      if (typeof url !== "string" || !url) return "";
+      try {
+        var u = path ? new URL(path, url) : new URL(url);
+        if (u.protocol !== "ws:" && u.protocol !== "wss:") return "";
+        if (!anyHost && u.host !== location.host) return "";
+        return u.href.charAt(u.href.length - 1) === "/" ? u.href : u.href + "/";
+      } catch (e) { return ""; }
+    }
+
+    /** @param {string} path  relative to the base URL: always this page's origin (pageConfig) */
     function api(path) {
       var cfg = pageConfig();
       /** @type {Record<string, string>} */
       var headers = {};
       if (cfg.token) headers.Authorization = "token " + cfg.token;
       return fetch(cfg.baseUrl + path, { headers: headers, credentials: "same-origin" });
+    }
+
+    // A kernel's channels URL. The token goes into it only for a socket on another host than the
+    // page's (JupyterLab's rule): the page's own host has the login cookie, and a URL ends up in
+    // proxy logs and in the browser's message about a failed socket.
+    /**
+     * @param {string} kernelId
+     * @param {string} session
+     */
+    function channelsUrl(kernelId, session) {
+      var cfg = pageConfig();
+      var url = cfg.wsUrl + "api/kernels/" + encodeURIComponent(kernelId) + "/channels?session_id=" + session;
+      if (cfg.token && new URL(cfg.wsUrl).hostname !== location.hostname) url += "&token=" + encodeURIComponent(cfg.token);
+      return url;
     }
 
     // Start-up steps, once per page each (`cellwire:start:<step>`): where a first output's time goes.
@@ -70,21 +135,68 @@
     }
 
     // What the kernel sends once per browser (the runtime, vendored bundles) is kept in Cache Storage
-    // under its content hash, one entry per kind. None in an insecure context or a private window.
+    // under its content hash, one entry per kind and base URL. Cache Storage is shared by the whole
+    // origin (every user server of a JupyterHub without subdomains): an entry is run only if its
+    // SHA-256 is the hash the output names. Without crypto.subtle (or Cache Storage: an insecure
+    // context, a private window) nothing is cached.
     var CACHE = "cellwire";
     /** @param {string} kind @param {string} hash */
-    function cacheKey(kind, hash) { return new URL("/__cellwire__/" + kind + "/" + hash, location.origin).href; }
+    function cacheKey(kind, hash) {
+      return new URL(pageConfig().baseUrl + "__cellwire__/" + kind + "/" + hash, location.origin).href;
+    }
+    function canCache() { return !!(g.caches && g.crypto && crypto.subtle); }
+
+    // An entry is kept as the text transport/assets.py hashes: the runtime's entry name, then each
+    // module's name and source; a bundle's js and css; joined by NUL. So the bytes read are the
+    // bytes hashed, with no JSON to parse first.
+    /**
+     * @param {string} kind
+     * @param {any} body  a runtime payload, or a bundle ({js, css})
+     * @returns {string[]}
+     */
+    function contentParts(kind, body) {
+      if (kind !== "runtime") return [body.js, body.css];
+      var parts = [body.entry];
+      body.modules.forEach(function (/** @type {{name: string, source: string}} */ m) { parts.push(m.name, m.source); });
+      return parts;
+    }
+
+    /**
+     * The inverse of contentParts, or null when the parts have not that shape.
+     * @param {string} kind
+     * @param {string[]} parts
+     * @param {string} hash
+     * @returns {any}
+     */
+    function fromParts(kind, parts, hash) {
+      if (kind !== "runtime") return parts.length === 2 ? { js: parts[0], css: parts[1], hash: hash } : null;
+      if (parts.length < 3 || parts.length % 2 === 0) return null;
+      var modules = [];
+      for (var i = 1; i < parts.length; i += 2) modules.push({ name: parts[i], source: parts[i + 1] });
+      return { op: "runtime", entry: parts[0], modules: modules, hash: hash };
+    }
 
     /**
      * @param {string} kind
      * @param {string | undefined} hash
-     * @returns {Promise<any>} what was stored under `hash`, or null
+     * @returns {Promise<any>} what was stored under `hash` if its SHA-256 is `hash`, else null
      */
     function cached(kind, hash) {
-      if (!hash || !g.caches) return Promise.resolve(null);
-      return caches.open(CACHE).then(function (cache) { return cache.match(cacheKey(kind, hash)); })
-        .then(function (hit) { return hit ? hit.json() : null; })
-        .catch(function () { return null; });
+      if (!hash || !canCache()) return Promise.resolve(null);
+      var key = cacheKey(kind, hash);
+      return caches.open(CACHE).then(function (cache) {
+        return cache.match(key).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
+          if (!bytes) return null;
+          return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+            var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+            var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
+            if (body) return body;
+            console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
+                         "discarded (it is fetched from the kernel again)");
+            return cache.delete(key).then(function () { return null; });
+          });
+        });
+      }).catch(function () { return null; });
     }
 
     /**
@@ -95,14 +207,15 @@
      * @returns {Promise<void>}
      */
     function store(kind, hash, body) {
-      if (!g.caches) return Promise.resolve();
+      if (!canCache()) return Promise.resolve();
       var key = cacheKey(kind, hash);
       return caches.open(CACHE).then(function (cache) {
         return cache.keys().then(function (requests) {
           var stale = requests.filter(function (r) { return r.url !== key && r.url.indexOf(cacheKey(kind, "")) === 0; });
           return Promise.all(stale.map(function (r) { return cache.delete(r); }));
         }).then(function () {
-          return cache.put(key, new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } }));
+          var text = contentParts(kind, body).join("\0");
+          return cache.put(key, new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8" } }));
         });
       }).catch(function (err) { console.debug("cellwire: could not cache", kind, err); });
     }
@@ -136,12 +249,9 @@
      */
     function withSocket(kernelId, timeoutMs, start, onMessage) {
       return new Promise(function (resolve, reject) {
-        var cfg = pageConfig();
         var session = uuid();
-        var url = cfg.wsUrl + "api/kernels/" + encodeURIComponent(kernelId) + "/channels?session_id=" + session;
-        if (cfg.token) url += "&token=" + encodeURIComponent(cfg.token);
-        var ws = new WebSocket(url);
-        var where = cfg.wsUrl + "api/kernels/" + kernelId + "/channels";
+        var ws = new WebSocket(channelsUrl(kernelId, session));
+        var where = pageConfig().wsUrl + "api/kernels/" + kernelId + "/channels";
         var timer = setTimeout(function () {
           finish(new Error("kernel " + kernelId + " did not answer in " + timeoutMs / 1000 + " s through " + where +
                            " (a proxy or gateway that drops kernel messages?): reload the page to try again"));
@@ -356,7 +466,7 @@
       return import(urls[payload.entry]).then(function (/** @type {{createRuntime(boot: CellwireBoot, version: string): Runtime}} */ mod) {
         mark("runtime-imported");
         var runtime = mod.createRuntime(boot, spec.v);
-        var old = g.__cellwire;
+        var old = own("__cellwire");
         if (!old || compareVersions(old.version, runtime.version) < 0) {
           g.__cellwire = runtime;
           if (old) runtime.adopt(old);
@@ -371,7 +481,7 @@
      * @returns {Promise<Runtime>}
      */
     function runtimeFor(spec) {
-      var current = g.__cellwire;
+      var current = own("__cellwire");
       var version = spec.v;
       if (current && compareVersions(current.version, version) >= 0) return Promise.resolve(current);
       if (!runtimeLoads[version]) {
@@ -423,7 +533,7 @@
     // A page served by Jupyter says where its server is; an exported HTML file (nbconvert),
     // nbviewer or an editor's preview does not: there the snapshot is all there is, quietly.
     function isJupyterPage() {
-      return !!(document.getElementById("jupyter-config-data") ||
+      return !!(configScript() ||
                 (document.body && document.body.dataset && document.body.dataset.baseUrl));
     }
 
@@ -452,7 +562,7 @@
 
     /** @type {CellwireBoot} */
     var boot = {
-      api: BOOT_API, pageConfig: pageConfig, api_request: api, uuid: uuid,
+      api: BOOT_API, pageConfig: pageConfig, api_request: api, channelsUrl: channelsUrl, uuid: uuid,
       findKernel: findKernel, probe: probe, compareVersions: compareVersions, mark: mark,
       cached: cached, store: store,
       showProblem: showProblem, mount: mount,

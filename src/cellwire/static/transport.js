@@ -112,9 +112,7 @@ export class KernelSocket {
    * @returns {Promise<void>}
    */
   async connect(framing = legacyKernels.has(this.kernelId) ? "legacy" : "v1") {
-    const cfg = this.boot.pageConfig();
-    let url = `${cfg.wsUrl}api/kernels/${encodeURIComponent(this.kernelId)}/channels?session_id=${this.sessionId}`;
-    if (cfg.token) url += `&token=${encodeURIComponent(cfg.token)}`;
+    const url = this.boot.channelsUrl(this.kernelId, this.sessionId); // (the token only for another host)
     const open = await this.sockets.opener();
     return new Promise((resolve, reject) => {
       let opened = false;
@@ -202,7 +200,7 @@ export class KernelSocket {
    */
   async _adopt() {
     if (!legacyKernels.has(this.kernelId)) return false;
-    const cfg = this.boot.pageConfig();
+    const cfg = this.boot.pageConfig(); // (its baseUrl is a path on this page's origin, where the XSRF value may go)
     /** @type {Record<string, string>} */
     const headers = { "Content-Type": "application/json" };
     if (cfg.token) headers.Authorization = `token ${cfg.token}`;

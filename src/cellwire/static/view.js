@@ -27,7 +27,7 @@ const FINAL_LINK_STATES = ["restarted", "gone", "forbidden", "failed", "closed"]
 /**
  * A channel view's listeners by event; a raising listener is reported and the others still run.
  */
-class ChannelEvents {
+export class ChannelEvents {
   /** @param {(message: string, err: unknown) => void} onError */
   constructor(onError) {
     this.onError = onError;

@@ -25,6 +25,13 @@ def read_static(name: str) -> str:
 @functools.cache
 def runtime_payload() -> dict[str, Any]:
     """The runtime's modules in dependency order, so the loader can link each to blob: URLs."""
+    return {"entry": RUNTIME_ENTRY, **module_closure(RUNTIME_ENTRY)}
+
+
+@functools.cache
+def module_closure(entry: str) -> dict[str, Any]:
+    """``entry`` and the modules it imports (``modules``: each ``{name, source}``, imports first,
+    ``entry`` last) and their content ``hash``."""
     ordered: list[str] = []
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
@@ -36,9 +43,10 @@ def runtime_payload() -> dict[str, Any]:
             visit(dep, trail + (name,))
         ordered.append(name)
 
-    visit(RUNTIME_ENTRY, ())
+    visit(entry, ())
     modules = [{"name": n, "source": read_static(n)} for n in ordered]
-    return {"entry": RUNTIME_ENTRY, "modules": modules, "hash": _digest(*(m["source"] for m in modules))}
+    parts = [entry, *(part for m in modules for part in (m["name"], m["source"]))]
+    return {"modules": modules, "hash": _digest(*parts)}
 
 
 def runtime_hash() -> str:
@@ -65,7 +73,10 @@ def vendor_bundle_by_hash(digest: str) -> dict[str, Any] | None:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    """The whole SHA-256 (hex) of ``parts`` joined by NUL: a page checks what it kept in Cache
+    Storage (shared by the whole origin) against it before running it (the loader's ``contentHash``,
+    which hashes the same parts: the runtime's entry name, then each module's name and source)."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @functools.cache

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 import threading
-import traceback
 from typing import Any
 
 from .. import dispatching, rpc
@@ -25,7 +24,7 @@ from ..log import logger
 from ..target import View, find_target, pin, release
 from . import assets, identity
 from .page_connection import PageConnection, Sender, decode_text_buffers, direct_sender
-from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip
+from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip, too_many
 from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
 
@@ -57,7 +56,9 @@ class KernelLink:
             silence_status(self.kernel, self.subshell_id)
         else:  # ipykernel 6: a waiting cell handles cellwire's queued messages itself
             dispatching.set_pump(ShellPump.for_kernel(self.kernel, self._is_page_comm))
-            logger.info(
+            # (debug, not info: on ipykernel 6 the kernel's stderr is shown in the notebook; a wait
+            # that cannot work says so itself, see wait.check_can_block)
+            logger.debug(
                 "this kernel has no subshells (ipykernel %s): page events reach a running cell only "
                 "while it waits (wait_for, wait_click, cw.poll())",
                 _ipykernel_version(),
@@ -142,8 +143,10 @@ class KernelLink:
         )
 
     def _on_msg(self, conn: PageConnection, msg: dict[str, Any]) -> None:
-        data = msg["content"].get("data")
-        buffers = [memoryview(b) for b in msg.get("buffers") or ()]
+        self.handle(conn, msg["content"].get("data"), [memoryview(b) for b in msg.get("buffers") or ()])
+
+    def handle(self, conn: PageConnection, data: Any, buffers: list[memoryview]) -> None:
+        """One page message on ``conn``: checked, dispatched, any failure answered (never raised)."""
         with dispatching.dispatching():
             try:
                 buffers = decode_text_buffers(data, buffers)
@@ -151,7 +154,7 @@ class KernelLink:
             except ProtocolError as err:
                 self._report(conn, err.code, str(err), data)
             except Exception as err:  # a bug in a handler or user callback: report, keep serving
-                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, detail=traceback.format_exc())
+                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, traceback=True)
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
@@ -171,15 +174,30 @@ class KernelLink:
         elif op == "detach":
             with self._lock:
                 gone = self.views.pop((conn.id, data["view"]), None)
+                conn.view_ids.discard(data["view"])
             if gone is not None:
                 self._detached(gone, "the output was removed from the page")
         elif op == "ping":
             conn.send({"op": "pong", "id": data["id"]})
         elif op == "release":
+            conn.pinned.difference_update(data["outputs"])
             released = release(data["outputs"])
             logger.debug("page %s released %d of %d outputs", conn.page, released, len(data["outputs"]))
         elif op == "hello":
             raise ProtocolError("malformed", "'hello' is only valid as the comm_open message")
+
+    # -- connections carried by something else (a host's widget comm: ``host_connection``) -------
+    def add_connection(self, conn: PageConnection, comm: Any = None) -> None:
+        """Serve ``conn`` like a page's comm; ``comm``, the kernel comm carrying it, then has its
+        messages handled on cellwire's subshell (or by a waiting cell without one) as a page's are."""
+        with self._lock:
+            self.connections[conn.id] = conn
+        if comm is not None and self.subshell_id is not None:
+            comm._reply_subshell_for = lambda _data, _requested: self.subshell_id
+
+    def drop(self, conn: PageConnection) -> None:
+        """``conn`` is gone (its carrier closed): its views detach."""
+        self._drop(conn)
 
     # -- views ----------------------------------------------------------------------------------
     def _attach(self, conn: PageConnection, data: dict[str, Any]) -> None:
@@ -196,8 +214,14 @@ class KernelLink:
                 f"no live object {data['target']!r} in this kernel (it was "
                 "closed, or every output showing it was cleared); run the cell again",
             )
-        if "output" in data:  # the page shows that output: it pins the target again if released
-            pin(data["output"], target)
+        if view_id not in conn.view_ids and len(conn.view_ids) >= conn.max_views:
+            raise too_many("this page's views (attached outputs)", len(conn.view_ids) + 1, conn.max_views)
+        output = data.get("output")
+        if output is not None and output not in conn.pinned and len(conn.pinned) >= conn.max_pins:
+            raise too_many("this page's pinned outputs", len(conn.pinned) + 1, conn.max_pins)
+        if output is not None:  # the page shows that output: it pins the target again if released
+            pin(output, target)
+            conn.pinned.add(output)
         view = View(conn, view_id, target)
         init, init_buffers = target._on_attach(view)
         module = target._module
@@ -209,6 +233,7 @@ class KernelLink:
                 conn.sent_modules.add(module.hash)
         with self._lock:
             self.views[(conn.id, view_id)] = view
+            conn.view_ids.add(view_id)
         target._add_view(view)
         conn.send(reply, to_buffers(init_buffers))
 
@@ -228,10 +253,10 @@ class KernelLink:
         with contextlib.suppress(Exception):  # not registered (a test's fake comm manager)
             self.comm_manager.unregister_comm(comm)
 
-    def _report(self, conn: PageConnection, code: str, message: str, data: Any, detail: str = "") -> None:
+    def _report(self, conn: PageConnection, code: str, message: str, data: Any, traceback: bool = False) -> None:
         ref = data.get("view") if isinstance(data, dict) else None
         message = clip(message)
-        logger.warning("page %s: %s (%s)%s", conn.page, message, code, "\n" + detail if detail else "")
+        logger.warning("page %s: %s (%s)", conn.page, message, code, exc_info=traceback)
         reply = {"op": "error", "code": code, "message": message}
         if isinstance(ref, str) and len(ref) <= 100:
             reply["view"] = ref

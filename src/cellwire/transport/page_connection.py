@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..buffers import split_by_sizes
+from ..log import logger
+from ..scheduler import scheduler
 from .identity import started_by_gateway
 from .protocol import ProtocolError, clip
 
@@ -69,51 +71,119 @@ def decode_text_buffers(data: Any, buffers: list[memoryview]) -> list[memoryview
 
 
 class Uploads:
-    """Reassembles messages the page split into chunks to stay under the 10 MiB frame limit."""
+    """Reassembles messages the page split into chunks to stay under the 10 MiB frame limit.
 
-    def __init__(self, max_bytes: Callable[[], int]):
+    Bounded per page (docs/reliability.md, "Limits"): at most ``max_in_flight`` unfinished uploads
+    together holding at most the upload limit, each dropped when no chunk came for ``idle_seconds``
+    (a page that stops halfway must not keep kernel memory forever)."""
+
+    #: Unfinished uploads one page may have at once; the runtime sends one message's chunks at a time.
+    max_in_flight = 4
+    #: Seconds an unfinished upload waits for its next chunk before it is dropped.
+    idle_seconds = 60.0
+
+    def __init__(self, max_bytes: Callable[[], int], on_expired: Callable[[str], None] | None = None):
         self.max_bytes = max_bytes  # read at each chunk, so a changed limit applies at once
+        self.on_expired = on_expired
         self._parts: dict[str, list[memoryview]] = {}
         self._sizes: dict[str, int] = {}
+        self._touched: dict[str, float] = {}
+        self._lock = threading.Lock()  # (expiry runs on the scheduler's thread)
+        self._timer_armed = False
 
     def add_chunk(self, upload_id: str, index: int, chunk: memoryview) -> None:
-        parts = self._parts.setdefault(upload_id, [])
-        if index != len(parts):
-            self.discard(upload_id)
-            raise ProtocolError("bad-upload", f"upload {upload_id!r}: chunk {index} arrived, expected {len(parts)}")
-        size = self._sizes.get(upload_id, 0) + len(chunk)
-        limit = self.max_bytes()
-        if size > limit:
-            self.discard(upload_id)
-            raise ProtocolError(
-                "too-large",
-                f"upload {upload_id!r} exceeds {MAX_UPLOAD_SETTING}={limit}; "
-                f"raise it in the kernel if this is intended ({MAX_UPLOAD_SETTING} = 4 * 1024**3)",
-            )
-        self._sizes[upload_id] = size
-        parts.append(chunk)
+        self._expire()
+        with self._lock:
+            if upload_id not in self._parts and len(self._parts) >= self.max_in_flight:
+                raise ProtocolError(
+                    "limit",
+                    f"upload {clip(upload_id, 60)!r} refused: this page already has {len(self._parts)} unfinished "
+                    f"uploads, the most the kernel accepts ({self.max_in_flight})",
+                )
+            parts = self._parts.setdefault(upload_id, [])
+            if index != len(parts):
+                self._discard(upload_id)
+                raise ProtocolError(
+                    "bad-upload", f"upload {clip(upload_id, 60)!r}: chunk {index} arrived, expected {len(parts)}"
+                )
+            size = self._sizes.get(upload_id, 0) + len(chunk)
+            in_flight = sum(self._sizes.values()) + len(chunk)
+            limit = self.max_bytes()
+            if in_flight > limit:
+                self._discard(upload_id)
+                what = (
+                    f"upload {clip(upload_id, 60)!r} exceeds"
+                    if size == in_flight
+                    else "this page's unfinished uploads together exceed"
+                )
+                raise ProtocolError(
+                    "too-large",
+                    f"{what} {MAX_UPLOAD_SETTING}={limit}; "
+                    f"raise it in the kernel if this is intended ({MAX_UPLOAD_SETTING} = 4 * 1024**3)",
+                )
+            self._sizes[upload_id] = size
+            self._touched[upload_id] = time.monotonic()
+            parts.append(chunk)
+            arm = not self._timer_armed
+            self._timer_armed = True
+        if arm:
+            scheduler.call_at(time.monotonic() + self.idle_seconds, self._on_timer)
 
     def complete(self, upload: dict[str, Any]) -> list[memoryview]:
         upload_id = upload["id"]
-        parts = self._parts.pop(upload_id, [])
-        self._sizes.pop(upload_id, None)
+        with self._lock:
+            parts = self._parts.get(upload_id, [])
+            self._discard(upload_id)
         if len(parts) != upload["chunks"]:
             raise ProtocolError(
-                "bad-upload", f"upload {upload_id!r} announced {upload['chunks']} chunks, {len(parts)} arrived"
+                "bad-upload",
+                f"upload {clip(upload_id, 60)!r} announced {upload['chunks']} chunks, {len(parts)} arrived",
             )
         blob = memoryview(b"".join(parts)) if len(parts) != 1 else parts[0]
         try:
             return split_by_sizes(blob, upload["sizes"])
         except ValueError as err:
-            raise ProtocolError("bad-upload", f"upload {upload_id!r}: {err}") from None
+            raise ProtocolError("bad-upload", f"upload {clip(upload_id, 60)!r}: {err}") from None
 
     def discard(self, upload_id: str) -> None:
+        with self._lock:
+            self._discard(upload_id)
+
+    def _discard(self, upload_id: str) -> None:
         self._parts.pop(upload_id, None)
         self._sizes.pop(upload_id, None)
+        self._touched.pop(upload_id, None)
+
+    def in_flight(self) -> tuple[int, int]:
+        """(unfinished uploads, their bytes)."""
+        with self._lock:
+            return len(self._parts), sum(self._sizes.values())
+
+    def _expire(self) -> list[str]:
+        """Drop the uploads that waited ``idle_seconds`` for a chunk; tell ``on_expired`` of each."""
+        cutoff = time.monotonic() - self.idle_seconds
+        with self._lock:
+            stale = [u for u, t in self._touched.items() if t <= cutoff]
+            for upload_id in stale:
+                self._discard(upload_id)
+        for upload_id in stale:
+            if self.on_expired is not None:
+                self.on_expired(upload_id)
+        return stale
+
+    def _on_timer(self) -> None:
+        self._expire()
+        with self._lock:
+            oldest = min(self._touched.values(), default=None)
+            self._timer_armed = oldest is not None
+        if oldest is not None:
+            scheduler.call_at(oldest + self.idle_seconds, self._on_timer)
 
     def clear(self) -> None:
-        self._parts.clear()
-        self._sizes.clear()
+        with self._lock:
+            self._parts.clear()
+            self._sizes.clear()
+            self._touched.clear()
 
 
 class PageConnection:
@@ -125,6 +195,9 @@ class PageConnection:
     #: otherwise flood iopub (on the iopub route) and trip the server's rate limit, which
     #: drops the notebook's own output.
     max_errors_per_second = 20
+    #: Outputs one page may show at once (views), and outputs its ``attach``es may pin.
+    max_views = 10_000
+    max_pins = 10_000
     #: Kernel -> page messages with more buffer bytes than this are sent in chunks of this size
     #: (None: never); set for text-only pages (see ``text_only``).
     download_chunk_bytes: int | None = None
@@ -143,8 +216,11 @@ class PageConnection:
         #: Where the page's socket runs and which server path it is on, as the page reported it.
         self.transport: dict[str, Any] = hello.get("transport") or {}
         self.identity = identity
-        self.uploads = Uploads(max_upload_bytes)
+        self.uploads = Uploads(max_upload_bytes, self._upload_expired)
         self.sent_modules: set[str] = set()
+        #: The views this page has attached, and the outputs its attaches pinned (``max_views``, ``max_pins``).
+        self.view_ids: set[str] = set()
+        self.pinned: set[str] = set()
         self.closed = False
         #: Buffers travel base64-encoded in the JSON (``b64buffers``), in chunks under 10 MiB:
         #: jupyter_server's relay to a kernel gateway passes only text frames (it decodes every
@@ -207,6 +283,14 @@ class PageConnection:
             }
             self._errors_unsent = 0
         self.send(error)
+
+    def _upload_expired(self, upload_id: str) -> None:
+        message = (
+            f"upload {clip(upload_id, 60)!r} was dropped: no chunk of it arrived for "
+            f"{self.uploads.idle_seconds:g} s; send the message again"
+        )
+        logger.warning("page %s: %s (upload-expired)", self.page, message)
+        self.report({"op": "error", "code": "upload-expired", "message": message})
 
     def close(self) -> None:
         self.closed = True

@@ -7,6 +7,7 @@ The same shapes are written as JSON Schema in ``schema/`` and in ``docs/protocol
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 from .._version import PROTOCOL
@@ -56,6 +57,14 @@ BROWSER_OPS: dict[str, dict[str, tuple[type, bool]]] = {
 }
 
 
+#: The longest lists a page may send (docs/reliability.md, "Limits"): the kernel's work for one
+#: message stays small however it was made. Far above what the runtime sends (a few entries).
+MAX_PRELOAD = 32
+MAX_BUFFERS = 10_000
+MAX_RELEASE = 10_000
+MAX_PATH_DEPTH = 64
+
+
 class ProtocolError(ValueError):
     """A browser message that cellwire cannot act on; ``code`` is stable, the text says what to fix."""
 
@@ -70,7 +79,7 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
         raise ProtocolError("malformed", f"a cellwire message must be a JSON object, got {_kind(data)}")
     op = data.get("op")
     if not isinstance(op, str) or op not in BROWSER_OPS:
-        raise ProtocolError("unknown-op", f"unknown cellwire op {_short(op)}; known: {sorted(BROWSER_OPS)}")
+        raise ProtocolError("unknown-op", f"unknown cellwire op {short(op)}; known: {sorted(BROWSER_OPS)}")
     for field, (kind, required) in BROWSER_OPS[op].items():
         if field not in data:
             if required:
@@ -79,6 +88,7 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
         value = data[field]
         if kind is not _ANY and (not isinstance(value, kind) or (kind is _INT and isinstance(value, bool))):
             raise ProtocolError("malformed", f"{op!r} field {field!r} must be {kind.__name__}, got {_kind(value)}")
+    _check_lengths(op, data)
     if op == "release" and not all(isinstance(el, str) for el in data["outputs"]):
         raise ProtocolError("malformed", "'release' needs 'outputs': a list of element ids (strings)")
     if op == "hello" and data.get("route", "direct") not in ("direct", "iopub"):
@@ -99,6 +109,27 @@ def check_browser_message(data: Any, nbuffers: int) -> dict[str, Any]:
     return data
 
 
+def _check_lengths(op: str, data: dict[str, Any]) -> None:
+    lists = (
+        ("preload", MAX_PRELOAD),
+        ("outputs", MAX_RELEASE),
+        ("buffer_paths", MAX_BUFFERS),
+    )
+    for field, limit in lists:
+        value = data.get(field)
+        if isinstance(value, list) and len(value) > limit:
+            raise too_many(f"{op!r} field {field!r}", len(value), limit)
+    upload = data.get("upload") if op != "chunk" else None
+    sizes = upload.get("sizes") if isinstance(upload, dict) else None
+    if isinstance(sizes, list) and len(sizes) > MAX_BUFFERS:
+        raise too_many(f"{op!r} field 'upload.sizes'", len(sizes), MAX_BUFFERS)
+
+
+def too_many(what: str, count: int, limit: int) -> ProtocolError:
+    """The error of a page that went past one of the kernel's limits."""
+    return ProtocolError("limit", f"{what} has {count} entries, more than the kernel accepts ({limit}); refused")
+
+
 def _check_upload(upload: dict[str, Any], nbuffers: int) -> None:
     sizes, chunks = upload.get("sizes"), upload.get("chunks")
     if not isinstance(upload.get("id"), str) or not isinstance(chunks, int) or chunks < 1:
@@ -110,8 +141,12 @@ def _check_upload(upload: dict[str, Any], nbuffers: int) -> None:
 
 
 def _check_buffer_paths(paths: list[Any], nbuffers: int, uploaded: bool) -> None:
-    if not all(isinstance(p, list) and all(isinstance(k, (str, int)) for k in p) for p in paths):
-        raise ProtocolError("malformed", "'buffer_paths' must be a list of paths (lists of keys and indices)")
+    if not all(
+        isinstance(p, list) and len(p) <= MAX_PATH_DEPTH and all(isinstance(k, (str, int)) for k in p) for p in paths
+    ):
+        raise ProtocolError(
+            "malformed", f"'buffer_paths' must be a list of paths (lists of at most {MAX_PATH_DEPTH} keys and indices)"
+        )
     if not uploaded and len(paths) != nbuffers:
         raise ProtocolError("malformed", f"{len(paths)} buffer paths but {nbuffers} buffers")
 
@@ -125,5 +160,11 @@ def clip(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
-def _short(value: Any) -> str:
-    return clip(repr(value), 60)
+_repr = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_repr.maxlevel, _repr.maxstring, _repr.maxother = 3, 60, 60
+
+
+def short(value: Any) -> str:
+    """A page's value for an error message: short, and bounded in depth (a value nested 1,000
+    deep must not raise RecursionError while the error is written)."""
+    return clip(_repr.repr(value), 60)

@@ -60,8 +60,20 @@ def create_subshell(kernel: Any, timeout: float = 5.0) -> str | None:
     return str(result[0])
 
 
+#: Control requests that manage subshells. JupyterLab sends ``create_subshell_request`` when the
+#: first comm of a target opens (its ``commsOverSubshells`` setting), typically while the cell that
+#: displayed a widget runs; the ``idle`` around it would show that cell's kernel idle, as above.
+SUBSHELL_REQUESTS = frozenset({"create_subshell_request", "delete_subshell_request", "list_subshell_request"})
+
+
+def _msg_type(message: Any) -> Any:
+    header = message.get("header") if isinstance(message, dict) else None
+    return header.get("msg_type") if isinstance(header, dict) else None
+
+
 def silence_status(kernel: Any, subshell_id: str) -> bool:
-    """Publish no busy/idle status for the messages handled on cellwire's subshell.
+    """Publish no busy/idle status for the messages handled on cellwire's subshell (nor for the
+    control requests that manage subshells: ``SUBSHELL_REQUESTS``).
 
     A kernel announces ``busy`` and ``idle`` on iopub around every shell message, to every client.
     For cellwire's messages, handled while a cell runs, that ``idle`` is false: JupyterLab's status
@@ -75,8 +87,11 @@ def silence_status(kernel: Any, subshell_id: str) -> bool:
     name = f"subshell-{subshell_id}"  # ipykernel's name for the subshell's thread
 
     def publish_status(status: str, channel: str, parent: Any = None) -> None:
-        if threading.current_thread().name != name:
-            publish(status, channel, parent)
+        if threading.current_thread().name == name:
+            return
+        if channel == "control" and _msg_type(parent or kernel.get_parent(channel)) in SUBSHELL_REQUESTS:
+            return  # (see SUBSHELL_REQUESTS)
+        publish(status, channel, parent)
 
     kernel._publish_status = publish_status
     return True

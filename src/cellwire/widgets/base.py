@@ -34,6 +34,8 @@ class Widget(Model):
     """Base of the standard widgets: a model with a view, a snapshot, ``layout`` and ``tooltip``."""
 
     _family: str = ""
+    #: A standard widget's views edit nothing unless its class says which keys (``Model``).
+    _page_writable: frozenset[str] | None = frozenset()
     _view_name = Unicode("").tag(sync=True)
     #: CSS properties for the widget's outer element, e.g. ``{"width": "300px"}``.
     layout = Dict().tag(sync=True)

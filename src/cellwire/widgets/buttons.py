@@ -70,6 +70,8 @@ class Button(Widget):
 class ToggleButton(Widget):
     """A button that stays pressed: ``value`` is True while it is down."""
 
+    _page_writable = frozenset({"value"})
+
     _family = "buttons"
     value = Bool(False).tag(sync=True)
     description = Unicode("").tag(sync=True)
@@ -88,6 +90,8 @@ class ToggleButton(Widget):
 
 class Checkbox(Widget):
     """A labelled check box."""
+
+    _page_writable = frozenset({"value"})
 
     _family = "buttons"
     value = Bool(False).tag(sync=True)

@@ -24,6 +24,8 @@ from .base import Widget
 class AnyWidget(Widget):
     """Base for custom widgets: ``_esm`` (ES module) and ``_css``, as text or a file path."""
 
+    _page_writable = None  # its views may edit any synced trait
+
     _esm: str | os.PathLike[str] = ""
     _css: str | os.PathLike[str] | None = None
 
@@ -59,6 +61,8 @@ _BRIDGE_ATTR = "_cellwire_bridge"
 
 class Bridge(Widget):
     """Shows a foreign ipywidgets/anywidget instance live: its sync traits are this model's state."""
+
+    _page_writable = None  # its views may edit any synced trait
 
     def __init__(self, widget: Any) -> None:
         esm = getattr(widget, "_esm", None)

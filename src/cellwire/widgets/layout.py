@@ -79,6 +79,7 @@ GridBox = Grid
 
 
 class _Titled(Box):
+    _page_writable = frozenset({"selected_index"})
     titles = List(Unicode()).tag(sync=True)
     selected_index = Int(0, allow_none=True).tag(sync=True)
 

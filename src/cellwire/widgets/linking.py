@@ -27,6 +27,7 @@ class JSLink:
                 if not obj.has_trait(name) or not obj.trait_metadata(name, "sync"):
                     raise ValueError(f"{type(obj).__name__} has no synced trait {name!r} to link")
             model._jslinks = [*model._jslinks, [key, MODEL_PREFIX + other.target_id, other_key]]
+            other._jslinked.add(other_key)  # the page sets it, then saves it to the kernel
         setattr(target[0], target[1], getattr(source[0], source[1]))
 
     def _pairs(self) -> list[tuple[tuple[Model, str], tuple[Model, str]]]:

@@ -33,6 +33,8 @@ class _Bounded(Widget):
 class _Slider(_Bounded):
     """What every slider has besides its value's type: orientation, readout, when to sync."""
 
+    _page_writable = frozenset({"value"})
+
     _family = "sliders"
     orientation = CaselessStrEnum(("horizontal", "vertical"), default_value="horizontal").tag(sync=True)
     readout = Bool(True).tag(sync=True)
@@ -173,6 +175,8 @@ FloatProgress = Progress
 
 class Play(_Bounded):
     """Counts ``value`` from ``min`` to ``max`` in the browser every ``interval`` ms while playing."""
+
+    _page_writable = frozenset({"value", "playing", "repeat"})
 
     _family = "sliders"
     value = Int(0).tag(sync=True)

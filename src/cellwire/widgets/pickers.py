@@ -16,6 +16,8 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}$|#[0-9a-fA-F]{3}$")
 class ColorPicker(Widget):
     """A color as ``"#rrggbb"`` (short ``#rgb`` is expanded)."""
 
+    _page_writable = frozenset({"value"})
+
     _family = "media"
     value = Unicode("#000000").tag(sync=True)
     description = Unicode("").tag(sync=True)
@@ -59,6 +61,8 @@ def _date_from_json(value: Any, _widget: Any) -> dt.date | None:
 
 class DatePicker(Widget):
     """A ``datetime.date`` (or None), picked with the browser's date input."""
+
+    _page_writable = frozenset({"value"})
 
     _family = "media"
     value = Instance(dt.date, allow_none=True).tag(sync=True, to_json=_date_to_json, from_json=_date_from_json)

@@ -32,6 +32,8 @@ class _Selection(Widget):
     """What single and multiple selection share: ``options`` as (label, value) pairs, and
     ``index``, ``label`` and ``value`` kept consistent whichever of them is set."""
 
+    _page_writable = frozenset({"index"})
+
     options = AnyTrait(())
     _options_labels = List(Unicode()).tag(sync=True)
     description = Unicode("").tag(sync=True)

@@ -17,6 +17,8 @@ class Text(Widget):
     """A one-line text box. With ``continuous_update=False`` the kernel gets the value on Enter or
     when the box loses focus; ``on_submit(callback)`` runs on Enter."""
 
+    _page_writable = frozenset({"value"})
+
     _family = "text"
     value = Unicode("").tag(sync=True)
     placeholder = Unicode("").tag(sync=True)
@@ -106,19 +108,76 @@ class Markdown(Widget):
 
 
 def _inline(text: str) -> str:
+    """Inline Markdown of one paragraph, heading or list item (no newline in it), in linear time:
+    a page may set a Markdown widget's value, and backtracking patterns took seconds on 64 KB."""
     text = html.escape(text, quote=True)
     text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
     text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", text)
-    text = re.sub(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", r"<em>\1</em>", text)
+    text = _pairs(text, _EM_STAR_OPEN, _EM_STAR_CLOSE, "em")
+    text = _pairs(text, _EM_UNDERSCORE_OPEN, _EM_UNDERSCORE_CLOSE, "em")
+    return _links(text)
 
-    def link(m: re.Match[str]) -> str:
-        url = m.group(2)
-        if not re.match(r"(https?:|mailto:|#|/|\./)", html.unescape(url)):
-            return m.group(0)
-        return f'<a href="{url}" target="_blank" rel="noopener">{m.group(1)}</a>'
 
-    return re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", link, text)
+# ``*text*`` and ``_text_``: the opening and closing delimiters (one character each) of emphasis.
+_EM_STAR_OPEN = re.compile(r"(?<![\w*])\*(?!\s)")
+_EM_STAR_CLOSE = re.compile(r"(?<!\s)\*(?![\w*])")
+_EM_UNDERSCORE_OPEN = re.compile(r"(?<!\w)_(?!\s)")
+_EM_UNDERSCORE_CLOSE = re.compile(r"(?<!\s)_(?!\w)")
+
+
+def _pairs(text: str, opener: re.Pattern[str], closer: re.Pattern[str], tag: str) -> str:
+    """What ``re.sub(opener + "(.+?)" + closer, "<tag>\\1</tag>")`` gives for one-character
+    delimiters, without its backtracking: each opener takes the nearest closer after one
+    character of content, and when an opener finds none, no later one can."""
+    closers = [m.start() for m in closer.finditer(text)]
+    out: list[str] = []
+    pos = k = 0
+    for m in opener.finditer(text):
+        if m.start() < pos:
+            continue
+        while k < len(closers) and closers[k] < m.end() + 1:
+            k += 1
+        if k == len(closers):
+            break
+        end = closers[k]
+        out += [text[pos : m.start()], f"<{tag}>{text[m.end() : end]}</{tag}>"]
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_URL_END = re.compile(r"[)\s]")
+_LINK_SCHEMES = re.compile(r"(https?:|mailto:|#|/|\./)")
+
+
+def _links(text: str) -> str:
+    r"""``[label](url)`` as ``re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)")`` would find them, in one pass:
+    every ``[`` before the same ``]`` shares that ``]``'s fate, so the scan moves past it."""
+    out: list[str] = []
+    pos = 0
+    url_end: int | None = -1  # the last ')' or space found, reused while the next search starts before it
+    start = text.find("[")
+    while start != -1:
+        close = text.find("]", start + 1)
+        if close == -1:
+            break
+        end = None
+        if close > start + 1 and text.startswith("(", close + 1):
+            if url_end is not None and url_end < close + 2:
+                found = _URL_END.search(text, close + 2)
+                url_end = found.start() if found else None
+            if url_end is not None and url_end > close + 2 and text[url_end] == ")":
+                end = url_end
+        if end is None:
+            start = text.find("[", close + 1)
+            continue
+        label, url = text[start + 1 : close], text[close + 2 : end]
+        link = f'<a href="{url}" target="_blank" rel="noopener">{label}</a>'
+        out += [text[pos:start], link if _LINK_SCHEMES.match(html.unescape(url)) else text[start : end + 1]]
+        pos = end + 1
+        start = text.find("[", pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def markdown_to_html(source: str) -> str:

@@ -106,7 +106,13 @@ class JupyterHub:
                 *FRONTEND_FLAGS["lab"],
                 *(["--allow-root"] if os.geteuid() == 0 else []),
             ],
-            "Spawner.environment": {"JUPYTER_PATH": str(jupyter_path), "JUPYTER_CONFIG_DIR": str(config)},
+            # (a spawned server's environment is only what is listed here: the test run's marker
+            # goes on too, so the end-of-run check in tests/conftest.py sees the users' servers)
+            "Spawner.environment": {
+                "JUPYTER_PATH": str(jupyter_path),
+                "JUPYTER_CONFIG_DIR": str(config),
+                **{name: value for name, value in os.environ.items() if name == "CELLWIRE_TEST_RUN"},
+            },
             "JupyterHub.services": [{"name": "cellwire-test", "api_token": self.token}],
             "JupyterHub.load_roles": [
                 {

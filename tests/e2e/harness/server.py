@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import socket
 import sys
 import urllib.error
@@ -19,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .kernel_client import KernelClient
-from .process import isolated_env, launch, stop, wait_until_answers
+from .process import isolated_env, kill_group, launch, stop, wait_until_answers
 
 FRONTENDS = ("lab", "notebook", "nbclassic")
 KERNEL_NAME = "cellwire-test"
@@ -74,15 +73,21 @@ def kernel_venv_python(name: str) -> str:
     return str(python)
 
 
-def write_kernelspec(jupyter_path: Path, python: str | None = None) -> None:
+def write_kernelspec(
+    jupyter_path: Path, python: str | None = None, like_a_user: bool = False, env: dict[str, str] | None = None
+) -> None:
     """A kernelspec that runs ``python`` (default: this interpreter, i.e. the project venv with
-    cellwire installed)."""
+    cellwire installed), with ``env`` added to the kernel's environment. ``like_a_user``: without
+    pytest's variable, so ipykernel shows what the process writes to its stderr in the notebook, as
+    it does for users (under pytest it does not)."""
     spec_dir = jupyter_path / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
+    prefix = ["env", "-u", "PYTEST_CURRENT_TEST"] if like_a_user else []
     spec = {
-        "argv": [python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [*prefix, python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python (cellwire-test)",
         "language": "python",
+        **({"env": env} if env else {}),
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
 
@@ -99,6 +104,8 @@ class JupyterServer:
         venv: Path | None = None,
         extra_args: tuple[str, ...] = (),
         kernel_python: str | None = None,
+        kernel_env: dict[str, str] | None = None,
+        kernel_like_a_user: bool = False,
     ):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {FRONTENDS}")
@@ -115,7 +122,7 @@ class JupyterServer:
         self.log_path = workdir / "server.log"
         self.root_dir.mkdir(parents=True)
         jupyter_path = workdir / "jupyter-path"
-        write_kernelspec(jupyter_path, kernel_python)
+        write_kernelspec(jupyter_path, kernel_python, kernel_like_a_user, kernel_env)
         for name, settings in LAB_USER_SETTINGS.items():
             settings_file = workdir / "config" / "lab" / "user-settings" / f"{name}.jupyterlab-settings"
             settings_file.parent.mkdir(parents=True)
@@ -148,8 +155,7 @@ class JupyterServer:
     def kill(self) -> None:
         """Kill the server (a crash, a redeploy: a clean stop would shut its kernels down). Its
         kernels live on only where something else runs them: a kernel gateway."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        kill_group(self.process)
 
     def start_again(self, startup_timeout: float = 90) -> None:
         """After ``kill``: the same server again, on the same port with the same token."""

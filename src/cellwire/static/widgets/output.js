@@ -33,9 +33,9 @@ function renderItem(item, cellwire, nested) {
     if (data[type]) return h("img", { src: `data:${type};base64,${String(data[type]).replace(/\n/g, "")}` });
   }
   if (data["image/svg+xml"]) {
-    const div = h("div");
-    div.innerHTML = data["image/svg+xml"];
-    return div;
+    // An image, as JupyterLab and ipywidgets' Output show it: markup would run its event handlers.
+    const svg = Array.isArray(data["image/svg+xml"]) ? data["image/svg+xml"].join("") : String(data["image/svg+xml"]);
+    return h("img", { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` });
   }
   if (data["application/json"] !== undefined) return h("pre", { text: JSON.stringify(data["application/json"], null, 2) });
   if (data["text/markdown"] !== undefined) return h("pre", { text: data["text/markdown"] });

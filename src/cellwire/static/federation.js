@@ -1,0 +1,290 @@
+// @ts-check
+// JupyterLab extensions (labextensions) as widget front-ends, loaded the way JupyterLab loads them:
+// a webpack module-federation container (`static/remoteEntry.<hash>.js` of the package in the
+// kernel's environment) is initialised with a share scope that provides the manager's own packages
+// (@jupyter-widgets/base, controls, output, @lumino/*), its `./extension` module's plugins are
+// activated against a widget registry that records `registerWidget`, and the widget module is
+// what they registered. Prepended to ipywidgets-view.js (a view module imports nothing).
+//
+// The page has no URL for the package's files (the server does not serve the kernel's environment),
+// so the container's script loading is redirected: it runs with a private `document` whose script
+// and stylesheet elements ask the kernel for the file by name and evaluate it. Assets a chunk names
+// (`publicPath + "x.png"`) come with it and become blob: URLs.
+
+/** The registry's token name in @jupyter-widgets/base (`IJupyterWidgetRegistry`). */
+const WIDGET_REGISTRY_TOKEN = "jupyter.extensions.jupyterWidgetRegistry";
+/** The made-up origin of a container's publicPath: only its file names are used. */
+const FEDERATED_BASE = "https://cellwire.invalid/labextensions/";
+const ASSET_TYPES = /** @type {Record<string, string>} */ ({
+  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", svg: "image/svg+xml",
+  webp: "image/webp", woff: "font/woff", woff2: "font/woff2", ttf: "font/ttf", otf: "font/otf",
+  eot: "application/vnd.ms-fontobject", wasm: "application/wasm", css: "text/css",
+});
+
+/**
+ * webpack's share scope (`{[package]: {[version]: {get, from, eager, loaded}}}`) holding `shared`.
+ * @param {Record<string, {version: string, module: any}>} shared
+ * @returns {Record<string, Record<string, any>>}
+ */
+function federationScope(shared) {
+  /** @type {Record<string, Record<string, any>>} */
+  const scope = {};
+  for (const [name, { version, module }] of Object.entries(shared)) {
+    const exports = { __esModule: true, ...module };
+    scope[name] = { [version]: { get: () => Promise.resolve(() => exports), from: "cellwire", eager: false, loaded: 1 } };
+  }
+  return scope;
+}
+
+/**
+ * Replace each `publicPath + "name"` a chunk's text builds for one of `urls`' names by that URL.
+ * @param {string} source @param {Record<string, string>} urls
+ */
+function pointAssetsAt(source, urls) {
+  return source.replace(/[\w$]+\.p\s*\+\s*(["'])([\w][\w.-]*)\1/g, (whole, _q, name) => (name in urls ? JSON.stringify(urls[name]) : whole));
+}
+
+/**
+ * The same for a stylesheet's `url(name)` (relative to the stylesheet, which has no URL here).
+ * @param {string} source @param {Record<string, string>} urls
+ */
+function pointCssAssetsAt(source, urls) {
+  return source.replace(/url\(\s*(["']?)([\w][\w.-]*)\1\s*\)/g, (whole, _q, name) => (name in urls ? `url(${JSON.stringify(urls[name])})` : whole));
+}
+
+/** The file a container asks for, from its URL. @param {string} url */
+function federatedFileName(url) {
+  return url.replace(/[?#].*$/, "").replace(/^.*\//, "");
+}
+
+/**
+ * A `document` for a container's own code: script and stylesheet elements it creates are loaded
+ * by `load(element)` instead of the network; everything else is the page's document.
+ * @param {(el: any) => void} load
+ */
+function privateDocument(load) {
+  /** @param {string} tag */
+  const fakeElement = (tag) => {
+    /** @type {Record<string, string>} */
+    const attributes = {};
+    return {
+      tagName: tag.toUpperCase(), fake: true, parentNode: null, onload: null, onerror: null, src: "", href: "",
+      /** @param {string} k @param {string} v */
+      setAttribute(k, v) { attributes[k] = String(v); },
+      /** @param {string} k */
+      getAttribute(k) { return k in attributes ? attributes[k] : null; },
+    };
+  };
+  /** @param {any} el */
+  const add = (el) => { if (el && el.fake) load(el); else document.head.appendChild(el); return el; };
+  const head = { appendChild: add, insertBefore: add, append: add };
+  return new Proxy(document, {
+    get(target, prop) {
+      if (prop === "createElement") {
+        return (/** @type {string} */ tag) => (/^(script|link)$/i.test(tag) ? fakeElement(tag) : target.createElement(tag));
+      }
+      if (prop === "getElementsByTagName" || prop === "querySelectorAll") return () => [];
+      if (prop === "querySelector") return () => null;
+      if (prop === "head") return head;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** An error naming the labextension and the step that failed.
+ * @param {string} pkg @param {string} step @param {unknown} err */
+function federatedError(pkg, step, err) {
+  const reason = err instanceof Error ? err.message : String(err);
+  const missing = /Shared module (\S+) doesn't exist in shared scope/.exec(reason);
+  const hint = missing
+    ? `: it needs the package ${missing[1]}, which JupyterLab provides and cellwire does not (use it in JupyterLab with its extension installed in the server's environment)`
+    : `: ${reason}`;
+  return new Error(`the JupyterLab extension of '${pkg}' (labextensions/${pkg} in the kernel's environment) failed ${step}${hint}`);
+}
+
+/**
+ * Labextensions of one kernel's environment on this page: one container per package, initialised
+ * once with one share scope; the widget modules their plugins registered.
+ */
+class Federation {
+  /**
+   * @param {Record<string, {version: string, module: any}>} shared what the manager provides
+   * @param {(name: string, file?: string) => Promise<{data: any, buffers: DataView[]}>} fetch the
+   *   kernel's `module` op: a package's entry, or one of its files
+   */
+  constructor(shared, fetch) {
+    this.scope = federationScope(shared);
+    this.fetch = fetch;
+    /** @type {Map<string, Promise<any>>} package -> its initialised container */
+    this.containers = new Map();
+    /** @type {Map<string, {name: string, version: string, exports: any, package: string}>} */
+    this.registered = new Map();
+    /** @type {Map<string, Error>} file URL -> why it failed (webpack only says "Loading chunk failed") */
+    this.failedFiles = new Map();
+  }
+
+  /**
+   * The exports of widget module `name`, from the labextension `entry` (the kernel's answer to
+   * `module`) or one already activated.
+   * @param {string} name @param {any} entry
+   */
+  async widgetModule(name, entry) {
+    if (!this.registered.has(name)) {
+      const pkg = entry.package;
+      const container = await this.container(pkg, entry);
+      for (const module of [entry.style, entry.extension].filter(Boolean)) {
+        /** @type {any} */
+        let exported;
+        try {
+          exported = (await container.get(module))();
+        } catch (err) {
+          throw federatedError(pkg, `while loading its module ${module}`, this.failedFiles.get(/** @type {any} */ (err)?.request) || err);
+        }
+        if (module === entry.extension) await this.activate(pkg, exported);
+      }
+    }
+    const registered = this.registered.get(name);
+    if (!registered) {
+      const names = [...this.registered.values()].filter((r) => r.package === entry.package).map((r) => `'${r.name}'`);
+      throw new Error(`the JupyterLab extension of '${entry.package}' registered ${names.join(", ") || "no widget module"}, not '${name}'`);
+    }
+    try {
+      return typeof registered.exports === "function" ? await registered.exports() : registered.exports;
+    } catch (err) {
+      throw federatedError(registered.package, `while loading widget module '${name}'`, err);
+    }
+  }
+
+  /**
+   * Package `pkg`'s container, evaluated and initialised with the share scope (after the
+   * labextensions providing the shared packages it needs and we lack).
+   * @param {string} pkg @param {any} [entry]
+   */
+  container(pkg, entry) {
+    let loading = this.containers.get(pkg);
+    if (!loading) {
+      loading = (async () => {
+        const info = entry || (await this.fetch(pkg)).data;
+        if (info.error) throw new Error(info.error);
+        if (info.format !== "federated") throw new Error(`'${pkg}' is not a JupyterLab extension`);
+        for (const need of info.needs || []) {
+          if (this.scope[need]) continue;
+          await this.container(need).catch((err) => console.debug(`cellwire: no provider of ${need} for ${pkg}`, err));
+        }
+        /** @type {any} */
+        let container;
+        try {
+          container = this.evaluate(pkg, info.file, info.entry);
+        } catch (err) {
+          throw federatedError(pkg, "while loading its container", err);
+        }
+        try {
+          await container.init(this.scope);
+        } catch (err) {
+          throw federatedError(pkg, "in init (the share scope)", err);
+        }
+        return container;
+      })();
+      this.containers.set(pkg, loading);
+      loading.catch(() => this.containers.delete(pkg));
+    }
+    return loading;
+  }
+
+  /**
+   * Run a container's script (webpack's `var _JUPYTERLAB` library) with the private document, its
+   * publicPath pointing at the package's (made-up) static folder.
+   * @param {string} pkg @param {string} file @param {string} source
+   */
+  evaluate(pkg, file, source) {
+    const base = `${FEDERATED_BASE}${pkg}/static/`;
+    const script = { tagName: "SCRIPT", src: base + file };
+    const privateDoc = privateDocument((el) => this.loadFile(pkg, el));
+    // webpack's automatic publicPath reads `document.currentScript` of the global document.
+    Object.defineProperty(document, "currentScript", { configurable: true, get: () => script });
+    /** @type {any} */
+    let containers;
+    try {
+      // eslint-disable-next-line no-new-func
+      containers = new Function("document", `${source}\n;return typeof _JUPYTERLAB === "undefined" ? undefined : _JUPYTERLAB;\n//# sourceURL=cellwire-labextension/${pkg}/${file}`)(privateDoc);
+    } finally {
+      delete (/** @type {any} */ (document)).currentScript;
+    }
+    const container = containers && (containers[pkg] || Object.values(containers)[0]);
+    if (!container || typeof container.init !== "function" || typeof container.get !== "function") {
+      throw new Error("its script defines no module-federation container (_JUPYTERLAB)");
+    }
+    return container;
+  }
+
+  /**
+   * A script or stylesheet element the container added: the file from the kernel, evaluated (or
+   * added as a style), then the element's onload/onerror as the browser would call them.
+   * @param {string} pkg @param {any} el
+   */
+  async loadFile(pkg, el) {
+    const url = el.src || el.href;
+    try {
+      const { data, buffers } = await this.fetch(pkg, federatedFileName(url));
+      if (data.error) throw new Error(data.error);
+      /** @type {Record<string, string>} */
+      const urls = {};
+      (data.assets || []).forEach((/** @type {string} */ name, /** @type {number} */ i) => {
+        const type = ASSET_TYPES[name.replace(/^.*\./, "").toLowerCase()] || "application/octet-stream";
+        urls[name] = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (/** @type {unknown} */ (buffers[i]))], { type }));
+      });
+      if (el.tagName === "LINK") {
+        const style = document.createElement("style");
+        style.dataset.cellwireLabextension = pkg;
+        style.textContent = pointCssAssetsAt(data.source, urls);
+        document.head.appendChild(style);
+      } else {
+        // eslint-disable-next-line no-new-func
+        new Function(`${pointAssetsAt(data.source, urls)}\n//# sourceURL=cellwire-labextension/${pkg}/${federatedFileName(url)}`)();
+      }
+      el.onload?.({ type: "load", target: el });
+    } catch (err) {
+      this.failedFiles.set(url, err instanceof Error ? err : new Error(String(err)));
+      el.onerror?.({ type: "error", target: el });
+    }
+  }
+
+  /**
+   * Activate the plugins of `pkg`'s extension module that use the widget registry, recording what
+   * they register. A plugin that requires another JupyterLab service cannot run here: say which.
+   * @param {string} pkg @param {any} exported
+   */
+  async activate(pkg, exported) {
+    // An ES module's default export, or a CommonJS module's exports: a plugin or a list of them.
+    const fallback = exported && exported.default;
+    const value = fallback && (Array.isArray(fallback) || typeof fallback.activate === "function") ? fallback : exported;
+    const plugins = (Array.isArray(value) ? value : [value]).filter((p) => p && typeof p.activate === "function");
+    const registry = {
+      /** @param {any} data */
+      registerWidget: (data) => this.registered.set(data.name, { ...data, package: pkg }),
+    };
+    const isRegistry = (/** @type {any} */ token) => token && token.name === WIDGET_REGISTRY_TOKEN;
+    const app = new Proxy({}, {
+      get(_, prop) {
+        if (prop === "then") return undefined;
+        throw new Error(`it uses JupyterLab's application (app.${String(prop)}), which cellwire does not provide`);
+      },
+    });
+    for (const plugin of plugins) {
+      const requires = plugin.requires || [];
+      const optional = plugin.optional || [];
+      if (![...requires, ...optional].some(isRegistry)) continue;
+      const missing = requires.filter((/** @type {any} */ t) => !isRegistry(t)).map((/** @type {any} */ t) => (t && t.name) || String(t));
+      if (missing.length) {
+        throw new Error(`the JupyterLab extension of '${pkg}' (plugin ${plugin.id}) needs the JupyterLab service ` +
+          `${missing.join(", ")}, which cellwire cannot provide: use it in JupyterLab with its extension installed in the server's environment`);
+      }
+      try {
+        await plugin.activate(app, ...requires.map(() => registry), ...optional.map((/** @type {any} */ t) => (isRegistry(t) ? registry : null)));
+      } catch (err) {
+        throw federatedError(pkg, `while activating its plugin ${plugin.id}`, err);
+      }
+    }
+  }
+}
