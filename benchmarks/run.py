@@ -223,7 +223,10 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
     """Set a slider's value n times from a Python loop at ``rate``/s; what reached the page?"""
     nb = lab_.nb
     mod = "cw" if toolkit == "cellwire" else "ipywidgets"
-    slider = nb.run(f"s_{toolkit} = {mod}.IntSlider(0, max={n})\ns_{toolkit}")
+    make = f"s_{toolkit} = {mod}.IntSlider(0, max={n})"
+    if toolkit == "ipywidgets":  # as without cellwire: its comm made while the bridge is off
+        make = f"cw.bridge.disable()\n{make}\ncw.bridge.enable()"
+    slider = nb.run(f"{make}\ns_{toolkit}")
     shown_js = {
         "cellwire": "el => el.querySelector('.cellwire-live input[type=range]')?.value",
         "ipywidgets": "el => el.querySelector('.widget-readout')?.textContent?.trim()",
@@ -240,14 +243,7 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
         comm_id = nb.kernel_eval("s_ipywidgets.comm.comm_id").strip("'")
         with nb.kernel_client() as side:  # receives iopub as the page does, rate limit included
             out = nb.run(f"achieved = stream(s_{toolkit}, {n}, {rate})", timeout=120)
-            received = 0
-            while True:
-                try:
-                    msg = side.recv(timeout=2)
-                except TimeoutError:
-                    break
-                if msg["header"]["msg_type"] == "comm_msg" and msg["content"].get("comm_id") == comm_id:
-                    received += 1
+            received, _ = iopub_comm_msgs(side, comm_id)
     time.sleep(2)  # the last update has long arrived if it ever will
     shown = slider.evaluate(shown_js)
     text = nb.output_text(out)
@@ -257,6 +253,66 @@ def streaming(lab_: Lab, toolkit: str, n: int, rate: int) -> dict:
         "final": str(shown) == str(n),
         "shown": shown,
         "dropped": "IOPub message rate exceeded" in text,
+    }
+
+
+def iopub_comm_msgs(side, comm_id: str, quiet: float = 2, most: float = 120) -> tuple[int, bool]:
+    """How many comm messages of ``comm_id`` a kernel client got on iopub, until it is quiet for
+    ``quiet`` seconds (or ``most`` seconds passed), and whether the server told it that it dropped
+    some (the rate limit)."""
+    received, limited, until = 0, False, time.monotonic() + most
+    while time.monotonic() < until:
+        try:
+            msg = side.recv(timeout=quiet)
+        except TimeoutError:
+            break
+        kind = msg["header"]["msg_type"]
+        if kind == "comm_msg" and msg["content"].get("comm_id") == comm_id:
+            received += 1
+        elif kind == "stream" and "IOPub message rate exceeded" in msg["content"].get("text", ""):
+            limited = True
+    return received, limited
+
+
+def bridged_streaming(lab_: Lab, n: int, rate: int, plain: bool = False) -> dict:
+    """An ipywidgets IntSlider made with cellwire imported (the bridge on; ``plain``: its comm made
+    while the bridge is off, as without cellwire), set ``n`` times at ``rate``/s: the comm messages
+    on the kernel's iopub (what every socket of the kernel gets, JupyterLab's own included) and
+    through cellwire's tunnel to its page (none where a host manager renders the widget), whether
+    the server's rate limit was hit, whether the page shows the last value, and whether the cell
+    ended (a dropped ``idle`` leaves it busy)."""
+    nb = lab_.nb
+    name = "s_plain" if plain else "s_bridged"
+    make = f"{name} = ipywidgets.IntSlider(0, max={n})"
+    if plain:
+        make = f"cw.bridge.disable()\n{make}\ncw.bridge.enable()"
+    slider = nb.run(f"{make}\n{name}")
+    slider.locator(".widget-slider .noUi-handle").first.wait_for(state="attached")
+    comm_id = nb.kernel_eval(f"{name}.comm.comm_id").strip("'")
+    nb.page.evaluate("window.__cellwire_trace = []")
+    with nb.kernel_client() as side:
+        cell = nb.start(f"achieved = stream({name}, {n}, {rate})")
+        iopub, limited, ended, until = 0, False, False, time.monotonic() + 120
+        while not ended and time.monotonic() < until:  # (reading as it goes: the client answers pings)
+            got, hit = iopub_comm_msgs(side, comm_id, quiet=0.5, most=1)
+            iopub, limited, ended = iopub + got, limited or hit, nb.is_finished(cell)
+        got, hit = iopub_comm_msgs(side, comm_id)
+        iopub, limited = iopub + got, limited or hit
+    time.sleep(2)  # the last update has long arrived if it ever will
+    tunnel = nb.page.evaluate(
+        "id => (window.__cellwire_trace || []).filter((t) => t.dir === 'in' && t.data.data"
+        " && t.data.data.op === 'comm_msg' && t.data.data.comm_id === id).length",
+        comm_id,
+    )
+    shown = slider.evaluate("el => el.querySelector('.widget-readout')?.textContent?.trim()")
+    return {
+        "achieved": float(nb.kernel_eval("achieved")),
+        "iopub": iopub,
+        "tunnel": tunnel,
+        "final": str(shown) == str(n),
+        "shown": shown,
+        "dropped": limited or "IOPub message rate exceeded" in nb.output_text(nb.output(cell)),
+        "ended": ended,
     }
 
 
@@ -345,6 +401,7 @@ def bridge(browser, n: int) -> dict:
             if label == "bridge":
                 out[label, "bundle fetches after reload"] = int(lab_.nb.kernel_eval("cw.bridge.get_hub().bundles_sent"))
             out[label, "round trip"] = round_trips(lab_, "anywidget", n)
+            stream_lines(lab_, label, out)
             if label == "bridge":
                 out["cellwire", "fresh"] = fresh_start(lab_, "cellwire", empty_cache=True)
                 out["cellwire", "cached"] = fresh_start(lab_, "cellwire", empty_cache=False)
@@ -353,6 +410,23 @@ def bridge(browser, n: int) -> dict:
     from cellwire.bridge.frontends import vendored_bundle
 
     out["bundle bytes"] = vendored_bundle()["size"]
+    return out
+
+
+def stream_lines(lab_: Lab, label: str, out: dict) -> None:
+    """The bridged streaming lines of one JupyterLab (``label``: "bridge" or "extension")."""
+    out[label, "stream"] = bridged_streaming(lab_, 20_000, 10_000)
+    if label == "extension":
+        out["plain", "stream"] = bridged_streaming(lab_, 20_000, 10_000, plain=True)
+
+
+def bridge_streaming(browser) -> dict:
+    """Only the bridged streaming lines (``--only-bridge-stream``)."""
+    out: dict = {}
+    for venv, label in (("server", "bridge"), ("bench-server", "extension")):
+        print(f"-- JupyterLab, stock server, ipywidgets streaming via the {label}", file=sys.stderr)
+        with lab(browser, False, venv=venv) as lab_:
+            stream_lines(lab_, label, out)
     return out
 
 
@@ -417,9 +491,16 @@ def websocket_ceiling(browser, nbytes: int) -> dict:
 
 
 # -- the run ---------------------------------------------------------------------------------------
-def run(quick: bool, only_bridge: bool = False, only_transfer: bool = False) -> dict:
-    """Everything, or only the bridge's lines, or only the binary transfers (and the ceiling)."""
+def run(quick: bool, only_bridge: bool = False, only_transfer: bool = False, only_bridge_stream: bool = False) -> dict:
+    """Everything, or only the bridge's lines, or only the binary transfers (and the ceiling), or
+    only the bridge's streaming lines."""
     n = 100 if quick else 300
+    if only_bridge_stream:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            results = {"bridge": bridge_streaming(browser), "chromium": browser.version}
+            browser.close()
+        return results
     if only_bridge:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -634,7 +715,30 @@ def bridge_report(b: dict) -> list[str]:
         f"before the reload and {b['bridge', 'bundle fetches after reload'] - b['bridge', 'bundle fetches']} "
         "time(s) after it (Cache Storage by content hash).",
     ]
-    rows += ["", *fresh_start_report(b)]
+    rows += ["", *bridge_stream_report(b), "", *fresh_start_report(b)]
+    return rows
+
+
+def bridge_stream_report(b: dict) -> list[str]:
+    """The bridged streaming lines (``stream_lines``)."""
+    rows = [
+        "**Streaming an ipywidget**: a Python loop sets an ipywidgets IntSlider 20,000 times at 10,000/s "
+        "(comm messages of that widget on the kernel's iopub, which every socket of the kernel gets, and "
+        "through cellwire's tunnel to its page):",
+        "",
+        "| path | loop rate reached | on iopub | through the tunnel | IOPub rate limit hit | final value shown | cell ended |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    for key, name in (
+        ("bridge", "cellwire's bridge, no extension"),
+        ("extension", "jupyterlab_widgets, cellwire imported"),
+        ("plain", "jupyterlab_widgets, as without cellwire"),
+    ):
+        r = b[key, "stream"]
+        rows.append(
+            f"| {name} | {r['achieved']:.0f}/s | {r['iopub']} | {r['tunnel']} | {'yes' if r['dropped'] else 'no'} | "
+            f"{'yes' if r['final'] else 'no (shows ' + str(r['shown']) + ')'} | {'yes' if r['ended'] else '**no**'} |"
+        )
     return rows
 
 
@@ -748,11 +852,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also save the raw results here")
     parser.add_argument("--only-bridge", action="store_true", help="only the ipywidgets bridge's lines")
     parser.add_argument("--only-transfer", action="store_true", help="only the binary transfers (and the ceiling)")
+    parser.add_argument("--only-bridge-stream", action="store_true", help="only the bridge's streaming lines")
     args = parser.parse_args()
-    if args.write and (args.only_bridge or args.only_transfer):
+    if args.write and (args.only_bridge or args.only_transfer or args.only_bridge_stream):
         parser.error("--write rewrites every table: run it without --only-*")
-    results = run(args.quick, args.only_bridge, args.only_transfer)
-    if args.only_bridge:
+    results = run(args.quick, args.only_bridge, args.only_transfer, args.only_bridge_stream)
+    if args.only_bridge_stream:
+        text = "\n".join(bridge_stream_report(results["bridge"]))
+    elif args.only_bridge:
         text = "\n".join(bridge_report(results["bridge"]))
     elif args.only_transfer:
         text = "\n".join(transfer_report(results))

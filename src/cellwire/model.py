@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -29,7 +28,7 @@ from .buffers import BufferLike, to_buffers
 from .callbacks import CallbackList
 from .log import logger
 from .rpc import Calls
-from .scheduler import scheduler
+from .scheduler import FLUSH_INTERVAL, GLOBAL_INTERVAL, Pacer
 from .serialize import MODEL_PREFIX, join_buffers, split_binary
 from .target import Module, Target, View, find_target
 from .transport.kernel_link import get_link
@@ -64,20 +63,6 @@ def _default_from_json(value: Any, model: Model) -> Any:
     return value
 
 
-_global_lock = threading.Lock()
-_global_next = 0.0
-
-
-def _next_global_slot() -> float:
-    return _global_next
-
-
-def _take_global_slot(interval: float) -> None:
-    global _global_next
-    with _global_lock:
-        _global_next = max(_global_next, time.monotonic()) + interval
-
-
 class Model(Calls, Target, HasTraits):
     """A kernel object whose ``sync=True`` traits are mirrored in the browser.
 
@@ -87,10 +72,9 @@ class Model(Calls, Target, HasTraits):
     """
 
     #: Seconds between two updates of one model caused by Python-side changes.
-    flush_interval: float = 0.016
-    #: Seconds between any two Python-side updates of all models together: 2.5 ms keeps a loop over
-    #: many models under 400 messages/s, well below iopub's default limit of 1000/s.
-    global_interval: float = 0.0025
+    flush_interval: float = FLUSH_INTERVAL
+    #: Seconds between any two Python-side updates of all models (and bridged ipywidgets) together.
+    global_interval: float = GLOBAL_INTERVAL
     #: CSS injected once per page for this class (anywidget's ``_css``).
     _css_source: str | None = None
     #: Browser-side links (``jslink``): ``[key, "IPY_MODEL_<id>", other_key]`` entries.
@@ -109,8 +93,13 @@ class Model(Calls, Target, HasTraits):
         self._versions: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._hold = 0
-        self._last_flush = 0.0
-        self._flush_pending = False
+        self._pacer = Pacer(
+            self._flush,
+            self._sync_lock,
+            lambda: not self._hold and bool(self._dirty),
+            self.flush_interval,
+            self.global_interval,
+        )
         self._custom_callbacks = CallbackList(f"{type(self).__name__}.on_msg")
         #: Keys of this model that a ``jslink`` sets in the browser (which saves them here).
         self._jslinked: set[str] = set()
@@ -245,31 +234,7 @@ class Model(Calls, Target, HasTraits):
             self._dirty.add(key)
             if self._hold:
                 return
-            self._schedule_flush()
-
-    def _schedule_flush(self) -> None:
-        if self._flush_pending:
-            return
-        due = max(self._last_flush + self.flush_interval, _next_global_slot())
-        if time.monotonic() >= due:
-            _take_global_slot(self.global_interval)
-            self._flush()
-        else:
-            self._flush_pending = True
-            scheduler.call_at(due, self._deferred_flush)
-
-    def _deferred_flush(self) -> None:
-        with self._sync_lock:
-            self._flush_pending = False
-            if self._hold or not self._dirty:
-                return
-            slot = _next_global_slot()
-            if time.monotonic() < slot:  # another model took this moment: come back later
-                self._flush_pending = True
-                scheduler.call_at(slot, self._deferred_flush)
-                return
-            _take_global_slot(self.global_interval)
-            self._flush()
+            self._pacer.request()
 
     @contextlib.contextmanager
     def hold_sync(self) -> Iterator[None]:
@@ -282,14 +247,14 @@ class Model(Calls, Target, HasTraits):
             with self._sync_lock:
                 self._hold -= 1
                 if not self._hold and self._dirty:
-                    self._schedule_flush()
+                    self._pacer.request()
 
     def _flush(self, ack: tuple[View, int, list[str], dict[str, str]] | None = None) -> None:
         """Send the changed keys to every page (and the ack with the sender's keys to its page)."""
         with self._sync_lock:
             dirty = sorted(self._dirty)
             self._dirty.clear()
-            self._last_flush = time.monotonic()
+            self._pacer.flushed()
             ack_conn = ack[0].connection if ack else None
             connections = {view.connection for view in self.views}
             if ack_conn is not None:

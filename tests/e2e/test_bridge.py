@@ -123,6 +123,14 @@ def test_vbox_gets_a_child_added_from_python_and_a_closed_widget_disappears(note
     expect(view.locator(".widget-readout")).to_have_text("5")
     notebook.run("two.close()")
     expect(view.locator(".widget-readout")).to_have_count(0)
+    refusals = len(notebook.console_errors)
+    # widgets made while a cellwire page shows widgets are not offered to the host on iopub: the
+    # front-end refuses none of them (a console error and a shell round trip each)
+    many = bridged(notebook.run("w.VBox([w.IntSlider(value=i) for i in range(100)])", timeout=60))
+    expect(many.locator(".widget-readout")).to_have_count(100)
+    expect(many.locator(".widget-readout").last).to_have_text("99")
+    notebook.run("print('settled')")  # (a refusal would have been sent by now)
+    assert notebook.console_errors[refusals:] == []
     assert errors(notebook) == []
 
 

@@ -1,6 +1,7 @@
 """The bridge stays out of the way of a real widget manager: in a JupyterLab whose server env has
 jupyterlab_widgets (`.venv-bench-server`), ipywidgets render through JupyterLab's own manager,
-with no cellwire view, no new console errors, and both directions working."""
+with no cellwire view, no new console errors, both directions working, and a burst's last value
+shown."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def test_jupyterlabs_own_manager_renders_and_cellwire_stays_out(notebook_factory
     expect(readout).to_have_text("3", timeout=30_000)
     assert out.locator(".cellwire-output").count() == 0  # JupyterLab picked the widget-view mimetype
     out.locator(".widget-slider").evaluate("el => { el.__kept = true; }")  # (a re-render would lose it)
+    # a burst, paced by the bridge on iopub too: the last value arrives, no rate limit, the cell ends
+    notebook.run("s.max = 20000\nfor i in range(20001):\n    s.value = i", timeout=60)
+    expect(readout).to_have_text("20000")
+    assert "IOPub message rate exceeded" not in lab_with_widgets.log_text()
     notebook.run("s.value = 7")
     expect(readout).to_have_text("7")
     out.locator(".noUi-handle").first.focus()

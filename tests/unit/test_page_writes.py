@@ -82,7 +82,7 @@ def test_a_bridged_page_update_of_a_key_no_view_edits_is_refused_by_the_hub():
     from cellwire.bridge.hub import WidgetHub
 
     hub = WidgetHub(FakeManager())
-    comms.install_hook(hub.forward)
+    comms.install_hook(hub)
     try:
         slider = ipywidgets.IntSlider(3)
         hub.comm_manager.comms[slider.comm.comm_id] = slider.comm

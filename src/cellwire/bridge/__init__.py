@@ -4,8 +4,9 @@ ipyleaflet, plotly's FigureWidget) live in cellwire's pages, with no front-end e
 ``import cellwire`` (or ``%load_ext cellwire``) turns it on inside an ipykernel; nothing in the
 user's widget code changes. Opt out with ``cellwire.bridge.disable()``, or set the environment
 variable ``CELLWIRE_IPYWIDGETS=0`` before the import. Widgets created while it is on publish on
-iopub as always (so a front-end with a widget manager renders them itself) and also reach
-cellwire's pages; ``with out:`` on an ipywidgets Output captures in the kernel (``capture``).
+iopub wherever a front-end's widget manager may be listening (which then renders them itself) and
+also reach cellwire's pages, their state updates paced (``comms``); ``with out:`` on an ipywidgets
+Output captures in the kernel (``capture``).
 docs/ipywidgets.md says what works and what falls back.
 """
 
@@ -50,7 +51,7 @@ def enable() -> bool:
     from .hub import WidgetHub
 
     hub_ = WidgetHub(link.comm_manager)
-    comms.install_hook(hub_.forward)
+    comms.install_hook(hub_)
     _hub = hub_
     if shell is not None:
 

@@ -1,55 +1,136 @@
 """Widget comms that reach cellwire pages as well as Jupyter front-ends.
 
 ipywidgets asks ``comm.create_comm`` for a comm at every ``Widget.open()``. While the bridge is on,
-that returns a ``BridgedComm`` for target ``jupyter.widget``: it still publishes on iopub exactly as
-ipykernel's comm does (so JupyterLab with its widget manager, VS Code, Colab and Voilà render as
-today), and the hub also carries each message to the cellwire pages that show widgets.
+that returns a ``BridgedComm`` for target ``jupyter.widget``: it publishes on iopub as ipykernel's
+comm does (so JupyterLab with its widget manager, VS Code, Colab and Voilà render as today), and
+the hub also carries each message to the cellwire pages that show widgets.
+
+State updates are paced per widget as cellwire's own models are (``scheduler.Pacer``): a burst of
+changes sends a few merged updates (``coalesce``), the last value of each key always, on iopub and
+to pages alike; any other message of the widget (``echo_update``, ``custom``, ``comm_close``) sends
+what is pending first, so the order of its messages holds. Nothing goes on iopub where no host
+manager can be listening (``_on_iopub``, docs/architecture.md).
 
 A front-end without a widget manager refuses the iopub comm_open with comm_close (JupyterLab
-without jupyterlab_widgets does): that only stops the iopub copy of the comm's messages. The
-widget stays open for cellwire's pages, whose own close never reaches ipykernel.
+without jupyterlab_widgets does): that stops the iopub copy of all the comm's messages. The widget
+stays open for cellwire's pages, whose own close never reaches ipykernel.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import comm as comm_package
 from ipykernel.comm import Comm
 
 from ..log import logger
+from ..scheduler import FLUSH_INTERVAL, GLOBAL_INTERVAL, Pacer
+from .coalesce import PendingUpdate, mergeable
+from .display import host_has_manager
+
+if TYPE_CHECKING:
+    from .hub import WidgetHub
 
 WIDGET_TARGET = "jupyter.widget"
 CONTROL_TARGET = "jupyter.widget.control"
 
-#: Set by the hub: ``forward(comm, msg_type, data, metadata, buffers, keys)``.
-Forward = Callable[[Any, str, Any, Any, Any, dict[str, Any]], None]
+_pending_lock = threading.Lock()
+#: Comms holding an update not sent yet (``flush_pending``).
+_pending: set[BridgedComm] = set()
+
+
+def flush_pending() -> None:
+    """Send every widget's pending update now: before a widget closes (a container's update that
+    drops it goes first), and before a page message's ``idle`` answer (what its handling changed
+    arrives with it). Call it holding no comm's lock."""
+    with _pending_lock:
+        comms = list(_pending)
+    for c in comms:
+        with c._sync_lock:
+            c._flush_update()
 
 
 class BridgedComm(Comm):
     """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages."""
 
-    #: Where messages go besides iopub (the hub's ``forward``); a class attribute because the base
-    #: class's constructor already publishes ``comm_open``.
-    forward: Forward | None = None
+    #: The hub, while the bridge is on; a class attribute because the base class's constructor
+    #: already publishes ``comm_open``.
+    bridge: WidgetHub | None = None
     #: A front-end refused this comm on iopub (it has no widget manager): stop publishing it there.
     iopub_refused = False
+    #: Its ``comm_open`` went on iopub (``_on_iopub``).
+    iopub_offered = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("show_warning", False)
+        self._sync_lock = threading.RLock()  # held while a message is sent: they leave in order
+        self._pending_update: PendingUpdate | None = None
+        self._pacer = Pacer(
+            self._flush_update,
+            self._sync_lock,
+            lambda: self._pending_update is not None,
+            FLUSH_INTERVAL,
+            GLOBAL_INTERVAL,
+        )
         super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
 
     def publish_msg(
         self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
     ) -> None:
-        if not self.iopub_refused:
+        if msg_type == "comm_close":
+            flush_pending()
+        with self._sync_lock:
+            if msg_type == "comm_msg" and not metadata and not keys and mergeable(data, buffers):
+                if self._pending_update is not None and self._pending_update.resets(data):
+                    self._flush_update()  # (an event trait's message and its None both go)
+                if self._pending_update is None:
+                    self._pending_update = PendingUpdate()
+                    with _pending_lock:
+                        _pending.add(self)
+                self._pending_update.add(data, buffers)
+                self._pacer.request()
+                return
+            self._flush_update()  # what is pending goes first
+            self._deliver(msg_type, data, metadata, buffers, keys)
+
+    def _flush_update(self) -> None:
+        """Send the pending update, if any (holding ``_sync_lock``)."""
+        update, self._pending_update = self._pending_update, None
+        if update is None:
+            return
+        with _pending_lock:
+            _pending.discard(self)
+        self._pacer.flushed()
+        data, buffers = update.message()
+        self._deliver("comm_msg", data, None, buffers, {}, update=True)
+
+    def _deliver(
+        self, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any], update: bool = False
+    ) -> None:
+        bridge = type(self).bridge
+        if self._on_iopub(msg_type, update):
             # (ipykernel < 6.18: its Comm predates the comm package and names it _publish_msg)
             publish = getattr(super(), "publish_msg", None) or super()._publish_msg  # type: ignore[misc]
             publish(msg_type, data=data, metadata=metadata, buffers=buffers, **keys)
-        forward = type(self).forward
-        if forward is not None:
-            forward(self, msg_type, data, metadata, buffers, keys)
+        if bridge is not None:
+            bridge.forward(self, msg_type, data, metadata, buffers, keys)
+
+    def _on_iopub(self, msg_type: str, update: bool) -> bool:
+        """Does this message go on iopub too? Only where a host's widget manager may read it
+        (``WidgetHub.host_may_listen``): a widget opened while none can is not offered there at
+        all (no refusal, no console error per widget in JupyterLab), until a manager connects; it
+        restores every widget through ipywidgets' control comm, so it knows this one's id."""
+        bridge = type(self).bridge
+        if self.iopub_refused:
+            return False
+        if msg_type == "comm_open":
+            self.iopub_offered = bridge is None or bridge.host_may_listen()
+            return self.iopub_offered
+        if not self.iopub_offered:
+            return host_has_manager()
+        return not update or bridge is None or bridge.host_may_listen()
 
     def _publish_msg(
         self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
@@ -88,10 +169,10 @@ class PageComm(comm_package.base_comm.BaseComm):
 _original_create_comm: Callable[..., Any] | None = None
 
 
-def install_hook(forward: Forward) -> None:
+def install_hook(hub: WidgetHub) -> None:
     """Replace ``comm.create_comm`` (idempotent); widget comms created from now on are bridged."""
     global _original_create_comm, _shim_original
-    BridgedComm.forward = forward
+    BridgedComm.bridge = hub
     if _original_create_comm is not None:
         return
     _original_create_comm = comm_package.create_comm
@@ -104,7 +185,7 @@ def install_hook(forward: Forward) -> None:
 
 def _bridging(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_comm(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("target_name") == WIDGET_TARGET and BridgedComm.forward is not None:
+        if kwargs.get("target_name") == WIDGET_TARGET and BridgedComm.bridge is not None:
             from . import capture
 
             capture.install()  # ipywidgets is imported by now
@@ -142,4 +223,4 @@ def uninstall_hook() -> None:
     if _shim_original is not None:
         _ipywidgets_shim().create_comm = _shim_original
         _shim_original = None
-    BridgedComm.forward = None
+    BridgedComm.bridge = None

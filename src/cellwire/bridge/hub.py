@@ -23,7 +23,8 @@ from ..log import logger
 from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
 from . import frontends, page_writes
-from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm
+from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm, flush_pending
+from .display import host_has_manager
 
 if TYPE_CHECKING:
     from ..target import View
@@ -66,7 +67,9 @@ class _Answer:
     """What the handling of one page message sends back to that page: held one message at a time,
     so the last one carries ``idle`` (one frame, not two: on a server without TCP_NODELAY a second
     small frame right after the first waits ~40 ms for an ACK). A held message goes out on its own
-    after ``HOLD_SECONDS``, so a long callback's progress still shows."""
+    after ``HOLD_SECONDS``, so a long callback's progress still shows. While it is being built,
+    everything for that page goes through it, from any thread (a cell's loop, a deferred flush),
+    so nothing overtakes what it holds; sends happen under its lock, in order."""
 
     HOLD_SECONDS = 0.02
 
@@ -75,34 +78,39 @@ class _Answer:
         self.msg_id = msg_id
         self._held: tuple[Any, dict[str, Any], Sequence[Any]] | None = None
         self._timer: threading.Timer | None = None
+        self._finished = False
         self._lock = threading.Lock()
 
     def send(self, view: Any, message: dict[str, Any], buffers: Sequence[Any]) -> None:
         with self._lock:
+            if self._finished:  # (a thread that found this answer just before it ended)
+                view.send(message, buffers)
+                return
             previous, self._held = self._held, (view, message, buffers)
+            if previous is not None:
+                previous[0].send(previous[1], previous[2])
             if self._timer is None:
                 self._timer = threading.Timer(self.HOLD_SECONDS, self._flush)
                 self._timer.daemon = True
                 self._timer.start()
-        if previous is not None:
-            previous[0].send(previous[1], previous[2])
 
     def _flush(self) -> None:
         with self._lock:
             held, self._held, self._timer = self._held, None, None
-        if held is not None:
-            held[0].send(held[1], held[2])
+            if held is not None:
+                held[0].send(held[1], held[2])
 
     def finish(self, view: Any) -> None:
         with self._lock:
+            self._finished = True
             held, self._held = self._held, None
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-        if held is not None:
-            held[0].send({**held[1], "idle": self.msg_id}, held[2])
-        else:
-            view.send({"op": "idle", "parent": self.msg_id})
+            if held is not None:
+                held[0].send({**held[1], "idle": self.msg_id}, held[2])
+            else:
+                view.send({"op": "idle", "parent": self.msg_id})
 
 
 class WidgetHub:
@@ -112,6 +120,7 @@ class WidgetHub:
         self._views: dict[str, list[View]] = {}  # connection id -> widget views on that page
         self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
         self._page_comms: dict[tuple[str, str], PageComm] = {}
+        self._answers: dict[str, _Answer] = {}  # connection id -> the answer being built for it
         self._local = threading.local()
 
     @property
@@ -148,6 +157,16 @@ class WidgetHub:
         with self._lock:
             return len(self._ready)
 
+    def host_may_listen(self) -> bool:
+        """May a Jupyter front-end's own widget manager be reading widget updates on iopub? Yes
+        once one opened ipywidgets' control comm through ipykernel (JupyterLab or Notebook 7 with
+        jupyterlab_widgets, Voilà, VS Code), and whenever no cellwire page shows bridged widgets:
+        a host with a manager (Colab may open no control comm) renders the widget-view mimetype
+        itself, so cellwire's loader never runs there. A page that subscribed proves that its host
+        has no manager; while one is subscribed and no manager has shown itself, an update's iopub
+        copy would only reach front-ends that drop it (docs/architecture.md)."""
+        return host_has_manager() or not self.pages()
+
     # -- kernel -> pages ------------------------------------------------------------------------
     def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
         """A bridged comm's message: to every subscribed page, once each."""
@@ -164,9 +183,9 @@ class WidgetHub:
             self._send(view, message, buffers or ())
 
     def _send(self, view: View, message: dict[str, Any], buffers: Sequence[Any]) -> None:
-        """Send to a page: through this thread's answer when it is for that page."""
-        answer = getattr(self._local, "answer", None)
-        if answer is not None and answer.conn_id == view.connection.id:
+        """Send to a page: through the answer being built for it, if any."""
+        answer = self._answers.get(view.connection.id)
+        if answer is not None:
             answer.send(view, message, buffers)
         else:
             view.send(message, buffers)
@@ -248,14 +267,27 @@ class WidgetHub:
         view.send({"op": "reply", "id": request, **body}, buffers)
 
     def _start_answer(self, view: View, msg_id: Any) -> None:
-        self._local.answer = _Answer(view.connection.id, msg_id) if isinstance(msg_id, str) else None
+        answer = _Answer(view.connection.id, msg_id) if isinstance(msg_id, str) else None
+        self._local.answer = answer
+        if answer is not None:
+            with self._lock:
+                self._answers[answer.conn_id] = answer
 
     def _idle(self, view: View, msg_id: Any) -> None:
-        """The page message is handled: send what is held with ``idle`` (or ``idle`` alone)."""
+        """The page message is handled: what its handling changed goes out (pending widget
+        updates, paced or not), then what is held with ``idle`` (or ``idle`` alone)."""
         answer = getattr(self._local, "answer", None)
         self._local.answer = None
-        if answer is not None:
+        if answer is None:
+            return
+        conn_id = answer.conn_id
+        try:
+            flush_pending()
+        finally:
             answer.finish(view)
+            with self._lock:
+                if self._answers.get(conn_id) is answer:
+                    del self._answers[conn_id]
 
     def _as_msg(self, view: View, data: dict[str, Any], buffers: list[memoryview], msg_type: str) -> dict[str, Any]:
         content = {"comm_id": data["comm_id"], "data": data.get("data") or {}}
