@@ -46,9 +46,10 @@ def bridged(output):
 SLIDER = "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=3, max=10, description='n')\ns"
 
 
-def slider_both_ways(notebook):
-    """Show an ipywidgets IntSlider ``s`` (3), set it from Python (7), move it by keyboard (8); its view."""
-    view = bridged(notebook.run(SLIDER, timeout=60))
+def slider_both_ways(notebook, source=SLIDER):
+    """Show an ipywidgets IntSlider ``s`` (3) with ``source``, set it from Python (7), move it by
+    keyboard (8); its view."""
+    view = bridged(notebook.run(source, timeout=60))
     readout = view.locator(".widget-readout")
     expect(readout).to_have_text("3")
     notebook.run("s.value = 7")

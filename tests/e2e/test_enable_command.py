@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from harness import JupyterServer
 from playwright.sync_api import expect
-from widget_helpers import live, wait_kernel
+from test_bridge import slider_both_ways
 
 pytestmark = pytest.mark.e2e
 
@@ -65,14 +65,7 @@ def test_enable_makes_every_notebook_live_and_disable_undoes_it(kernel_env, serv
     assert f"wrote a block to {config}" in out and "python -m cellwire disable --sys-prefix" in out
 
     notebook = notebook_factory(server)
-    view = live(notebook.run(NO_IMPORT_SLIDER, timeout=60))
-    readout = view.locator(".widget-readout")
-    expect(readout).to_have_text("3")
-    notebook.run("s.value = 7")
-    expect(readout).to_have_text("7")
-    view.locator(".noUi-handle").first.focus()
-    notebook.page.keyboard.press("ArrowRight")
-    wait_kernel(notebook, "s.value", "8")
+    slider_both_ways(notebook, NO_IMPORT_SLIDER)
     # started once the kernel ran: with its subshell (events reach a busy kernel)
     assert notebook.kernel_eval("__import__('cellwire').get_link().subshell_id is not None") == "True"
 
