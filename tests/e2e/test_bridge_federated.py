@@ -137,9 +137,7 @@ def test_a_view_whose_render_rejects_or_that_throws_later_says_so_and_others_car
     assert len(re.findall(r"page \S+: .*update failed on purpose", log)) == 1
 
 
-def test_an_extension_js_that_does_more_than_configure_requirejs_is_refused_naming_the_package(
-    notebook, offline, tmp_path
-):  # noqa: F811
+def test_an_extension_js_doing_more_than_config_is_refused_naming_it(notebook, offline, tmp_path):  # noqa: F811
     # A fake nbextension, enabled as the classic notebook enables them, whose extension.js touches
     # the page: its widget says so; the slider beside it lives on.
     folder = tmp_path / "data" / "nbextensions" / "cw-touchy"
