@@ -135,3 +135,34 @@ def test_a_view_whose_render_rejects_or_that_throws_later_says_so_and_others_car
     log = notebook.server.log_text()
     assert len(re.findall(r"page \S+: .*render failed on purpose", log)) == 1
     assert len(re.findall(r"page \S+: .*update failed on purpose", log)) == 1
+
+
+def test_an_extension_js_doing_more_than_config_is_refused_naming_it(notebook, offline, tmp_path):  # noqa: F811
+    # A fake nbextension, enabled as the classic notebook enables them, whose extension.js touches
+    # the page: its widget says so; the slider beside it lives on.
+    folder = tmp_path / "data" / "nbextensions" / "cw-touchy"
+    folder.mkdir(parents=True)
+    (folder / "extension.js").write_text("define(function () { document.title = 'mine'; });")
+    (folder / "index.js").write_text("define([], function () { return {}; });")
+    notebook_d = tmp_path / "config" / "nbconfig" / "notebook.d"
+    notebook_d.mkdir(parents=True)
+    (notebook_d / "cw-touchy.json").write_text(json.dumps({"load_extensions": {"cw-touchy/extension": True}}))
+    cell = (
+        f"import os\nos.environ['JUPYTER_PATH'] = {str(tmp_path / 'data')!r}\n"
+        f"os.environ['JUPYTER_CONFIG_PATH'] = {str(tmp_path / 'config')!r}\n"
+        + HEAD
+        + fake_widget("Touchy", "cw-touchy")
+        + "s = w.IntSlider(value=1)\nw.VBox([Touchy(), s])"
+    )
+    view = live(notebook.run(cell, timeout=60))
+    problem = view.locator(".cellwire-jw-problem")
+    expect(problem).to_have_count(1, timeout=30_000)
+    expect(problem).to_contain_text(
+        "the nbextension 'cw-touchy' (nbextensions/cw-touchy/extension.js in the kernel's environment) "
+        "does something other than configure requirejs (it uses document.title)"
+    )
+    assert notebook.page.title() != "mine"
+    view.locator(".noUi-handle").first.focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "s.value", "2")
+    assert len(re.findall(r"page \S+: .*the nbextension 'cw-touchy'", notebook.server.log_text())) == 1

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from test_bridge import LOCAL, bridged, errors
-from widget_helpers import LAB_AND_NB7, wait_kernel
+from widget_helpers import LAB_AND_NB7, live, wait_kernel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
 
@@ -125,4 +125,34 @@ def test_ipympl_figure_is_drawn_its_toolbar_reaches_the_kernel_and_it_redraws(no
     notebook.page.wait_for_function(
         "([el, before]) => el.toDataURL() !== before", arg=[canvas.element_handle(), before], timeout=15_000
     )
+    assert errors(notebook) == []
+
+
+PYTHREEJS = (
+    "import cellwire\nimport pythreejs as p3\n"
+    "cube = p3.Mesh(p3.BoxGeometry(1, 1, 1), p3.MeshBasicMaterial(color='red'))\n"
+    "camera = p3.PerspectiveCamera(position=[2, 2, 3], aspect=1)\n"
+    "r = p3.Renderer(camera=camera, scene=p3.Scene(children=[cube, camera]),\n"
+    "                controls=[p3.OrbitControls(controlling=camera)], width=200, height=200)\nr"
+)
+
+
+def test_pythreejs_its_extension_js_maps_three_the_scene_draws_and_orbits_reach_the_kernel(notebook, no_code_from_cdn):
+    # pythreejs' bundle needs `three`, which only its extension.js's requirejs map places (a
+    # sibling file of its nbextension folder).
+    view = live(notebook.run(PYTHREEJS, timeout=90))
+    canvas = view.locator("canvas").first
+    expect(canvas).to_be_visible(timeout=30_000)
+    expect(canvas).to_have_attribute("width", re.compile(r"^[1-9]"))
+    notebook.run("r.width = 300")
+    expect(canvas).to_have_css("width", "300px")
+    box = canvas.bounding_box()
+    assert box is not None
+    mouse = notebook.page.mouse
+    mouse.move(box["x"] + 100, box["y"] + 100)
+    mouse.down()
+    for step in range(1, 6):
+        mouse.move(box["x"] + 100 + 20 * step, box["y"] + 100)
+    mouse.up()
+    wait_kernel(notebook, "camera.position != (2, 2, 3)", "True", timeout=30)
     assert errors(notebook) == []

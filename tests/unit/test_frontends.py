@@ -70,3 +70,31 @@ def test_only_files_of_the_static_folder_are_served(data_dir, file):
 def test_a_missing_module_names_both_forms_and_the_package_to_install(data_dir):
     with pytest.raises(frontends.NoFrontEnd, match=r"nbextensions/nope/index\.js and labextensions/nope/package\.json"):
         frontends.module_reply("nope")
+
+
+def test_enabled_nbextensions_configs_are_read_not_run_and_their_files_served(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "data"))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path / "config"))
+    notebook_d = tmp_path / "config" / "nbconfig" / "notebook.d"
+    notebook_d.mkdir(parents=True)
+    for name, on in [("threeish", True), ("off", False), ("jupyter-js-widgets", True), ("huge", True)]:
+        folder = tmp_path / "data" / "nbextensions" / name
+        folder.mkdir(parents=True)
+        (folder / "extension.js").write_text("x" * (frontends.CONFIG_MAX_BYTES + 1) if name == "huge" else f"// {name}")
+        (notebook_d / f"{name}.json").write_text(json.dumps({"load_extensions": {f"{name}/extension": on}}))
+    (tmp_path / "data" / "nbextensions" / "threeish" / "lib").mkdir()
+    (tmp_path / "data" / "nbextensions" / "threeish" / "lib" / "three.js").write_text("define([], 3)")
+    # the classic notebook's own widget manager, disabled ones and bundles are not configurations
+    configs = frontends.nbextension_configs()  # (with those of this environment's packages)
+    assert configs["threeish"] == "// threeish"
+    assert not {"off", "jupyter-js-widgets", "huge"} & set(configs)
+    reply, buffers = frontends.module_reply("threeish", "lib/three.js", nbextension=True)
+    assert (reply["source"], buffers) == ("define([], 3)", [])
+    for name, file in [
+        ("threeish", "../off/extension.js"),
+        ("threeish", "lib/three"),
+        ("..", "x.js"),
+        ("threeish", "no.js"),
+    ]:
+        with pytest.raises(frontends.NoFrontEnd):
+            frontends.nbextension_file(name, file)

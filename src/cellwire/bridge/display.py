@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 VIEW_MODULE = "ipywidgets-view.js"
 #: JupyterLab extensions as widget front-ends: prepended to the view module, which imports nothing.
 FEDERATION = "federation.js"
+#: nbextensions' requirejs configuration (extension.js): prepended too.
+NBEXTENSIONS = "nbextensions.js"
 _local = threading.local()
 #: Every live display, oldest first (for calls into a widget's views: ``widget_calls``).
 _all_displays: weakref.WeakValueDictionary[str, WidgetDisplay] = weakref.WeakValueDictionary()
@@ -45,7 +47,7 @@ _all_displays: weakref.WeakValueDictionary[str, WidgetDisplay] = weakref.WeakVal
 
 @functools.cache
 def view_module() -> Module:
-    return Module(read_static(FEDERATION) + "\n" + read_static(VIEW_MODULE))
+    return Module("\n".join(read_static(name) for name in (FEDERATION, NBEXTENSIONS, VIEW_MODULE)))
 
 
 def host_has_manager() -> bool:

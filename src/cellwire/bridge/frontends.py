@@ -12,6 +12,12 @@ the kernel's environment so it always matches the Python package installed here 
 
 The nbextension is used when both exist: it is one file (a labextension costs a round trip per
 chunk), and it is the form the bridge's library tests cover.
+
+An nbextension's ``extension.js`` (enabled, as the classic notebook loads it at startup, by
+``nbconfig/notebook.d/*.json``) configures requirejs: ``map``/``paths`` naming sibling files of its
+folder (pythreejs' ``three``) or the folder of a widget module spelled otherwise (``@bokeh/jupyter_bokeh``).
+The kernel only reads those files; the page evaluates them with a ``require.config`` that records the
+configuration and nothing else (``static/nbextensions.js``), then asks for the files it names.
 """
 
 from __future__ import annotations
@@ -65,6 +71,67 @@ def find_nbextension(module: str) -> Path:
 
 def nbextension_source(module: str) -> str:
     return find_nbextension(module).read_text(encoding="utf-8")
+
+
+#: widgetsnbextension's ``extension.js`` is the classic notebook's own widget manager, which the
+#: bridge replaces; it configures nothing.
+_NOT_A_CONFIG = frozenset({"jupyter-js-widgets"})
+#: An ``extension.js`` larger than this is a bundle, not a requirejs configuration.
+CONFIG_MAX_BYTES = 64 * 1024
+#: A file of an nbextension folder as a requirejs path names it: plain names, ``/``-separated.
+_NBEXTENSION_FILE = re.compile(r"^[\w][\w.-]*(/[\w][\w.-]*)*\.js$")
+
+
+def enabled_nbextensions() -> list[str]:
+    """The folders whose ``extension.js`` the classic notebook loads at startup: ``load_extensions``
+    of ``nbconfig/notebook.d/*.json`` and ``nbconfig/notebook.json``, the user's config winning."""
+    import json
+
+    from jupyter_core.paths import jupyter_config_path
+
+    enabled: dict[str, bool] = {}
+    for base in reversed(jupyter_config_path()):  # (the most specific comes first)
+        nbconfig = Path(base) / "nbconfig"
+        for file in [*sorted((nbconfig / "notebook.d").glob("*.json")), nbconfig / "notebook.json"]:
+            try:
+                loads = json.loads(file.read_text(encoding="utf-8")).get("load_extensions")
+            except (OSError, ValueError, AttributeError):
+                continue
+            if isinstance(loads, dict):
+                enabled.update({str(key): bool(on) for key, on in loads.items()})
+    folders = [key.removesuffix("/extension") for key, on in enabled.items() if on and key.endswith("/extension")]
+    return [f for f in folders if _MODULE_NAME.match(f) and ".." not in f and f not in _NOT_A_CONFIG]
+
+
+def nbextension_configs() -> dict[str, str]:
+    """``extension.js`` of every enabled nbextension in the kernel's environment, by folder (read
+    here, never run: the page evaluates them for their requirejs configuration only)."""
+    configs: dict[str, str] = {}
+    for folder in enabled_nbextensions():
+        for base in nbextension_dirs():
+            path = base / folder / "extension.js"
+            if not path.is_file():
+                continue
+            if path.stat().st_size > CONFIG_MAX_BYTES:
+                logger.warning("ipywidgets bridge: %s is larger than a requirejs configuration; not used", path)
+            else:
+                configs[folder] = path.read_text(encoding="utf-8")
+            break
+    return configs
+
+
+def nbextension_file(folder: str, file: str) -> str:
+    """A module file of nbextension ``folder`` that a requirejs configuration names."""
+    if not _MODULE_NAME.match(folder) or ".." in folder or not _NBEXTENSION_FILE.match(file):
+        raise NoFrontEnd(f"nbextensions/{folder}/{file} is not a file of an nbextension")
+    for base in nbextension_dirs():
+        path = base / folder / file
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise NoFrontEnd(
+        f"no file nbextensions/{folder}/{file} in the kernel's environment (a requirejs configuration names it): "
+        f"reinstall the Python package that provides nbextensions/{folder}, then rerun the cell"
+    )
 
 
 def labextension_dirs() -> list[Path]:
@@ -138,9 +205,12 @@ def federated_file(package: str, file: str) -> tuple[dict[str, Any], list[bytes]
     return {"source": source, "assets": assets}, [(static / name).read_bytes() for name in assets]
 
 
-def module_reply(name: str, file: str | None = None) -> tuple[dict[str, Any], list[bytes]]:
+def module_reply(name: str, file: str | None = None, nbextension: bool = False) -> tuple[dict[str, Any], list[bytes]]:
     """The ``module`` op's answer: widget module ``name``'s nbextension, else its labextension (or
-    with ``file``, one file of that labextension)."""
+    with ``file``, one file of that labextension; with ``nbextension`` too, a file of nbextension
+    folder ``name``)."""
+    if file is not None and nbextension:
+        return {"name": name, "file": file, "source": nbextension_file(name, file)}, []
     if file is not None:
         body, buffers = federated_file(name, file)
         return {"name": name, "file": file, **body}, buffers

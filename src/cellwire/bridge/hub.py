@@ -231,11 +231,13 @@ class WidgetHub:
                 bundle = frontends.vendored_bundle()
                 assets.times_sent[frontends.VENDORED] += 1
                 self._reply(view, request, {"hash": bundle["hash"], "js": bundle["js"], "css": bundle["css"]})
+            elif op == "module" and data.get("configs") is True:
+                self._reply(view, request, {"configs": frontends.nbextension_configs()})
             elif op == "module":
                 name = _str(data, "name", op)
                 file = _str(data, "file", op) if "file" in data else None
                 try:
-                    body, module_buffers = frontends.module_reply(name, file)
+                    body, module_buffers = frontends.module_reply(name, file, data.get("nbextension") is True)
                     self._reply(view, request, body, module_buffers)
                 except (frontends.NoFrontEnd, OSError, UnicodeDecodeError) as err:
                     logger.warning("ipywidgets bridge: %s", err)

@@ -29,9 +29,10 @@ function loadBundle(tunnel, info) {
 
 /** Evaluate a widget library's AMD bundle (an nbextension) with a private `define`, so a page's own
  * requirejs, if any, is left alone. Resolves with the module's exports.
- * @param {string} name @param {string} source @param {(dep: string) => any} resolveDep
+ * @param {string} name @param {string} source @param {string} uri its `module.uri` (nbextensions.js)
+ * @param {(dep: string) => any} resolveDep
  * @returns {Promise<any>} */
-async function evaluateAmd(name, source, resolveDep) {
+async function evaluateAmd(name, source, uri, resolveDep) {
   /** @type {{name: string|null, deps: string[], factory: any}[]} */
   const defined = [];
   const define = (/** @type {any[]} */ ...args) => {
@@ -41,11 +42,11 @@ async function evaluateAmd(name, source, resolveDep) {
   };
   define.amd = {};
   // eslint-disable-next-line no-new-func
-  new Function("define", `${source}\n//# sourceURL=cellwire-nbextension/${name}/index.js`)(define);
+  new Function("define", `${source}\n//# sourceURL=${uri.replace(NBEXTENSIONS_BASE, "cellwire-nbextension/")}`)(define);
   const entry = defined.find((d) => d.name === name) || defined.find((d) => !d.name) || defined[defined.length - 1];
   if (!entry) throw new Error(`the front-end of widget module '${name}' defined nothing`);
   const exports = {};
-  const module = { exports, id: name };
+  const module = { exports, id: name, uri };
   const deps = await Promise.all(entry.deps.map((dep) => {
     if (dep === "exports") return exports;
     if (dep === "module") return module;
@@ -74,6 +75,8 @@ class Tunnel {
     this.started = null;
     /** @type {Federation|null} */
     this.federation = null;
+    /** @type {Promise<RequireConfig>|null} */
+    this.requireConfigs = null;
   }
 
   /** @param {any} channel */
@@ -166,7 +169,12 @@ class Tunnel {
   async loadModule(name, version) {
     const shared = this.bundle.sharedModules;
     if (this.federation?.registered.has(name)) return this.federation.widgetModule(name, null);
-    const { data } = await this.request({ op: "module", name, version });
+    const config = await this.requireConfig();
+    const placed = config.resolve(name);
+    const failure = config.failure(name);
+    if (failure && !placed) throw failure;
+    const { data } = await this.request(placed ? { op: "module", name: placed.folder, file: placed.file, nbextension: true } : { op: "module", name, version });
+    const where = placed ? `nbextensions/${placed.folder}/${placed.file}` : `nbextensions/${name}/index.js`;
     if (data.error) {
       this.reported.add(data.error); // (the kernel logged it)
       throw new Error(data.error);
@@ -181,17 +189,31 @@ class Tunnel {
       }
     }
     try {
-      return await evaluateAmd(name, data.source, (/** @type {string} */ dep) => {
+      return await evaluateAmd(name, data.source, NBEXTENSIONS_BASE + where.slice("nbextensions/".length), (/** @type {string} */ dep) => {
         if (shared[dep]) return shared[dep];
         return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
       });
     } catch (err) {
       // The widget's output shows it (ipywidgets' error view); the kernel's log gets it too.
-      const message = `the front-end of widget module '${name}' (nbextensions/${name}/index.js in the ` +
+      const message = `the front-end of widget module '${name}' (${where} in the ` +
         `kernel's environment) failed while loading: ${err instanceof Error ? err.message : String(err)}`;
       this.report(message);
       throw new Error(message);
     }
+  }
+
+  /** The requirejs configuration of the kernel's enabled nbextensions (nbextensions.js), once per
+   * page; each `extension.js` that does something else is told to the kernel's log once. */
+  requireConfig() {
+    if (!this.requireConfigs) {
+      this.requireConfigs = this.request({ op: "module", configs: true }).then(({ data }) => {
+        const config = RequireConfig.from(data.configs || {});
+        for (const err of config.failed.values()) this.report(err.message);
+        return config;
+      });
+      this.requireConfigs.catch(() => { this.requireConfigs = null; });
+    }
+    return this.requireConfigs;
   }
 
   /** This kernel's JupyterLab extensions on this page, sharing the manager's packages. */
