@@ -129,7 +129,7 @@ LIBRARIES: tuple[Library, ...] = (
         "import numpy as np, ipyvolume as ipv\nx, y, z = np.random.rand(3, 30)\nipv.quickscatter(x, y, z, size=2)",
         "canvas",
         extra=("numpy", "ipython_genutils"),  # ipyvolume imports it without declaring it
-        why="it draws with pythreejs' front-end (jupyter-threejs): see pythreejs",
+        why="its controls use jupyter-vue, whose bundle loads a webpack chunk (`vue-sfc`) by URL under the `module.uri` requirejs gives it; cellwire gives bundles a made-up URL and does not yet serve chunks requested by URL from an nbextension (issue #18, item 2)",
     ),
     Library(
         "nglview",
@@ -154,7 +154,7 @@ LIBRARIES: tuple[Library, ...] = (
         "from ipyaggrid import Grid\ng = Grid(grid_data=[{'a': 1, 'b': 2}], grid_options={'columnDefs': "
         "[{'field': 'a'}, {'field': 'b'}]})\ng",
         ".ag-cell",
-        why="its bundle loads a webpack chunk relative to the URL requirejs' `module` gives it, which cellwire's loader does not provide yet (issue #18, item 2)",
+        why="its bundle loads a webpack chunk by URL relative to its own script (its nbextension is enabled, but the chunk's URL is computed from the page, not `module.uri`); cellwire does not yet serve chunks requested by URL from an nbextension (issue #18, item 2)",
     ),
     Library(
         "jupyter-scatter",
@@ -232,7 +232,7 @@ LIBRARIES: tuple[Library, ...] = (
         "from jupyter_bokeh import BokehModel\noutput_notebook(INLINE, hide_banner=True)  # BokehJS, not from a CDN\n"
         "p = figure(width=250, height=150)\np.line([1, 2, 3], [1, 3, 2])\nBokehModel(p)",
         "canvas",
-        why="the widget module `@bokeh/jupyter_bokeh` lives in nbextensions/jupyter_bokeh, mapped by its extension.js with requirejs' config (issue #18, item 2)",
+        why="its nbextension is not enabled in the environment's nbconfig, so cellwire takes its JupyterLab extension, which fails while starting in cellwire's share scope (not investigated yet)",
     ),
 )
 
