@@ -138,3 +138,18 @@ def answer_calls(comm, respond):
 
     threading.Thread(target=run, daemon=True).start()
     return stop
+
+
+def load_benchmark_script(module_name: str, file_name: str) -> Any:
+    """A script of ``benchmarks/`` (not a package) imported as ``module_name``, for its pure parts."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / file_name
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -1,21 +1,12 @@
 """benchmarks/run.py's report: every table row, and the goals judged against the run's numbers."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from fakes import load_benchmark_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("bench_run", "run.py")
 
 
 def stream(iopub, tunnel, *, achieved=10_000.0, final=True, dropped=False, ended=True):

@@ -1,21 +1,12 @@
 """benchmarks/compat_report.py: the front-end format named for a package, and the table's rows."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from fakes import load_benchmark_script
 
 
 @pytest.fixture(scope="module")
 def report():
-    spec = importlib.util.spec_from_file_location("compat_report", ROOT / "benchmarks" / "compat_report.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["compat_report"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("compat_report", "compat_report.py")
 
 
 def test_front_end_format_names_each_kind_and_marks_labextension_only_packages(report):
