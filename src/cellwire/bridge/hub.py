@@ -327,7 +327,7 @@ class WidgetHub:
                     "unknown-model",
                     f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
                 )
-            page_writes.check_update(page_writes.widget_of(comm_id), data.get("data"))
+            page_writes.check_message(page_writes.widget_of(comm_id), data.get("data"), len(buffers))
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)
@@ -365,7 +365,8 @@ class WidgetHub:
             else:
                 handler = self.comm_manager.targets.get(target)
                 if handler is None or target == WIDGET_TARGET:
-                    raise ProtocolError("unknown-target", f"no comm target {target!r} for pages in this kernel")
+                    # (not "unknown-target": to the page, that means the output's own object is gone)
+                    raise ProtocolError("unknown-comm-target", f"no comm target {target!r} for pages in this kernel")
                 self._handle(
                     lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open")
                 )
