@@ -1,4 +1,6 @@
-"""Seeded hostile input for the fuzz tests: cellwire messages the kernel must refuse, each one.
+"""Seeded hostile input for the fuzz tests: cellwire messages the kernel must refuse, each one,
+and messages of the ipywidgets tunnel (what a page sends for a bridged widget: the 'data' of a
+cellwire 'msg' to the widget's output, schema/ipywidgets-bridge.json) that the hub must refuse.
 
 Every message made here is invalid by construction (never one a kernel could accept), so each
 must be answered or logged as an error, never acted on. Deterministic for a given seed.
@@ -35,11 +37,12 @@ REQUIRED = {
 
 class Fuzzer:
     """``message(i)`` -> (data, buffers): the i-th bad message for a page whose real view
-    ``view`` shows a model (an IntSlider) in kernel process ``instance``."""
+    ``view`` shows a bridged ipywidget (an IntSlider whose model id is ``widget``) in kernel
+    process ``instance``; ``tunnel(i)``: the i-th bad tunnel message for that widget."""
 
-    def __init__(self, seed: int, instance: str, view: str):
+    def __init__(self, seed: int, instance: str, view: str, widget: str):
         self.rng = random.Random(seed)
-        self.instance, self.view = instance, view
+        self.instance, self.view, self.widget = instance, view, widget
 
     # -- random values ----------------------------------------------------------------------------
     def text(self, n: int | None = None) -> str:
@@ -130,20 +133,56 @@ class Fuzzer:
         return data, []
 
     def bad_model_update(self, i: int) -> tuple[Any, list[bytes]]:
-        """A message to the real slider that its model must refuse."""
-        data = self.rng.choice(
+        """A tunnel message to the real slider's output that the hub must refuse."""
+        data, buffers = self.tunnel(i)
+        return {"op": "msg", "view": self.view, "data": data}, buffers
+
+    # -- bad tunnel messages ----------------------------------------------------------------------
+    def tunnel(self, i: int) -> tuple[Any, list[bytes]]:
+        """The i-th bad message of the ipywidgets tunnel: (data, buffers)."""
+        return self.rng.choice(
             [
-                lambda: self.not_a(dict),
-                lambda: {"method": self.not_a(str)},
-                lambda: {"method": "update", "seq": self.not_a(int), "state": {"value": 1}},
-                lambda: {"method": "update", "seq": i, "state": self.not_a(dict)},
-                lambda: {"method": "update", "seq": i, "state": {"value": self.rng.choice(["7", None, [1], {}, 1.5])}},
-                lambda: {"method": "update", "seq": i, "state": {f"no_such_{i}": self.junk()}},
-                lambda: {"method": "update", "seq": i, "state": {"value": None}, "buffer_paths": [["nowhere", 3]]},
+                lambda: (self.not_a(dict), []),
+                lambda: ({"op": self.rng.choice([f"nope-{i}", "Comm_msg", self.not_a(str)])}, []),
+                lambda: ({"op": "comm_msg", "comm_id": self.not_a(str), "msg_id": f"m{i}", "data": {}}, []),
+                lambda: ({"op": "comm_msg", "comm_id": f"ghost-{i}", "msg_id": f"m{i}", "data": self.junk()}, []),
+                lambda: (self.widget_message(i, self.bad_widget_data(i)), []),
+                self.bad_buffers,
+                lambda: (
+                    {"op": "comm_open", "comm_id": f"c{i}", "target_name": f"no-target-{i}", "msg_id": f"m{i}"},
+                    [],
+                ),
+                lambda: (
+                    {"op": "comm_open", "comm_id": f"c{i}", "target_name": "jupyter.widget", "msg_id": f"m{i}"},
+                    [],
+                ),
+                lambda: ({"op": self.rng.choice(["comm_open", "comm_close"]), "comm_id": "é" * 3}, []),
+                lambda: ({"op": "report", "message": self.not_a(str)}, []),
+                lambda: ({"op": "module", "name": self.rng.choice(["", "../../etc", "x" * 300, 5])}, []),
             ]
         )()
-        buffers = [b"\x00" * self.rng.randrange(3)] if isinstance(data, dict) and "buffer_paths" in data else []
-        return {"op": "msg", "view": self.view, "data": data}, buffers
+
+    def widget_message(self, i: int, data: Any) -> dict[str, Any]:
+        return {"op": "comm_msg", "comm_id": self.widget, "msg_id": f"m{i}", "data": data}
+
+    def bad_widget_data(self, i: int) -> Any:
+        """The 'data' of a comm message to the real slider that ipywidgets cannot apply."""
+        return self.rng.choice(
+            [
+                lambda: self.not_a(dict),
+                lambda: {"method": self.rng.choice([self.not_a(str), "Update", "echo", ""])},
+                lambda: {"method": "update", "state": self.not_a(dict)},
+                # (an IntSlider's value is a CInt: "7", 1.5 and True would pass, as int() takes them)
+                lambda: {"method": "update", "state": {"value": self.rng.choice(["seven", None, [1], {}, ""])}},
+                lambda: {"method": "update", "state": {self.rng.choice(["description", "_model_name", "layout"]): "x"}},
+            ]
+        )()
+
+    def bad_buffers(self) -> tuple[Any, list[bytes]]:
+        """An update whose buffers do not fit its 'buffer_paths'."""
+        paths, n = self.rng.choice([([["nowhere", 3]], 1), ([["value"]], 0), ([], 2), ("value", 1), ([[]], 1)])
+        data = {"method": "update", "state": {"value": None}, "buffer_paths": paths}
+        return self.widget_message(0, data), [b"\x00" * 3] * n
 
     def bad_chunk(self, i: int) -> tuple[Any, list[bytes]]:
         return self.rng.choice(
@@ -170,7 +209,7 @@ class Fuzzer:
                 {
                     "op": "msg",
                     "view": self.view,
-                    "data": {"method": "update", "seq": i, "state": {"value": "9" * 2_000_000}},
+                    "data": self.widget_message(i, {"method": "update", "state": {"value": "9" * 2_000_000}}),
                 },
                 {"op": "msg", "view": f"ghost-{i}", "data": "x" * 2_000_000},
             ]

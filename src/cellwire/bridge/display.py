@@ -24,6 +24,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display
+from ..log import logger
 from ..target import Module, Target
 from ..transport import identity
 from ..transport.assets import read_static
@@ -133,6 +134,29 @@ class WidgetDisplay(Target):
 def displays_of(model_ids: set[str]) -> list[WidgetDisplay]:
     """The live displays of any of these widgets, oldest first."""
     return [d for d in list(_all_displays.values()) if d.model_id in model_ids and not d.closed]
+
+
+def watch_after_close(model_id: str) -> None:
+    """Widget ``model_id`` was closed: ipywidgets drops every later change of it without a word, so
+    a loop still setting it would seem to work. Its first change says so, once: in the outputs
+    that showed it and in the kernel's log."""
+    shown = displays_of({model_id})
+    widget = next((w for w in (d._widget() for d in shown) if w is not None), None)
+    if widget is None:
+        return
+    names = list(widget.keys)
+
+    def changed(change: Any) -> None:
+        widget.unobserve(changed, names=names)
+        message = (
+            f"{type(widget).__name__} {model_id} was changed ({change['name']!r}) after its .close(): "
+            "a closed widget shows nothing, so this change and later ones go nowhere; display a new widget"
+        )
+        logger.warning("ipywidgets bridge: %s", message)
+        for view in [view for d in shown for view in d.views]:
+            view.connection.report({"op": "error", "code": "widget-closed", "message": message, "view": view.id})
+
+    widget.observe(changed, names=names)
 
 
 def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:

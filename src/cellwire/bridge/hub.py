@@ -24,10 +24,14 @@ from ..transport import assets
 from ..transport.protocol import ProtocolError, clip
 from . import frontends, page_writes
 from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm, flush_pending
-from .display import host_has_manager
+from .display import host_has_manager, watch_after_close
 
 if TYPE_CHECKING:
     from ..target import View
+
+
+#: How many closed widgets the hub remembers, and unknown ones per page it has answered for.
+MAX_REMEMBERED = 1000
 
 
 def _str(data: dict[str, Any], key: str, op: str) -> str:
@@ -121,6 +125,8 @@ class WidgetHub:
         self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
         self._page_comms: dict[tuple[str, str], PageComm] = {}
         self._answers: dict[str, _Answer] = {}  # connection id -> the answer being built for it
+        self._closed: dict[str, None] = {}  # widgets closed in the kernel (the latest, in order)
+        self._refused: dict[str, set[str]] = {}  # connection id -> unknown widgets it was told of
         self._local = threading.local()
 
     @property
@@ -144,6 +150,8 @@ class WidgetHub:
                 if not views:
                     table.pop(conn_id, None)
             gone = conn_id not in self._views
+            if gone:
+                self._refused.pop(conn_id, None)
             comms = [c for key, c in self._page_comms.items() if key[0] == conn_id] if gone else []
             for c in comms:
                 self._page_comms.pop((conn_id, c.comm_id), None)
@@ -172,6 +180,8 @@ class WidgetHub:
         """A bridged comm's message: to every subscribed page, once each."""
         if for_hosts_only(comm.comm_id, data):  # (cellwire's pages show its target themselves)
             return
+        if msg_type == "comm_close":
+            self._widget_closed(comm.comm_id)
         with self._lock:
             carriers = [views[0] for views in self._ready.values() if views]
         if not carriers:
@@ -181,6 +191,15 @@ class WidgetHub:
             message["target_name"] = keys.get("target_name") or comm.target_name
         for view in carriers:
             self._send(view, message, buffers or ())
+
+    def _widget_closed(self, comm_id: str) -> None:
+        """Remember a widget closed in the kernel (a page's later messages for it are answered
+        for what they are), and have its displays say it if the kernel still changes it."""
+        with self._lock:
+            self._closed[comm_id] = None
+            while len(self._closed) > MAX_REMEMBERED:
+                del self._closed[next(iter(self._closed))]
+        watch_after_close(comm_id)
 
     def _send(self, view: View, message: dict[str, Any], buffers: Sequence[Any]) -> None:
         """Send to a page: through the answer being built for it, if any."""
@@ -323,14 +342,34 @@ class WidgetHub:
         try:
             comm = self._find_comm(view, comm_id)
             if comm is None:
-                raise ProtocolError(
-                    "unknown-model",
-                    f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
-                )
-            page_writes.check_update(page_writes.widget_of(comm_id), data.get("data"))
+                self._refuse_unknown(view, comm_id)
+                return
+            page_writes.check_message(page_writes.widget_of(comm_id), data.get("data"), len(buffers))
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)
+
+    def _refuse_unknown(self, view: View, comm_id: str) -> None:
+        """Refuse a page's message for a widget this kernel does not have: said once per page and
+        widget (a page may send a burst for a widget just closed), later ones are only dropped."""
+        with self._lock:
+            refused = self._refused.setdefault(view.connection.id, set())
+            if comm_id in refused:
+                logger.debug("page %s: another message for widget %s dropped", view.connection.page, comm_id)
+                return
+            if len(refused) < MAX_REMEMBERED:
+                refused.add(comm_id)
+            closed = comm_id in self._closed
+        if closed:
+            raise ProtocolError(
+                "unknown-model",
+                f"no widget {comm_id} in this kernel: it was closed (widget.close()), so what this page "
+                "sends for it goes nowhere; run the cell again to show a new one",
+            )
+        raise ProtocolError(
+            "unknown-model",
+            f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
+        )
 
     def _handle(self, handler: Any, msg_id: Any, msg: dict[str, Any]) -> None:
         """Run a comm handler with the page's msg_id as the parent of what it sends."""
@@ -365,7 +404,8 @@ class WidgetHub:
             else:
                 handler = self.comm_manager.targets.get(target)
                 if handler is None or target == WIDGET_TARGET:
-                    raise ProtocolError("unknown-target", f"no comm target {target!r} for pages in this kernel")
+                    # (not "unknown-target": to the page, that means the output's own object is gone)
+                    raise ProtocolError("unknown-comm-target", f"no comm target {target!r} for pages in this kernel")
                 self._handle(
                     lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open")
                 )

@@ -7,13 +7,17 @@ pages render. The views of ipywidgets' own controls (7 and 8) edit only the keys
 other libraries' widgets (anywidget, bqplot, ipyleaflet) may edit any of theirs (ipyleaflet's map
 sets its own ``style``), so for those only the keys that say which code renders the widget are
 refused. A key that a ``jslink``/``jsdlink`` sets in the page (which saves it) is allowed too.
+
+A message ipywidgets cannot apply (no ``method``, a ``state`` that is not an object, a value its
+trait refuses) is refused here too (``check_message``): ipywidgets would print its traceback into no
+output at all (``_show_traceback``), so neither the page nor the kernel's log would say a word.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..transport.protocol import ProtocolError, clip
+from ..transport.protocol import ProtocolError, clip, short
 
 #: The model modules of ipywidgets' own widgets.
 STANDARD_MODULES = frozenset({"@jupyter-widgets/controls", "@jupyter-widgets/base", "@jupyter-widgets/output"})
@@ -59,6 +63,81 @@ SHOWN_ONLY = frozenset(
 )
 #: Keys no page sets in any widget (with ``_model_*`` and ``_view_*``): which code renders it.
 STRUCTURAL_KEYS = frozenset({"_esm", "_css"})
+#: The methods of a front-end's message to a widget (ipywidgets 7 and 8).
+METHODS = ("update", "request_state", "custom")
+
+
+def check_message(widget: Any, data: Any, n_buffers: int) -> None:
+    """Raise ProtocolError unless ipywidgets can apply the page's comm message ``data`` (with
+    ``n_buffers`` buffers) to ``widget`` (None when unknown: nothing to check) as it is."""
+    if widget is None:
+        return
+    method = data.get("method") if isinstance(data, dict) else None
+    if method not in METHODS:
+        raise ProtocolError(
+            "malformed",
+            f"ipywidgets bridge: a message to a widget needs a 'method' ({', '.join(METHODS)}), "
+            f"not {short(method if isinstance(data, dict) else data)}; it was refused",
+        )
+    if method != "update":
+        return
+    state = data.get("state", {})
+    paths = data.get("buffer_paths", [])
+    if not isinstance(state, dict):
+        raise ProtocolError(
+            "malformed", f"ipywidgets bridge: an update's 'state' must be an object, not {short(state)}"
+        )
+    if not isinstance(paths, list) or len(paths) != n_buffers or not all(_leads_into(state, p) for p in paths):
+        raise ProtocolError(
+            "malformed",
+            f"ipywidgets bridge: an update's 'buffer_paths' ({short(paths)}) must name a place in its "
+            f"state for each of its {n_buffers} buffers; it was refused",
+        )
+    check_update(widget, data)
+    _check_values(widget, state, {p[0] for p in paths})
+
+
+def _leads_into(state: dict[str, Any], path: Any) -> bool:
+    """Can ipywidgets put a buffer at ``path`` (keys and indexes) of ``state``?"""
+    if not isinstance(path, list) or not path:
+        return False
+    place: Any = state
+    for i, key in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(place, dict) and isinstance(key, str) and (last or key in place):
+            place = place.get(key)
+        elif isinstance(place, list) and type(key) is int and 0 <= key < len(place):
+            place = place[key]
+        else:
+            return False
+    return True
+
+
+def _check_values(widget: Any, state: dict[str, Any], skipped: set[Any]) -> None:
+    """Refuse a value ``widget``'s trait would refuse (keys holding buffers aside). A single key is
+    checked as ipywidgets sets it; with several, each by its type alone (their cross-checks may
+    depend on each other's new values)."""
+    traits = widget.traits()
+    for key, value in state.items():
+        trait = traits.get(key)
+        if key in skipped or trait is None or key not in getattr(widget, "keys", ()):
+            continue
+        try:
+            from_json = widget.trait_metadata(key, "from_json", widget._trait_from_json)
+            new = from_json(value, widget)
+            if len(state) == 1:
+                trait._validate(widget, new)
+            elif not (new is None and trait.allow_none) and hasattr(trait, "validate"):
+                trait.validate(widget, new)
+        except Exception as err:
+            name = getattr(widget, "_model_name", type(widget).__name__)
+            raise ProtocolError(
+                "bad-value",
+                clip(
+                    f"ipywidgets bridge: {name} {getattr(widget, 'model_id', '')} refused {key}={short(value)} "
+                    f"from a page ({clip(str(err), 200)}); the change was refused"
+                ),
+            ) from None
 
 
 def check_update(widget: Any, data: Any) -> None:

@@ -123,7 +123,7 @@ class Tunnel {
       const waiter = this.pending.get(data.id);
       this.pending.delete(data.id);
       if (!waiter) return;
-      if (data.error) waiter.reject(new Error(data.error));
+      if (data.error) waiter.reject(Object.assign(new Error(data.error), { fromKernel: true }));
       else waiter.resolve({ data, buffers });
       return;
     }
@@ -173,12 +173,12 @@ class Tunnel {
     const placed = config.resolve(name);
     const failure = config.failure(name);
     if (failure && !placed) throw failure;
-    const { data } = await this.request(placed ? { op: "module", name: placed.folder, file: placed.file, nbextension: true } : { op: "module", name, version });
+    const { data } = await this.request(placed ? { op: "module", name: placed.folder, file: placed.file, nbextension: true } : { op: "module", name, version })
+      .catch((/** @type {any} */ err) => {
+        if (err.fromKernel) this.reported.add(err.message); // (the kernel logged it: its error view says it again)
+        throw err;
+      });
     const where = placed ? `nbextensions/${placed.folder}/${placed.file}` : `nbextensions/${name}/index.js`;
-    if (data.error) {
-      this.reported.add(data.error); // (the kernel logged it)
-      throw new Error(data.error);
-    }
     if (data.format === "federated") {
       try {
         return await this.federationOf().widgetModule(name, data);
