@@ -1,6 +1,6 @@
 """Take the README's picture of the demo: run examples/demo.ipynb in JupyterLab (the stock server
-env, no widget extension) in headless Chromium and save two of its live outputs, cellwire's own
-widgets and the plain-ipywidgets section, side by side in docs/demo.png.
+env, no widget extension) in headless Chromium and save two of its live outputs, every standard
+ipywidget and the plain-ipywidgets section, side by side in docs/demo.png.
 
     .venv/bin/python scripts/screenshot-demo.py [--out docs/demo.png]
 
@@ -28,7 +28,7 @@ DEMO = ROOT / "examples" / "demo.ipynb"
 #: What is shown, by how a code cell starts: left, every standard widget (the output only: its code
 #: is a long dict); right, plain ipywidgets code (a click on "greet" first) and ipywidgets' interact.
 LEFT = ("w = {",)
-RIGHT = ("import ipywidgets as w", "%matplotlib inline")
+RIGHT = ("name = widgets.Text", "%matplotlib inline")
 GAP = 16
 
 

@@ -1,4 +1,5 @@
-"""The recipes of docs/busy.md run as written, with a user clicking where the text says."""
+"""The recipes of docs/busy.md (ipywidgets, Element, Channel) run as written, with a user clicking
+where the text says."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from widget_helpers import live
+from test_bridge import bridged
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", [("lab", "/")], indirect=True)]
 
@@ -18,7 +19,9 @@ def recipes() -> list[str]:
 
 
 def test_the_recipes_of_busy_md_work(notebook):
-    (stop, stop_widget, steer_widgets, steer, wait_click, wait_for, pick, py_to_js, js_to_py, poll) = recipes()
+    (stop, stop_widget, steer_widgets, steer, wait_click, wait_for, pick, py_to_js, js_to_py, on_widget, poll) = (
+        recipes()
+    )
 
     cell = notebook.start(stop)
     view = notebook.output(cell).locator(".cellwire-live")
@@ -28,14 +31,15 @@ def test_the_recipes_of_busy_md_work(notebook):
     assert "stopped at step" in notebook.output_text(notebook.output(cell))
 
     cell = notebook.start(stop_widget)
-    live(notebook.output(cell)).get_by_role("button", name="Stop").click()
+    bridged(notebook.output(cell)).get_by_role("button", name="Stop").click()
     notebook.wait_finished(cell, timeout=20)
 
     cell = notebook.start(steer_widgets)
-    view = live(notebook.output(cell))
-    view.get_by_label("speed").focus()
+    view = bridged(notebook.output(cell))
+    view.locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("End")
     notebook.page.wait_for_timeout(300)
+    assert not notebook.is_finished(cell)  # the loop still runs, at the new speed
     view.get_by_role("button", name="Stop").click()
     notebook.wait_finished(cell, timeout=20)
     assert notebook.kernel_eval("speed.value") == "100"
@@ -49,12 +53,12 @@ def test_the_recipes_of_busy_md_work(notebook):
     assert notebook.kernel_eval("speed") == "{'value': 90}"
 
     cell = notebook.start(wait_click)
-    live(notebook.output(cell)).get_by_role("button", name="Continue").click()
+    bridged(notebook.output(cell)).get_by_role("button", name="Continue").click()
     notebook.wait_finished(cell, timeout=20)
     assert "continuing with small" in notebook.output_text(notebook.output(cell))
 
     cell = notebook.start(wait_for)
-    live(notebook.output(cell)).get_by_label("level").focus()
+    bridged(notebook.output(cell)).locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("End")
     notebook.wait_finished(cell, timeout=20)
     assert notebook.kernel_eval("value") == "10"
@@ -73,7 +77,10 @@ def test_the_recipes_of_busy_md_work(notebook):
     button.click(timeout=20_000)
     button.filter(has_text="5").wait_for(timeout=5_000)
 
-    cell = notebook.start(poll)  # (on ipykernel 6 too: test_no_subshell.py runs the same loop)
-    live(notebook.output(cell)).get_by_role("button", name="Stop").click()
+    out = notebook.run(on_widget, timeout=60)
+    assert int(notebook.output_text(out).splitlines()[-1]) > 0  # the menu's width, from the page
+
+    cell = notebook.start(poll)  # (on ipykernel 6 too: test_no_subshell.py runs such a loop)
+    bridged(notebook.output(cell)).get_by_role("button", name="Stop").click()
     notebook.wait_finished(cell, timeout=20)
     assert "stopped after" in notebook.output_text(notebook.output(cell))

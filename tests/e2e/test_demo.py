@@ -1,7 +1,8 @@
-"""examples/demo.ipynb runs top to bottom in a real front-end, every widget goes live, no cell fails,
-and its interactive sections do their thing while their cells run: the ipywidgets Stop button ends
-the loop, ``cw.wait_for`` gets the menu's choice, ``cw.eval_js`` measures an ipywidget, the Channel
-answers."""
+"""examples/demo.ipynb (ipywidgets and anywidget code with cellwire's additions) runs top to bottom
+in a real front-end, every output goes live, no cell fails, and its interactive sections do their
+thing while their cells run: the ipywidgets Stop button ends the loop, ``cw.wait_for`` gets the
+menu's choice, ``cw.eval_js`` measures an ipywidget, the Channel answers, the anywidget counter
+counts both ways, the progress bar over 200,001 fast updates ends exact."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 from test_bridge import bridged
-from widget_helpers import LAB_AND_NB7, live
+from widget_helpers import LAB_AND_NB7, live, wait_kernel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)]
 
@@ -62,13 +63,19 @@ def test_demo_notebook_runs_and_every_output_goes_live(notebook):
     ping = live(output_of("ch = cw.Channel(")).locator("button.ping")
     ping.click()
     expect(ping).to_have_text("kernel says pong")
+    counter = live(output_of("class Counter(anywidget.AnyWidget)")).locator("button.counter")
+    counter.click()
+    expect(counter).to_have_text("clicked 1 times")
+    wait_kernel(notebook, "counter.count", "1")
 
     page = notebook.page
     outputs_ = page.locator(".cellwire-output:not(.cellwire-snapshot *)")
-    expect(page.locator('.cellwire-output[data-cellwire-state="live"]')).to_have_count(outputs_.count())
+    not_live = page.locator('.cellwire-output:not(.cellwire-snapshot *):not([data-cellwire-state="live"])')
+    expect(not_live, "every output goes live").to_have_count(0)
     assert outputs_.count() >= 8
     assert "pip install wigglystuff" not in text_of("from wigglystuff")  # the PyPI anywidget ran
-    assert notebook.kernel_eval("bar.value") == "200000.0"
+    assert "rate exceeded" not in text_of("bar = widgets.IntProgress")
+    assert notebook.kernel_eval("bar.value") == "200000"
     assert notebook.unexpected_console_errors == [] or all(
         "opening new comm" in e for e in notebook.unexpected_console_errors
     )
