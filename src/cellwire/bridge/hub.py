@@ -360,16 +360,13 @@ class WidgetHub:
             if len(refused) < MAX_REMEMBERED:
                 refused.add(comm_id)
             closed = comm_id in self._closed
-        if closed:
-            raise ProtocolError(
-                "unknown-model",
-                f"no widget {comm_id} in this kernel: it was closed (widget.close()), so what this page "
-                "sends for it goes nowhere; run the cell again to show a new one",
-            )
-        raise ProtocolError(
-            "unknown-model",
-            f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
+        why = (
+            ": it was closed (widget.close()), so what this page sends for it goes nowhere; "
+            "run the cell again to show a new one"
+            if closed
+            else " (it was closed, or the kernel restarted): run the cell again"
         )
+        raise ProtocolError("unknown-model", f"no widget {comm_id} in this kernel{why}")
 
     def _handle(self, handler: Any, msg_id: Any, msg: dict[str, Any]) -> None:
         """Run a comm handler with the page's msg_id as the parent of what it sends."""
