@@ -327,7 +327,9 @@ class WidgetHub:
                     "unknown-model",
                     f"no widget {comm_id} in this kernel (it was closed, or the kernel restarted): run the cell again",
                 )
-            page_writes.check_update(page_writes.widget_of(comm_id), data.get("data"))
+            widget = page_writes.widget_of(comm_id)
+            page_writes.check_update(widget, data.get("data"))
+            self._handle(lambda _: page_writes.check_values(widget, data.get("data")), msg_id, {})
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)

@@ -86,6 +86,53 @@ def check_update(widget: Any, data: Any) -> None:
         )
 
 
+def check_values(widget: Any, data: Any) -> None:
+    """Raise ProtocolError if the page's update for ``widget`` holds a value its trait refuses (a
+    custom front-end's bug: a string for an int), after answering the page with the kernel's values
+    of the update's keys as their echo. ipywidgets itself would echo the refused value to every page,
+    then log a traceback that no output shows; and a page's model ignores updates of a key until its
+    echo arrives, so the kernel's values go back as that echo. Keys sent as buffers are not checked."""
+    if widget is None or not isinstance(data, dict) or data.get("method") != "update":
+        return
+    state = data.get("state")
+    if not isinstance(state, dict):
+        return
+    in_buffers = {path[0] for path in data.get("buffer_paths") or () if isinstance(path, list) and path}
+    refused = [(key, error) for key in state if key not in in_buffers and (error := _refusal(widget, key, state[key]))]
+    if not refused:
+        return
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    keys = [key for key in state if key in widget.keys]
+    kernel_state, paths, buffers = _remove_buffers(widget.get_state(keys))
+    widget._send({"method": "echo_update", "state": kernel_state, "buffer_paths": paths}, buffers=buffers)
+    key, error = refused[0]
+    name = getattr(widget, "_model_name", type(widget).__name__)
+    raise ProtocolError(
+        "refused",
+        clip(
+            f"ipywidgets bridge: {name} {getattr(widget, 'model_id', '')} refused {key}={state[key]!r} from the "
+            f"page ({error}); the page shows the kernel's value again: fix the front-end code that set it"
+        ),
+    )
+
+
+def _refusal(widget: Any, key: str, value: Any) -> str | None:
+    """Why ``widget``'s trait ``key`` refuses the page's JSON ``value`` (None: it takes it)."""
+    trait = widget.traits().get(key) if key in getattr(widget, "keys", ()) else None
+    validate = getattr(trait, "validate", None)
+    if trait is None or validate is None:
+        return None
+    try:
+        from_json = widget.trait_metadata(key, "from_json", widget._trait_from_json)
+        decoded = from_json(value, widget)
+        if not (decoded is None and trait.allow_none):
+            validate(widget, decoded)
+    except Exception as err:  # (TraitError, or a from_json that cannot read it)
+        return f"{type(err).__name__}: {err}"
+    return None
+
+
 def writable(widget: Any, key: str) -> bool:
     """May a page change ``widget.key``?"""
     if key in STRUCTURAL_KEYS or (key.startswith(("_model_", "_view_")) and key != "_view_count"):
