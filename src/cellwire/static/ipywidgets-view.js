@@ -89,14 +89,17 @@ class Tunnel {
     };
   }
 
-  /** A connected channel of this kernel to send through. */
-  _channel() {
-    return this.channels.find((/** @type {any} */ c) => c.status === "live") || this.channels[0];
+  /** A connected channel of this kernel to send through: the output showing widget `modelId` if
+   * there is one (the kernel answers a refused message in the output it came through), else any.
+   * @param {string} [modelId] */
+  _channel(modelId) {
+    const live = this.channels.filter((/** @type {any} */ c) => c.status === "live");
+    return live.find((/** @type {any} */ c) => c.init?.model_id === modelId) || live[0] || this.channels[0];
   }
 
   /** @param {any} data @param {any[]} [buffers] */
   send(data, buffers = []) {
-    const channel = this._channel();
+    const channel = this._channel(data?.comm_id);
     if (!channel) throw new Error("not delivered: no output of this kernel is connected");
     channel.send(data, buffers);
   }
