@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import LAB_AND_NB7, live, wait_kernel
+from widget_helpers import LAB_AND_NB7, live, second_tab, wait_kernel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
 
@@ -108,10 +108,6 @@ def test_button_prints_into_an_output(notebook, offline):
     appended = notebook.run("out.append_display_data(w.Label('appended'))")  # a widget displays itself
     expect(view.locator(".widget-output")).to_contain_text("appended")  # ... into the Output all the same
     assert appended.locator(".cellwire-output").count() == 0
-    # cellwire's own Output, given an ipywidget, keeps it too (not the cell)
-    appended = notebook.run("cw_out = cellwire.Output()\ncw_out.append_display_data(w.Label('kept'))")
-    assert appended.locator(".cellwire-output").count() == 0
-    wait_kernel(notebook, "len(cw_out.outputs)", "1")
     assert errors(notebook) == []
 
 
@@ -174,7 +170,8 @@ def test_interact_redraws_a_matplotlib_figure(notebook, offline):
     assert errors(notebook) == []
 
 
-def test_anywidget_displayed_plainly_and_inside_a_container(notebook, offline):
+def test_anywidget_displayed_plainly_and_inside_a_container(notebook, offline, browser):
+    """(Also the retired toolkit's test_custom wigglystuff test: a second tab shows the value.)"""
     out = notebook.run(
         "import cellwire\nimport ipywidgets as w\nfrom wigglystuff import Slider2D\n"
         "s2 = Slider2D(x=0.1, y=0.2, width=200, height=200)\ns2",
@@ -196,6 +193,13 @@ def test_anywidget_displayed_plainly_and_inside_a_container(notebook, offline):
     notebook.page.mouse.move(cx + 40, cy - 40, steps=8)
     notebook.page.mouse.up()
     wait_kernel(notebook, "s3.x > 0.3 and s3.y > 0.3", "True")
+    other = second_tab(notebook, browser)
+    try:
+        x = float(notebook.kernel_eval("s3.x"))
+        expect(bridged(other.page.locator("body")).locator("#sliderValues")).to_contain_text("X: -0.50")
+        expect(other.page.locator("#sliderValues").nth(1)).to_contain_text(f"X: {x:.2f}")
+    finally:
+        other.page.context.close()
     assert errors(notebook) == []
 
 

@@ -1,5 +1,6 @@
-"""Saved notebooks show the widgets' last values: reopened untrusted, reopened without a kernel,
-and converted by nbconvert. On a trusted page with the kernel alive the live view replaces them."""
+"""Saved notebooks show the ipywidgets' last values (through cellwire's bridge): reopened untrusted,
+reopened without a kernel, and converted by nbconvert. On a trusted page with the kernel alive the
+live view replaces them. (The ipywidgets twins of the retired toolkit's tests of the same names.)"""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ import subprocess
 import pytest
 from harness import NotebookPage
 from playwright.sync_api import expect
+from test_bridge import bridged
 from widget_helpers import ALL_FRONTENDS, LAB_AND_NB7, live, wait_kernel
 
 pytestmark = pytest.mark.e2e
 CODE = (
-    "import cellwire as cw\n"
-    "s = cw.IntSlider(10, max=100, description='speed')\n"
-    "lab = cw.Label('plain <b>text</b> & more')\n"
-    "t = cw.Text('typed', description='name')\n"
-    "cw.VBox([s, lab, t])"
+    "import cellwire as cw\nimport ipywidgets as widgets\n"
+    "s = widgets.IntSlider(10, max=100, description='speed')\n"
+    "lab = widgets.Label('plain <b>text</b> & more')\n"
+    "t = widgets.Text('typed', description='name')\n"
+    "widgets.VBox([s, lab, t])"
 )
 
 
@@ -34,14 +36,14 @@ def reopen(notebook: NotebookPage, browser) -> NotebookPage:
 
 @pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook, browser):
-    view = live(notebook.run(CODE))
-    view.get_by_label("speed").focus()
+    view = bridged(notebook.run(CODE, timeout=60))
+    view.locator(".noUi-handle").focus()
     notebook.page.keyboard.press("ArrowRight")
     notebook.page.keyboard.press("ArrowRight")
     view.get_by_label("name").fill("typed in the browser")
     wait_kernel(notebook, "(s.value, t.value)", "(12, 'typed in the browser')")
     notebook.run("s.value += 1")  # the next executed cell refreshes the saved snapshots
-    expect(view.get_by_label("speed")).to_have_value("13")  # the live view survived the refresh
+    expect(view.locator(".widget-readout")).to_have_text("13")  # the live view survived the refresh
     expect(view.get_by_label("name")).to_have_value("typed in the browser")
     notebook.save()
     notebook.shutdown_kernel()
@@ -50,7 +52,7 @@ def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook
     path = notebook.server.root_dir / notebook.path
     nb = json.loads(path.read_text())
     saved_html = "".join(nb["cells"][-2]["outputs"][0]["data"]["text/html"])
-    assert "typed in the browser" in saved_html and "<b>13</b>" in saved_html
+    assert "typed in the browser" in saved_html and "<code>13</code>" in saved_html
     assert "plain &lt;b&gt;text&lt;/b&gt; &amp; more" in saved_html
     for cell in nb["cells"]:
         cell["metadata"].pop("trusted", None)
@@ -76,12 +78,12 @@ def test_untrusted_reopened_notebook_and_nbconvert_show_the_last_values(notebook
         text=True,
         check=True,
     ).stdout
-    assert "<b>13</b>" in html and "typed in the browser" in html and "plain &lt;b&gt;text" in html
+    assert "<code>13</code>" in html and "typed in the browser" in html and "plain &lt;b&gt;text" in html
 
 
 @pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)
 def test_trusted_notebook_without_its_kernel_keeps_the_snapshot_and_says_why(notebook, browser):
-    live(notebook.run(CODE))
+    bridged(notebook.run(CODE, timeout=60))
     notebook.save()
     notebook.shutdown_kernel()
     other = reopen(notebook, browser)
@@ -96,12 +98,12 @@ def test_trusted_notebook_without_its_kernel_keeps_the_snapshot_and_says_why(not
 
 SECRET = "sk-live-42424242"  # (made in the kernel: the cell's source would be saved)
 SECRETS = """
-import cellwire as cw, ipywidgets as w, traitlets
+import cellwire as cw, ipywidgets as w, anywidget, traitlets
 key = 'sk-live-' + '42' * 4
 class Service(w.TagsInput):                    # an ipywidget whose snapshot is a table of its traits
     api_key = traitlets.Unicode('').tag(sync=True)
     region = traitlets.Unicode('').tag(sync=True)
-class Vault(cw.AnyWidget):
+class Vault(anywidget.AnyWidget):
     _esm = "export function render({model, el}) { el.textContent = 'vault in ' + model.get('region'); }"
     client_secret = traitlets.Unicode('').tag(sync=True)
     region = traitlets.Unicode('').tag(sync=True)
@@ -113,8 +115,8 @@ display(w.VBox([pw, service]), Vault(client_secret=key, region='eu-west'))
 
 @pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
 def test_saved_snapshots_hold_no_password_or_secret_named_trait(notebook):
-    out = notebook.run(SECRETS)
-    view = live(out)
+    out = notebook.run(SECRETS, timeout=60)
+    view = bridged(out)
     expect(live(out, 1)).to_contain_text("vault in eu-west")
     view.locator("input[type=password]").fill("hunter2-typed")
     wait_kernel(notebook, "pw.value", "'hunter2-typed'")

@@ -344,7 +344,13 @@ class WidgetHub:
             if comm is None:
                 self._refuse_unknown(view, comm_id)
                 return
-            page_writes.check_message(page_writes.widget_of(comm_id), data.get("data"), len(buffers))
+            widget = page_writes.widget_of(comm_id)
+            try:
+                page_writes.check_message(widget, data.get("data"), len(buffers))
+            except ProtocolError as err:
+                if err.code == "bad-value":  # the page's model waits for this key's echo: send the kernel's
+                    self._handle(lambda _: page_writes.echo_kernel_values(widget, data["data"]["state"]), msg_id, {})
+                raise
             self._handle(comm.handle_msg, msg_id, self._as_msg(view, data, buffers, "comm_msg"))
         finally:
             self._idle(view, msg_id)

@@ -10,7 +10,8 @@ refused. A key that a ``jslink``/``jsdlink`` sets in the page (which saves it) i
 
 A message ipywidgets cannot apply (no ``method``, a ``state`` that is not an object, a value its
 trait refuses) is refused here too (``check_message``): ipywidgets would print its traceback into no
-output at all (``_show_traceback``), so neither the page nor the kernel's log would say a word.
+output at all (``_show_traceback``), so neither the page nor the kernel's log would say a word. A
+refused value is answered with the kernel's own (``echo_kernel_values``), so the page shows it again.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def _check_values(widget: Any, state: dict[str, Any], skipped: set[Any]) -> None
                 "bad-value",
                 clip(
                     f"ipywidgets bridge: {name} {getattr(widget, 'model_id', '')} refused {key}={short(value)} "
-                    f"from a page ({clip(str(err), 200)}); the change was refused"
+                    f"from a page ({clip(str(err), 200)}); the page shows the kernel's value again: "
+                    "fix the front-end code that set it"
                 ),
             ) from None
 
@@ -163,6 +165,17 @@ def check_update(widget: Any, data: Any) -> None:
                 f"{getattr(widget, 'model_id', '')} ({why}); the change was refused",
             ),
         )
+
+
+def echo_kernel_values(widget: Any, state: dict[str, Any]) -> None:
+    """Answer a page whose update ``widget`` refused with the kernel's values of its keys, as their
+    echo: a page's model ignores updates of a key until its echo arrives, and ipywidgets itself would
+    echo the refused value to every page."""
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    keys = [key for key in state if key in widget.keys]
+    kernel_state, paths, buffers = _remove_buffers(widget.get_state(keys))
+    widget._send({"method": "echo_update", "state": kernel_state, "buffer_paths": paths}, buffers=buffers)
 
 
 def writable(widget: Any, key: str) -> bool:

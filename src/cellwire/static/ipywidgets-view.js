@@ -89,14 +89,17 @@ class Tunnel {
     };
   }
 
-  /** A connected channel of this kernel to send through. */
-  _channel() {
-    return this.channels.find((/** @type {any} */ c) => c.status === "live") || this.channels[0];
+  /** A connected channel of this kernel to send through: the output showing widget `modelId` if
+   * there is one (the kernel answers a refused message in the output it came through), else any.
+   * @param {string} [modelId] */
+  _channel(modelId) {
+    const live = this.channels.filter((/** @type {any} */ c) => c.status === "live");
+    return live.find((/** @type {any} */ c) => c.init?.model_id === modelId) || live[0] || this.channels[0];
   }
 
   /** @param {any} data @param {any[]} [buffers] */
   send(data, buffers = []) {
-    const channel = this._channel();
+    const channel = this._channel(data?.comm_id);
     if (!channel) throw new Error("not delivered: no output of this kernel is connected");
     channel.send(data, buffers);
   }
@@ -142,6 +145,7 @@ class Tunnel {
             report: (/** @type {string} */ message) => this.report(message) },
           (/** @type {string} */ name, /** @type {string} */ version) => this.loadModule(name, version),
         );
+        showWidgetsInOutputs(this.manager);
       })();
       this.started.catch(() => { this.started = null; });
     }
@@ -243,6 +247,52 @@ class Tunnel {
     if (!this._modules.has(name)) this._modules.set(name, this.loadModule(name, "*"));
     return this._modules.get(name);
   }
+}
+
+const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+
+/** ipywidgets' Output shows a widget displayed inside it (`with out: display(w)`) live, as in
+ * JupyterLab: the bundle's OutputView draws each output as markup (a widget's is its saved snapshot);
+ * its subclass here puts a view of the widget, from the same manager, in that snapshot's place.
+ * @param {any} manager */
+function showWidgetsInOutputs(manager) {
+  const loadClass = manager.loadClass.bind(manager);
+  /** @type {any} */
+  let liveOutputView = null;
+  manager.loadClass = async (/** @type {string} */ name, /** @type {string} */ module, /** @type {string} */ version) => {
+    const cls = await loadClass(name, module, version);
+    if (module !== "@jupyter-widgets/output" || name !== "OutputView") return cls;
+    liveOutputView ??= class extends cls {
+      _draw() {
+        this._removeWidgets();
+        super._draw();
+        const removers = (this._widgetViews = /** @type {(() => void)[]} */ ([]));
+        /** @type {any[]} */ (this.model.get("outputs") || []).forEach((out, i) => {
+          const modelId = out?.data?.[WIDGET_VIEW]?.model_id;
+          const slot = this.el.children[i];
+          if (typeof modelId !== "string" || !slot) return;
+          const snapshot = [...slot.childNodes];
+          slot.replaceChildren();
+          manager.display(modelId, slot).then(
+            (/** @type {() => void} */ remove) => (removers === this._widgetViews ? removers.push(remove) : remove()),
+            () => slot.replaceChildren(...snapshot), // (the manager told why; the snapshot stays)
+          );
+        });
+      }
+
+      _removeWidgets() {
+        for (const remove of this._widgetViews || []) remove();
+        /** @type {(() => void)[]} */
+        this._widgetViews = [];
+      }
+
+      remove() {
+        this._removeWidgets();
+        return super.remove();
+      }
+    };
+    return liveOutputView;
+  };
 }
 
 /** @param {{channel: any, el: HTMLElement}} args */
