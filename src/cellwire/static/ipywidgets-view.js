@@ -245,6 +245,19 @@ class Tunnel {
   }
 }
 
+/** @type {HTMLElement | null} */
+let parkingLot = null;
+
+/** A hidden element of the page where the views of outputs already gone are taken down. */
+function parking() {
+  if (!parkingLot || !parkingLot.isConnected) {
+    parkingLot = document.createElement("div");
+    parkingLot.hidden = true;
+    document.body.appendChild(parkingLot);
+  }
+  return parkingLot;
+}
+
 /** @param {{channel: any, el: HTMLElement}} args */
 export async function render({ channel, el }) {
   const init = channel.init;
@@ -262,7 +275,18 @@ export async function render({ channel, el }) {
   const dispose = () => {
     gone = true;
     remove();
-    if (disposeView) disposeView();
+    if (disposeView) {
+      // Lumino detaches only a widget in the document: an output already gone (cleared, its cell
+      // deleted) would keep its views, and they the output, which could then never be collected
+      // and released (runtime.js). So it is taken down in a hidden holder, and dropped there.
+      const parked = !el.isConnected;
+      if (parked) parking().appendChild(el);
+      try {
+        disposeView();
+      } finally {
+        if (parked) el.remove();
+      }
+    }
     disposeView = null;
   };
   const mark = (/** @type {string} */ step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
