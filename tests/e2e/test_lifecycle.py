@@ -35,12 +35,16 @@ display(w.IntSlider(5, description='anonymous'))   # no variable holds this one
 """
 
 
+#: nbclassic logs an error for each message of a comm it does not know (a widget comm it refused)
+NBCLASSIC_UNKNOWN_COMM = re.compile(r"Comm promise not found for comm id")
+
+
 def errors(notebook) -> list[str]:
     """Console errors, less the host's own refusals of widget comms (it has no widget manager)."""
     return [
         e
         for e in notebook.unexpected_console_errors
-        if not NO_WIDGET_MANAGER.search(e) and not NBCLASSIC_NO_MANAGER.search(e)
+        if not any(p.search(e) for p in (NO_WIDGET_MANAGER, NBCLASSIC_NO_MANAGER, NBCLASSIC_UNKNOWN_COMM))
     ]
 
 
