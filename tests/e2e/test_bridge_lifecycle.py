@@ -1,5 +1,8 @@
-"""Bridged ipywidgets across a reload (the manager's code comes from the browser's cache), in a
-second tab, after a kernel restart, and a widget whose front-end is missing from the kernel env."""
+"""Bridged ipywidgets whose front-end is missing from the kernel env or throws, and malformed
+tunnel messages: each is named once, and the other widgets carry on.
+
+The reload (the manager's code from the browser's cache), second-tab and kernel-restart tests that
+were here are merged into test_lifecycle.py's, which prove the same on ipywidgets (and more)."""
 
 from __future__ import annotations
 
@@ -8,60 +11,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 from test_bridge import bridged, errors, offline  # noqa: F401 (a fixture)
-from widget_helpers import LAB_AND_NB7, live, second_tab, wait_kernel
+from widget_helpers import LAB_AND_NB7, live, wait_kernel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
 
 CELL = "import cellwire\nimport ipywidgets as w\ns = w.IntSlider(value=2, description='n')\ns"
-
-
-def test_a_reload_shows_the_widget_live_without_fetching_the_runtime_or_the_manager_again(notebook, offline):  # noqa: F811
-    view = bridged(notebook.run(CELL, timeout=60))
-    expect(view.locator(".widget-readout")).to_have_text("2")
-    assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"
-    runtimes_sent = notebook.kernel_eval("cellwire.transport.assets.times_sent['runtime']")
-    notebook.kernel_eval("setattr(s, 'value', 6)")
-    notebook.save()
-    notebook.reload()
-    view = bridged(notebook.cell_output(-1))
-    expect(view.locator(".widget-readout")).to_have_text("6")
-    view.locator(".noUi-handle").first.focus()
-    notebook.page.keyboard.press("ArrowLeft")
-    wait_kernel(notebook, "s.value", "5")
-    assert notebook.kernel_eval("cellwire.bridge.get_hub().bundles_sent") == "1"  # (Cache Storage)
-    assert notebook.kernel_eval("cellwire.transport.assets.times_sent['runtime']") == runtimes_sent  # (the same)
-    assert errors(notebook) == []
-
-
-def test_two_tabs_show_the_same_widget_in_sync(notebook, browser, offline):  # noqa: F811
-    view = bridged(notebook.run(CELL, timeout=60))
-    other = second_tab(notebook, browser)
-    try:
-        other_view = bridged(other.cell_output(-1))
-        expect(other_view.locator(".widget-readout")).to_have_text("2")
-        view.locator(".noUi-handle").first.focus()
-        notebook.page.keyboard.press("ArrowRight")
-        wait_kernel(notebook, "s.value", "3")
-        expect(other_view.locator(".widget-readout")).to_have_text("3")
-        notebook.kernel_eval("setattr(s, 'value', 9)")
-        expect(other_view.locator(".widget-readout")).to_have_text("9")
-        expect(view.locator(".widget-readout")).to_have_text("9")
-    finally:
-        other.page.context.close()
-    assert errors(notebook) == []
-
-
-def test_after_a_kernel_restart_the_widget_says_so_and_works_once_the_cell_reruns(notebook, offline):  # noqa: F811
-    old = notebook.run(CELL, timeout=60)
-    bridged(old)
-    notebook.restart_kernel()
-    expect(old.locator(".cellwire-output")).to_have_attribute("data-cellwire-state", "restarted")
-    new = bridged(notebook.run(CELL, timeout=60))
-    expect(new.locator(".widget-readout")).to_have_text("2")
-    new.locator(".noUi-handle").first.focus()
-    notebook.page.keyboard.press("ArrowRight")
-    wait_kernel(notebook, "s.value", "3")
-    assert errors(notebook) == []
 
 
 def test_a_widget_whose_front_end_is_not_installed_says_which_package_and_others_carry_on(notebook, offline):  # noqa: F811

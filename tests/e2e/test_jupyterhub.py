@@ -12,13 +12,15 @@ from harness import NotebookPage
 from harness.hub import PASSWORD, JupyterHub
 from harness.notebook import empty_notebook
 from playwright.sync_api import expect
+from test_bridge import NO_WIDGET_MANAGER
 from widget_helpers import live, wait_kernel
 
 pytestmark = pytest.mark.e2e
 
 WIDGETS = """
 import cellwire as cw
-s = cw.IntSlider(10, description='level')
+import ipywidgets as w
+s = w.IntSlider(10, description='level')
 s
 """
 
@@ -44,6 +46,8 @@ def log_in(browser, hub: JupyterHub, name: str):
 
 
 def test_log_in_run_widgets_both_ways_reload_and_save_no_credential(browser, hub):
+    """An ipywidgets slider (bridged) under /user/alice/. (The twin of the same test on cellwire's
+    retired IntSlider.)"""
     user = hub.user("alice")
     page = log_in(browser, hub, user.name)
     try:
@@ -56,21 +60,22 @@ def test_log_in_run_widgets_both_ways_reload_and_save_no_credential(browser, hub
         notebook._output_selector = page.evaluate("cwt.outputSelector")
 
         shown = page.locator(".cellwire-output > .cellwire-live")
-        live(notebook.run(WIDGETS))
+        live(notebook.run(WIDGETS, timeout=60))
         scheme = "wss" if hub.https else "ws"
         assert page.evaluate("[...window.__cellwire.links.values()][0].socket.boot.pageConfig().wsUrl").startswith(
             f"{scheme}://127.0.0.1:{hub.port}/user/alice/"
         )
         notebook.kernel_eval("setattr(s, 'value', 42)")
-        expect(shown.get_by_label("level")).to_have_value("42")
-        shown.get_by_label("level").focus()
+        readout = shown.locator(".widget-readout")
+        expect(readout).to_have_text("42")
+        shown.locator(".noUi-handle").focus()
         page.keyboard.press("ArrowRight")
         wait_kernel(notebook, "s.value", "43")
         notebook.save()
         notebook.reload()
         live(page.locator("body"))
-        expect(shown.get_by_label("level")).to_have_value("43")
-        shown.get_by_label("level").focus()
+        expect(readout).to_have_text("43")
+        shown.locator(".noUi-handle").focus()
         page.keyboard.press("ArrowLeft")
         wait_kernel(notebook, "s.value", "42")
         notebook.save()
@@ -82,6 +87,6 @@ def test_log_in_run_widgets_both_ways_reload_and_save_no_credential(browser, hub
         assert len(secrets) >= 2
         for secret in secrets:
             assert secret not in saved
-        assert notebook.unexpected_console_errors == []
+        assert [e for e in notebook.unexpected_console_errors if not NO_WIDGET_MANAGER.search(e)] == []
     finally:
         page.context.close()

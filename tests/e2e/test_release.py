@@ -2,6 +2,9 @@
 
 The page reports an output as gone when its element was garbage collected (docs/widgets.md,
 "Lifetime"). Tests force that collection with the DevTools protocol instead of waiting for it.
+The widgets are plain ipywidgets (bridged): a displayed widget no variable holds is closed with
+its layout and style once its outputs are gone (``cellwire.bridge.release``). (These replace the
+same tests on cellwire's retired IntSlider.)
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ pytestmark = pytest.mark.e2e
 SETUP = f"""
 import ctypes, gc
 import cellwire as cw
+import ipywidgets as w
 from cellwire import target
+from ipywidgets.widgets.widget import _instances
 {IMPORT_BENCH}
 
 def objects():
-    '''(live cellwire objects, pinned outputs) after a full collection'''
+    '''(open ipywidgets, pinned outputs) after a full collection'''
     gc.collect()
-    return len(target._registry), len(target._pins)
+    return len(_instances), len(target._pins)
 
 def rss_mib():
     gc.collect()
@@ -51,13 +56,14 @@ def wait_objects(notebook, expected: str, timeout: float = 60, kernel_id: str | 
 
 
 def show_1000_sliders(notebook) -> float:
-    """1,000 sliders, each its own output, all live; the kernel's RSS then. 50 outputs per cell:
+    """1,000 sliders, each its own output, all live; the kernel's RSS then (each slider is 3
+    widgets: itself, its layout and its style). 50 outputs per cell:
     Lab and Notebook 7 render at most 50 outputs of a cell by default, and an output that is
     never rendered is never seen by a page (so never released)."""
     for _ in range(20):
-        notebook.run("for i in range(50): display(cw.IntSlider(i))", timeout=120)
+        notebook.run("for i in range(50): display(w.IntSlider(i))", timeout=120)
     notebook.page.wait_for_function(f"{LIVE_COUNT} >= 1000", timeout=180_000)
-    assert notebook.kernel_eval("objects()") == "(1000, 1000)"
+    assert notebook.kernel_eval("objects()") == "(3000, 1000)"
     return float(notebook.kernel_eval("rss_mib()"))
 
 
@@ -95,35 +101,37 @@ def test_cleared_outputs_free_kernel_memory_and_the_idle_socket_closes(notebook)
 @pytest.mark.parametrize("server_config", ALL_FRONTENDS, indirect=True)
 def test_a_deleted_cell_releases_its_outputs_and_a_reload_releases_nothing(notebook):
     notebook.run(SETUP)
-    live(notebook.run("display(cw.IntSlider(1, description='deleted'))"))
-    live(notebook.run("display(cw.IntSlider(2, description='anonymous'))"))
-    live(notebook.run("kept = cw.IntSlider(3, description='kept')\ndisplay(kept)"))
-    assert notebook.kernel_eval("objects()") == "(3, 3)"
+    live(notebook.run("display(w.IntSlider(1, description='deleted'))"))
+    live(notebook.run("display(w.IntSlider(2, description='anonymous'))"))
+    live(notebook.run("kept = w.IntSlider(3, description='kept')\ndisplay(kept)"))
+    assert notebook.kernel_eval("objects()") == "(9, 3)"
     # The front-ends keep a deleted cell's elements (for undo): it is released after being
     # detached for a while (5 minutes; 3 s here), not when collected.
     notebook.page.evaluate("window.__cellwire.releaseDetachedAfterMs = 3000")
     notebook.delete_cell(-3)
-    wait_objects(notebook, "(2, 2)")
+    wait_objects(notebook, "(6, 2)")
     notebook.save()
     notebook.reload()
     notebook.collect_garbage()
     time.sleep(7)  # the old page's elements are gone with it; nothing is released for them
-    assert notebook.kernel_eval("objects()") == "(2, 2)"
+    assert notebook.kernel_eval("objects()") == "(6, 2)"
     view = live(notebook.page.locator("body"), 0)  # the widget no variable holds is live again
-    expect(view.locator("output")).to_have_text("2")
-    view.locator("input[type=range]").focus()
+    expect(view.locator(".widget-readout")).to_have_text("2")
+    view.locator(".noUi-handle").first.focus()
     notebook.page.keyboard.press("ArrowRight")
-    wait_kernel(notebook, "sorted(t.value for t in list(target._registry.values()))", "[3, 3]")
+    wait_kernel(notebook, "sorted(x.value for x in list(_instances.values()) if isinstance(x, w.IntSlider))", "[3, 3]")
 
 
 @pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
 def test_closing_the_notebook_in_jupyterlab_releases_its_outputs(notebook):
     notebook.run(SETUP)
-    live(notebook.run("display(cw.IntSlider(1))"))
-    live(notebook.run("kept = cw.IntSlider(2)\ndisplay(kept, kept)"))
-    assert notebook.kernel_eval("objects()") == "(2, 3)"
+    live(notebook.run("display(w.IntSlider(1))"))
+    live(notebook.run("kept = w.IntSlider(2)\ndisplay(kept, kept)"))
+    assert notebook.kernel_eval("objects()") == "(6, 3)"
     kernel_id = notebook.kernel_id
     notebook.page.evaluate("window.__cellwire.releaseDetachedAfterMs = 3000")  # as for a deleted cell
     notebook.close_notebook()
-    wait_objects(notebook, "(1, 0)", kernel_id=kernel_id)  # `kept` stays: a variable holds it
+    wait_objects(
+        notebook, "(3, 0)", kernel_id=kernel_id
+    )  # `kept` stays (and its layout and style): a variable holds it
     notebook.page.wait_for_function("window.__cellwire.links.size === 0", timeout=30_000)

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display
 from ..log import logger
-from ..target import Module, Target
+from ..target import Module, Target, _pins, _registry_lock
 from ..transport import identity
 from ..transport.assets import read_static
 from ..widgets import snapshots
-from . import capture, frontends
+from . import capture, frontends, release
 from .static_html import plain_text, snapshot_html
 
 if TYPE_CHECKING:
@@ -129,6 +129,16 @@ class WidgetDisplay(Target):
 
     def _on_detach(self, view: View) -> None:
         self._hub.remove_view(view)
+
+    def _on_release(self, element_id: str) -> None:
+        """This output is gone for good: the widget goes too, unless something else holds it."""
+        release.close_unheld(self.model_id, _pinned)
+
+
+def _pinned(model_id: str) -> bool:
+    """Does an output not released yet show the widget ``model_id`` (``target.py``'s pins)?"""
+    with _registry_lock:
+        return any(isinstance(t, WidgetDisplay) and t.model_id == model_id for t in _pins.values())
 
 
 def displays_of(model_ids: set[str]) -> list[WidgetDisplay]:

@@ -63,6 +63,10 @@ class Tunnel {
     this.hubId = hubId;
     /** @type {any[]} */
     this.channels = [];
+    /** @type {Map<any, HTMLElement>} each channel's live element */
+    this.outputs = new Map();
+    /** @type {Promise<void>|null} states being fetched again after a reconnect */
+    this.resyncing = null;
     /** @type {Map<string, {resolve: Function, reject: Function}>} */
     this.pending = new Map();
     this.nextId = 0;
@@ -79,14 +83,33 @@ class Tunnel {
     this.requireConfigs = null;
   }
 
-  /** @param {any} channel */
-  add(channel) {
+  /** @param {any} channel @param {HTMLElement} el its live element */
+  add(channel, el) {
     this.channels.push(channel);
+    this.outputs.set(channel, el);
     const off = channel.on("message", (/** @type {any} */ data, /** @type {DataView[]} */ buffers) => this.receive(data, buffers));
+    const offResync = channel.on("resync", () => this.resync(channel));
     return () => {
       off();
+      offResync();
+      this.outputs.delete(channel);
       this.channels = this.channels.filter((/** @type {any} */ c) => c !== channel);
     };
+  }
+
+  /** `channel` was attached again (a reconnect): the kernel forgot this page's subscription, and
+   * widgets changed meanwhile. Subscribe again; the first channel back brings every state. */
+  /** @param {any} channel */
+  resync(channel) {
+    if (!this.manager || !this.loaded) return;
+    if (this.resyncing) {
+      this.request({ op: "subscribe" }, [], channel).catch((err) => console.debug("cellwire: resubscribe failed", err));
+      return;
+    }
+    this.resyncing = this.request({ op: "subscribe", states: true }, [], channel)
+      .then(({ data, buffers }) => this.manager.applyStates(data.states, data.buffer_paths, buffers))
+      .catch((err) => console.debug("cellwire: widget states after a reconnect failed", err))
+      .finally(() => { this.resyncing = null; });
   }
 
   /** A connected channel of this kernel to send through: the output showing widget `modelId` if
@@ -97,11 +120,21 @@ class Tunnel {
     return live.find((/** @type {any} */ c) => c.init?.model_id === modelId) || live[0] || this.channels[0];
   }
 
-  /** @param {any} data @param {any[]} [buffers] */
+  /** A widget's message to the kernel. One that cannot go (the kernel restarted, the output is
+   * stale) is refused in the status line of the output that would have carried it: ipywidgets'
+   * models send without waiting for an answer, so nobody else would tell the user.
+   * @param {any} data @param {any[]} [buffers] */
   send(data, buffers = []) {
     const channel = this._channel(data?.comm_id);
     if (!channel) throw new Error("not delivered: no output of this kernel is connected");
-    channel.send(data, buffers);
+    try {
+      channel.send(data, buffers);
+    } catch (err) {
+      const output = this.outputs.get(channel)?.parentElement;
+      const view = /** @type {any} */ (output)?.__cellwire;
+      if (!view?.showError) throw err;
+      view.showError(err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Ask the kernel; resolves with {data, buffers} of its reply, rejects with its error. */
@@ -295,6 +328,19 @@ function showWidgetsInOutputs(manager) {
   };
 }
 
+/** @type {HTMLElement | null} */
+let parkingLot = null;
+
+/** A hidden element of the page where the views of outputs already gone are taken down. */
+function parking() {
+  if (!parkingLot || !parkingLot.isConnected) {
+    parkingLot = document.createElement("div");
+    parkingLot.hidden = true;
+    document.body.appendChild(parkingLot);
+  }
+  return parkingLot;
+}
+
 /** @param {{channel: any, el: HTMLElement}} args */
 export async function render({ channel, el }) {
   const init = channel.init;
@@ -303,7 +349,7 @@ export async function render({ channel, el }) {
     tunnel = new Tunnel(init.hub);
     tunnels.set(init.hub, tunnel);
   }
-  const remove = tunnel.add(channel);
+  const remove = tunnel.add(channel, el);
   el.classList.add("cellwire-ipywidget");
   if (!pageHasJupyterTheme()) el.classList.add("cellwire-jw-defaults");
   /** @type {(() => void) | null} */
@@ -312,7 +358,18 @@ export async function render({ channel, el }) {
   const dispose = () => {
     gone = true;
     remove();
-    if (disposeView) disposeView();
+    if (disposeView) {
+      // Lumino detaches only a widget in the document: an output already gone (cleared, its cell
+      // deleted) would keep its views, and they the output, which could then never be collected
+      // and released (runtime.js). So it is taken down in a hidden holder, and dropped there.
+      const parked = !el.isConnected;
+      if (parked) parking().appendChild(el);
+      try {
+        disposeView();
+      } finally {
+        if (parked) el.remove();
+      }
+    }
     disposeView = null;
   };
   const mark = (/** @type {string} */ step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
