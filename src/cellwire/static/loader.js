@@ -204,17 +204,16 @@
      * @returns {Promise<any>}
      */
     function readCached(kind, hash, key) {
-      return caches.open(CACHE).then(function (cache) {
-        return cache.match(key).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
-          if (!bytes) return null;
-          return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
-            var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
-            var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
-            if (body) return body;
-            console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
-                         "discarded (it is fetched from the kernel again)");
-            return cache.delete(key).then(function () { return null; });
-          });
+      // (as few steps as there can be: after a reload each waits for JupyterLab's busy main thread)
+      return caches.match(key, { cacheName: CACHE }).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
+        if (!bytes) return null;
+        return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+          var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+          var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
+          if (body) return body;
+          console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
+                       "discarded (it is fetched from the kernel again)");
+          return caches.open(CACHE).then(function (cache) { return cache.delete(key); }).then(function () { return null; });
         });
       }).catch(function () { return null; });
     }
