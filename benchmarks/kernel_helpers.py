@@ -1,16 +1,15 @@
-"""Kernel-side helpers for benchmarks/run.py (not part of the cellwire package): build N widgets of one kind,
-with cellwire or ipywidgets, and read the kernel's memory, so both toolkits are measured alike.
+"""Kernel-side helpers for benchmarks/run.py (not part of the cellwire package): build N ipywidgets of
+one kind and read the kernel's memory, so the bridged path and jupyterlab_widgets are measured alike.
 
 In a kernel::
 
     import kernel_helpers as bench                     # benchmarks/ on sys.path
-    box = bench.make_widgets(200)                      # a cellwire VBox of 200 IntSliders
-    box = bench.make_widgets(200, toolkit="ipywidgets")  # the same with ipywidgets
+    box = bench.make_widgets(200)                      # an ipywidgets VBox of 200 IntSliders
     bench.kernel_memory()                              # RSS in bytes
 
-Time to interactive, browser side: the page is interactive for a cellwire output when
-``document.querySelectorAll('.cellwire-output[data-cellwire-state="live"] input').length`` reaches N
-(for ipywidgets: ``.widget-slider input`` / ``.jupyter-widgets`` elements).
+Time to interactive, browser side: a slider is interactive once its handle is drawn,
+``document.querySelectorAll('.widget-slider .noUi-handle').length`` (ipywidgets' own DOM, the same
+through cellwire's bridge and through jupyterlab_widgets).
 """
 
 from __future__ import annotations
@@ -21,16 +20,12 @@ from typing import Any
 KINDS = ("IntSlider", "FloatSlider", "Checkbox", "Text", "Dropdown", "Button", "Progress")
 
 
-def make_widgets(n: int, kind: str = "IntSlider", toolkit: str = "cellwire") -> Any:
-    """A VBox of ``n`` widgets of ``kind`` (one of KINDS) from ``toolkit`` ("cellwire" or "ipywidgets")."""
+def make_widgets(n: int, kind: str = "IntSlider") -> Any:
+    """An ipywidgets VBox of ``n`` widgets of ``kind`` (one of KINDS)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    if toolkit == "cellwire":
-        import cellwire as mod
-    elif toolkit == "ipywidgets":
-        import ipywidgets as mod  # type: ignore[no-redef]
-    else:
-        raise ValueError("toolkit must be 'cellwire' or 'ipywidgets'")
+    import ipywidgets as mod
+
     cls = getattr(mod, "IntProgress" if kind == "Progress" else kind)
     make = {
         "IntSlider": lambda i: cls(value=i % 100, description=f"w{i}"),

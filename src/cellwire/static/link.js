@@ -101,6 +101,8 @@ export class KernelLink {
     this._probeAgain = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this._helloTimer = undefined;
+    /** @type {{commId: string | null, views: Set<string>} | null} views attached along with the hello of that comm */
+    this._attachSent = null;
     this.socket = new KernelSocket(runtime.boot, kernelId, {
       onMessage: (msg) => this._onMessage(msg),
       onState: (state, detail) => this._onSocketState(state, detail),
@@ -121,12 +123,15 @@ export class KernelLink {
   async _start() {
     this._started = true;
     this.runtime.boot.mark?.("link-open");
-    this.runtime.socketOpened();
     const server = await this.runtime.serverPath(this.kernelId);
     const transport = { socket: this.runtime.sockets.where, server, framing: this.socket.protocol };
     this.transport = transport;
     console.debug(`cellwire: kernel ${this.kernelId}: server ${server}, ${transport.framing} framing, socket in the ${transport.socket === "worker" ? "worker" : "main thread"}`);
-    return this._hello();
+    const welcome = this._hello();
+    // Preloaded bundles compile on this thread now, while the kernel answers the hello and the
+    // attaches sent with it (compiling earlier would hold up the socket's start and the hello).
+    this.runtime.socketOpened();
+    return welcome;
   }
 
   // -- handshake -------------------------------------------------------------------------------
@@ -153,7 +158,18 @@ export class KernelLink {
       this._helloMsgId = this.socket.send("shell", "comm_open", { comm_id: this.commId, target_name: "cellwire", data }, this._subshell());
       this._helloTimer = viaIopub ? setTimeout(() => this._noWelcome(), IOPUB_WELCOME_MS)
         : setTimeout(() => this._helloAgainViaIopub(), DIRECT_WELCOME_MS);
+      this._attachWithHello();
     });
+  }
+
+  /** A link's first hello (no kernel process known yet) takes its views' attaches along, so the
+   * kernel answers welcome and attached in one go (a round trip less before a first output
+   * renders). The kernel checks each output's process itself (a stale one gets "stale-output",
+   * which sends the view looking for its kernel, as after a welcome). */
+  _attachWithHello() {
+    if (this.welcome) return;
+    this._attachSent = { commId: this.commId, views: new Set(this.views.keys()) };
+    for (const view of this.views.values()) this._sendAttach(view);
   }
 
   /** No welcome either way: a kernel busy on its main shell (no subshell) answers on control, and
@@ -226,7 +242,9 @@ export class KernelLink {
     this._setState("live");
     if (this._helloWaiter) this._helloWaiter.resolve(data);
     this._helloWaiter = null;
-    for (const view of this.views.values()) this._sendAttachIfCurrent(view);
+    const sent = this._attachSent?.commId === this.commId ? this._attachSent.views : new Set();
+    this._attachSent = null;
+    for (const view of this.views.values()) if (!sent.has(view.id)) this._sendAttachIfCurrent(view);
     this._flushQueue();
   }
 

@@ -184,17 +184,36 @@
     function cached(kind, hash) {
       if (!hash || !canCache()) return Promise.resolve(null);
       var key = cacheKey(kind, hash);
-      return caches.open(CACHE).then(function (cache) {
-        return cache.match(key).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
-          if (!bytes) return null;
-          return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
-            var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
-            var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
-            if (body) return body;
-            console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
-                         "discarded (it is fetched from the kernel again)");
-            return cache.delete(key).then(function () { return null; });
-          });
+      // One read per entry at a time: the loader starts the bundles' reads at mount, with the
+      // runtime's, and the runtime's own read of a bundle then gets the same answer.
+      if (!reads[key]) {
+        reads[key] = readCached(kind, hash, key);
+        var forget = function () { delete reads[key]; };
+        // (a hit is kept a while for the runtime to pick up; a miss is asked again after a store)
+        reads[key].then(function (body) { if (body) setTimeout(forget, 10000); else forget(); }, forget);
+      }
+      return reads[key];
+    }
+    /** @type {Record<string, Promise<any>>} cache key -> its read under way */
+    var reads = {};
+
+    /**
+     * @param {string} kind
+     * @param {string} hash
+     * @param {string} key
+     * @returns {Promise<any>}
+     */
+    function readCached(kind, hash, key) {
+      // (as few steps as there can be: after a reload each waits for JupyterLab's busy main thread)
+      return caches.match(key, { cacheName: CACHE }).then(function (hit) { return hit ? hit.arrayBuffer() : null; }).then(function (bytes) {
+        if (!bytes) return null;
+        return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+          var actual = Array.from(new Uint8Array(digest), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+          var body = actual === hash ? fromParts(kind, new TextDecoder().decode(bytes).split("\0"), hash) : null;
+          if (body) return body;
+          console.warn("cellwire: the browser's cached " + kind + " " + hash + " is not what that hash names: " +
+                       "discarded (it is fetched from the kernel again)");
+          return caches.open(CACHE).then(function (cache) { return cache.delete(key); }).then(function () { return null; });
         });
       }).catch(function () { return null; });
     }
@@ -250,6 +269,7 @@
     function withSocket(kernelId, timeoutMs, start, onMessage) {
       return new Promise(function (resolve, reject) {
         var session = uuid();
+        var opened = false;
         var ws = new WebSocket(channelsUrl(kernelId, session));
         var where = pageConfig().wsUrl + "api/kernels/" + kernelId + "/channels";
         var timer = setTimeout(function () {
@@ -264,6 +284,8 @@
           clearTimeout(timer);
           // (closing at once would make the server drop a comm_close just sent)
           setTimeout(function () { try { ws.close(); } catch (e) { /* already closed */ } }, 500);
+          // (never opened: the server refused it, e.g. 404 for a kernel it does not have)
+          if (err && !opened) /** @type {any} */ (err).unopened = true;
           if (err) reject(err); else resolve(/** @type {T} */ (value));
         }
         /** @type {Send} */
@@ -273,7 +295,7 @@
           ws.send(JSON.stringify(msg));
           return msg.header.msg_id;
         }
-        ws.onopen = function () { mark("loader-socket"); start(send); };
+        ws.onopen = function () { opened = true; mark("loader-socket"); start(send); };
         ws.onerror = function () {
           finish(new Error("could not open the kernel's WebSocket at " + where + ": the server is down, or a proxy " +
                            "in front of it does not pass WebSockets (it must forward the Upgrade and Connection " +
@@ -314,8 +336,9 @@
       }).catch(function () { return false; });
     }
 
-    // The id of the running kernel that made this output. The id written by the kernel is tried
-    // first (checked over REST); otherwise every kernel of the server is probed for the beacon.
+    // The id of the running kernel that made this output, checked over REST; otherwise every
+    // kernel of the server is probed for the beacon. (Asked only when a socket to the id the output
+    // names would not open, or the output names none: the socket's handshake is the check.)
     /**
      * @param {OutputSpec} spec
      * @returns {Promise<string>}
@@ -447,6 +470,24 @@
       });
     }
 
+    // The runtime from the kernel the output names, straight over a socket: the handshake answers
+    // whether the server has that kernel. Only a socket that would not open costs a REST check
+    // (and, for a kernel the server does not have, the search by beacon), whose answer says why.
+    /**
+     * @param {OutputSpec} spec
+     * @returns {Promise<Runtime>}
+     */
+    function fetchFromKernel(spec) {
+      var viaSearch = function () {
+        return findKernel(spec).then(function (id) { mark("kernel-found"); return fetchRuntime(id, spec); });
+      };
+      if (!spec.kernel_id) return viaSearch();
+      return fetchRuntime(spec.kernel_id, spec).catch(function (err) {
+        if (err && err.unopened) return viaSearch();
+        throw err;
+      });
+    }
+
     // Import the runtime's modules through blob: URLs, rewriting each `"./name.js"` import to the
     // blob of that module, and make it the page's runtime unless a newer one is there.
     /**
@@ -488,7 +529,7 @@
         // This browser keeps the runtime by content hash: a reload or another tab needs no socket for it.
         runtimeLoads[version] = cached("runtime", spec.rt).then(function (/** @type {RuntimePayload | null} */ payload) {
           if (payload && payload.modules) { mark("runtime-cached"); return startRuntime(payload, spec); }
-          return findKernel(spec).then(function (id) { mark("kernel-found"); return fetchRuntime(id, spec); });
+          return fetchFromKernel(spec);
         });
         runtimeLoads[version].catch(function () { delete runtimeLoads[version]; });
       }
@@ -552,6 +593,9 @@
       }
       mark("loader");
       el.__cellwire = "loading";
+      // Bundles the output's view will import are read from the browser's cache now, beside the
+      // runtime (the runtime picks the reads up: see `cached`).
+      if (!own("__cellwire")) (spec.preload || []).forEach(function (hash) { cached("vendor", hash); });
       var found = el;
       runtimeFor(spec).then(function (runtime) { runtime.mount(found, spec); }, function (err) {
         found.__cellwire = "failed";

@@ -176,7 +176,9 @@ export class Runtime {
   }
 
   /**
-   * The link to the kernel that made the output of `spec` (found by the loader's search).
+   * The link to the kernel that made the output of `spec`: the one its spec names, connected at
+   * once (its socket's handshake says whether the server has that kernel: `_searchIfGone`), else
+   * found by the loader's search.
    * @param {OutputSpec} spec
    * @returns {Promise<KernelLink>}
    */
@@ -185,15 +187,39 @@ export class Runtime {
       // A link that gave up (kernel gone, access refused) is asked afresh by the next output.
       if (GAVE_UP.includes(link.state)) this.links.delete(key);
     }
-    let id = spec.kernel_id && this.links.has(spec.kernel_id) ? spec.kernel_id : null;
-    if (!id) id = await this.boot.findKernel(spec);
+    const id = spec.kernel_id || await this.boot.findKernel(spec);
     if (spec.framing === "legacy") preferLegacyFraming(id);
     let link = this.links.get(id);
     if (!link) {
       link = new KernelLink(this, id, spec.subshell || null);
       this.links.set(id, link);
+      const made = link;
+      made.ready.catch(() => this._searchIfGone(made));
     }
     return link;
+  }
+
+  /**
+   * A link whose kernel the server does not have (its socket never opened, and the server
+   * answered 404): its outputs' kernel may run under another id (found by its beacon); else each
+   * says it is not running.
+   * @param {KernelLink} link
+   */
+  async _searchIfGone(link) {
+    if (link.state !== "gone" || link.welcome) return;
+    for (const view of [...this.views]) {
+      if (view.link !== link) continue;
+      let id;
+      try {
+        id = await this.boot.findKernel({ ...view.spec, kernel_id: null });
+      } catch (err) {
+        view.linkState("gone", err instanceof Error ? err.message : String(err));
+        continue;
+      }
+      if (!this.views.has(view) || view.link !== link) continue;
+      link.detach(view);
+      view.connect(await this._linkFor({ ...view.spec, kernel_id: id }));
+    }
   }
 
   /**

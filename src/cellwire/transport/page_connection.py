@@ -41,13 +41,31 @@ def direct_sender(kernel: Any) -> Sender | None:
     if thread is None or stream is None or session is None:
         return None
     loop = thread.io_loop
+    # The stream must be the only user of the ROUTER socket: messages are sent from its own loop.
+    # Waking that loop costs a system call, so one wake-up sends everything queued until it runs
+    # (3,000 widgets opened in a cell: 3,000 wake-ups were half the cell's time), in order.
+    outbox: list[list[Any]] = []
+    lock = threading.Lock()
+
+    def flush() -> None:
+        with lock:
+            batch = outbox[:]
+            outbox.clear()
+        for parts in batch:
+            try:
+                stream.send_multipart(parts, copy=False)
+            except Exception:  # (one message that fails to go must not hold back the rest)
+                logger.exception("sending a message to a page failed")
 
     def send(identity: bytes, content: dict[str, Any], buffers: Sequence[memoryview]) -> None:
         msg = session.msg("comm_msg", content=content)
         parts = session.serialize(msg, ident=[identity])
         parts.extend(buffers)
-        # The stream must be the only user of the ROUTER socket: send from its own loop.
-        loop.add_callback(stream.send_multipart, parts, copy=False)
+        with lock:
+            outbox.append(parts)
+            wake = len(outbox) == 1
+        if wake:
+            loop.add_callback(flush)
 
     return send
 
