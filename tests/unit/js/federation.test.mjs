@@ -100,7 +100,7 @@ test("a chunk or stylesheet the container adds comes from the kernel by file nam
     const link = { tagName: "LINK", href: "https://cellwire.invalid/labextensions/lib/static/3.cd.css", onload: (e) => events.push(e.type) };
     await fed.loadFile("lib", link);
     assert.equal(appended.length, 1);
-    assert.equal(appended[0].dataset.cellwireLabextension, "lib");
+    assert.equal(appended[0].dataset.cellwireSource, "cellwire-labextension/lib/3.cd.css");
     assert.match(appended[0].textContent, /^a\{background:url\("blob:[^"]+"\)\}$/);
     const failing = new Federation(shared, async () => ({ data: { error: "no file static/x.js" }, buffers: [] }));
     const bad = { tagName: "SCRIPT", src: "https://cellwire.invalid/labextensions/lib/static/x.js", onerror: (e) => events.push(e.type) };
