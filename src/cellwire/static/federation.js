@@ -132,6 +132,32 @@ function runFetched(el, source, sourceUrl) {
   el.onload?.({ type: "load", target: el });
 }
 
+/**
+ * The JupyterLab application a plugin is activated with: nothing but the document registry's
+ * `addWidgetExtension`, which is skipped (it extends the host's notebook panels, such as
+ * jupyter_bokeh's renderers for its own output MIME types; a widget output has no panel to extend,
+ * and the host renders those outputs or not as it would without cellwire). Anything else is an
+ * error naming the member.
+ * @param {string} pkg
+ */
+function applicationOf(pkg) {
+  /** @param {string} path @returns {any} */
+  const refusing = (path) => new Proxy({}, {
+    get(_, prop) {
+      if (prop === "then") return undefined;
+      if (path === "app" && prop === "docRegistry") return refusing("app.docRegistry");
+      if (path === "app.docRegistry" && prop === "addWidgetExtension") {
+        return (/** @type {string} */ widget) => {
+          console.debug(`cellwire: '${pkg}' extends JupyterLab's ${widget} panels; skipped (a widget output has none)`);
+          return { isDisposed: false, dispose() { this.isDisposed = true; } };
+        };
+      }
+      throw new Error(`it uses JupyterLab's application (${path}.${String(prop)}), which cellwire does not provide`);
+    },
+  });
+  return refusing("app");
+}
+
 /** An error naming the labextension and the step that failed.
  * @param {string} pkg @param {string} step @param {unknown} err */
 function federatedError(pkg, step, err) {
@@ -291,12 +317,7 @@ class Federation {
       registerWidget: (data) => this.registered.set(data.name, { ...data, package: pkg }),
     };
     const isRegistry = (/** @type {any} */ token) => token && token.name === WIDGET_REGISTRY_TOKEN;
-    const app = new Proxy({}, {
-      get(_, prop) {
-        if (prop === "then") return undefined;
-        throw new Error(`it uses JupyterLab's application (app.${String(prop)}), which cellwire does not provide`);
-      },
-    });
+    const app = applicationOf(pkg);
     for (const plugin of plugins) {
       const requires = plugin.requires || [];
       const optional = plugin.optional || [];
