@@ -75,6 +75,20 @@ test("each failure names the package and the step", async () => {
   assert.match(await failure("nothing"), /'nothing' registered no widget module, not 'nothing'/);
 });
 
+test("a plugin that also extends JupyterLab's notebook panels registers its widget; other app use is named", async () => {
+  const fed = federation({
+    bokehish: exposing({ id: "b:p", requires: [REGISTRY], activate(app, r) {
+      const done = app.docRegistry.addWidgetExtension("Notebook", {});
+      r.registerWidget({ name: "bokehish", exports: { disposable: typeof done.dispose } });
+    } }),
+    shelly: exposing({ id: "s:p", requires: [REGISTRY], activate(app) { app.shell.add({}); } }),
+    docs: exposing({ id: "d:p", requires: [REGISTRY], activate(app) { app.docRegistry.addFileType({}); } }),
+  });
+  assert.deepEqual(await fed.widgetModule("bokehish", entry("bokehish")), { disposable: "function" });
+  await assert.rejects(fed.widgetModule("shelly", entry("shelly")), /'shelly' .* plugin s:p: it uses JupyterLab's application \(app\.shell\)/);
+  await assert.rejects(fed.widgetModule("docs", entry("docs")), /\(app\.docRegistry\.addFileType\), which cellwire does not provide/);
+});
+
 test("a container that failed is tried again on the next request", async () => {
   let tries = 0;
   const fed = federation({ flaky: { init() { if (++tries === 1) throw new Error("once"); }, async get() { return () => ({ id: "f", requires: [REGISTRY], activate: (a, r) => r.registerWidget({ name: "flaky", exports: { ok: 1 } }) }); } } });
