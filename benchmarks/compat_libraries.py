@@ -129,7 +129,6 @@ LIBRARIES: tuple[Library, ...] = (
         "import numpy as np, ipyvolume as ipv\nx, y, z = np.random.rand(3, 30)\nipv.quickscatter(x, y, z, size=2)",
         "canvas",
         extra=("numpy", "ipython_genutils"),  # ipyvolume imports it without declaring it
-        why="its controls use jupyter-vue, whose bundle loads a webpack chunk (`vue-sfc`) by URL under the `module.uri` requirejs gives it; cellwire gives bundles a made-up URL and does not yet serve chunks requested by URL from an nbextension (issue #18, item 2)",
     ),
     Library(
         "nglview",
@@ -154,7 +153,6 @@ LIBRARIES: tuple[Library, ...] = (
         "from ipyaggrid import Grid\ng = Grid(grid_data=[{'a': 1, 'b': 2}], grid_options={'columnDefs': "
         "[{'field': 'a'}, {'field': 'b'}]})\ng",
         ".ag-cell",
-        why="its bundle loads a webpack chunk by URL relative to its own script (its nbextension is enabled, but the chunk's URL is computed from the page, not `module.uri`); cellwire does not yet serve chunks requested by URL from an nbextension (issue #18, item 2)",
     ),
     Library(
         "jupyter-scatter",
@@ -232,7 +230,6 @@ LIBRARIES: tuple[Library, ...] = (
         "from jupyter_bokeh import BokehModel\noutput_notebook(INLINE, hide_banner=True)  # BokehJS, not from a CDN\n"
         "p = figure(width=250, height=150)\np.line([1, 2, 3], [1, 3, 2])\nBokehModel(p)",
         "canvas",
-        why="its nbextension is not enabled in the environment's nbconfig, so cellwire takes its JupyterLab extension, which fails while starting in cellwire's share scope (not investigated yet)",
     ),
 )
 

@@ -1,10 +1,14 @@
 """Third-party ipywidgets libraries through the bridge, their front-ends served from the kernel's
-environment (nbextension AMD bundles) with every request off this machine blocked: bqplot,
-ipyleaflet, plotly's FigureWidget."""
+environment (nbextension AMD bundles, JupyterLab extensions) with every request off this machine
+blocked: bqplot, ipyleaflet, plotly's FigureWidget, ipyevents, ipympl, pythreejs, and bundles that
+load webpack chunks by URL (ipyaggrid, ipyvolume through jupyter-vue) or whose JupyterLab plugin also
+extends the notebook (jupyter_bokeh)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -14,19 +18,36 @@ from widget_helpers import LAB_AND_NB7, live, wait_kernel
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
 
 
-@pytest.fixture
-def no_code_from_cdn(notebook):
+@contextmanager
+def code_from_cdn_refused(notebook) -> Iterator[list[tuple[str, str]]]:
     """Requests off this machine fail; none may be for code or styles (map tiles are data)."""
     blocked: list[tuple[str, str]] = []
+
+    def off_machine(url):
+        return not LOCAL.match(url) and not url.startswith(("blob:", "data:"))
 
     def handle(route):
         blocked.append((route.request.resource_type, route.request.url))
         route.abort()
 
-    notebook.page.context.route(lambda url: not LOCAL.match(url) and not url.startswith(("blob:", "data:")), handle)
+    notebook.page.context.route(off_machine, handle)
     yield blocked
+    notebook.page.context.unroute(off_machine, handle)
     code = [url for kind, url in blocked if kind in ("script", "stylesheet", "fetch", "xhr", "font")]
     assert code == [], f"code or styles requested off this machine: {code}"
+
+
+@pytest.fixture
+def no_code_from_cdn(notebook):
+    with code_from_cdn_refused(notebook) as blocked:
+        yield blocked
+
+
+@pytest.fixture
+def shared_notebook_offline(module_notebook):
+    """The module's shared notebook, with requests off this machine refused as above."""
+    with code_from_cdn_refused(module_notebook):
+        yield module_notebook
 
 
 def test_bqplot_lines_redraw_when_numpy_data_changes(notebook, no_code_from_cdn):
@@ -156,3 +177,63 @@ def test_pythreejs_its_extension_js_maps_three_the_scene_draws_and_orbits_reach_
     mouse.up()
     wait_kernel(notebook, "camera.position != (2, 2, 3)", "True", timeout=30)
     assert errors(notebook) == []
+
+
+#: ipyvolume 0.6.3's own container.vue calls Vue 2's `this.$set`, which ipyvue 3 (Vue 3) lacks: the
+#: library's error in every front-end, after its figure and controls drew.
+IPYVOLUME_VUE2 = "pageerror: this.$set is not a function"
+
+
+def errors_but_the_libraries_own(notebook):
+    """The console errors less what these libraries print in every front-end: AG Grid's licence
+    banner (console.error lines of asterisks from ipyaggrid's grid) and ipyvolume's Vue 2 call."""
+    return [e for e in errors(notebook) if not (e.startswith("error: *") and "ipyaggrid/" in e) and e != IPYVOLUME_VUE2]
+
+
+def test_ipyaggrid_its_bundle_loads_a_webpack_chunk_by_url_from_the_kernel(shared_notebook_offline):
+    # ipyaggrid's bundle builds its chunk's URL from the classic notebook's data-base-url
+    # ("null" + "nbextensions/ipyaggrid/906.index.js" in JupyterLab) and adds a <script> for it.
+    notebook = shared_notebook_offline
+    out = notebook.run(
+        "import cellwire\nfrom ipyaggrid import Grid\n"
+        "g = Grid(grid_data=[{'a': 17, 'b': 'x'}, {'a': 23, 'b': 'y'}],\n"
+        "         grid_options={'columnDefs': [{'field': 'a'}, {'field': 'b'}]})\ng",
+        timeout=90,
+    )
+    view = live(out)
+    expect(view.locator(".ag-cell", has_text="23")).to_be_visible(timeout=30_000)
+    expect(view.locator(".ag-cell", has_text="y")).to_be_visible()
+    assert errors_but_the_libraries_own(notebook) == []
+
+
+def test_ipyvolume_draws_with_its_vue_controls_whose_sfc_compiler_is_a_chunk_by_url(shared_notebook_offline):
+    # ipyvolume's controls are jupyter-vuetify templates; jupyter-vue compiles them with its
+    # `vue-sfc` chunk, which its bundle asks for under its module.uri. jupyter-vuetify's bundle
+    # imports jupyter-vue: one copy on the page, or its TemplateModel fails `instanceof`.
+    notebook = shared_notebook_offline
+    out = notebook.run(
+        "import cellwire\nimport numpy as np, ipyvolume as ipv\nx, y, z = np.random.rand(3, 30)\n"
+        "fig = ipv.figure()\nscatter = ipv.scatter(x, y, z, size=2)\nipv.show()",
+        timeout=90,
+    )
+    view = live(out)
+    expect(view.locator("canvas").first).to_be_visible(timeout=60_000)
+    expect(view.locator(".v-btn").first).to_be_visible(timeout=30_000)  # a vuetify template compiled
+    assert errors_but_the_libraries_own(notebook) == []
+
+
+def test_jupyter_bokeh_its_labextension_starts_and_the_plot_draws(shared_notebook_offline):
+    # jupyter_bokeh's nbextension is not enabled (it ships no nbconfig), so its JupyterLab extension
+    # is used; its plugin also extends JupyterLab's notebook panels (app.docRegistry), which a widget
+    # output has none of: skipped, the widget registered.
+    notebook = shared_notebook_offline
+    out = notebook.run(
+        "import cellwire\nfrom bokeh.io import output_notebook\nfrom bokeh.plotting import figure\n"
+        "from bokeh.resources import INLINE\nfrom jupyter_bokeh import BokehModel\n"
+        "output_notebook(INLINE, hide_banner=True)  # BokehJS, from the kernel's environment\n"
+        "p = figure(width=250, height=150)\np.line([1, 2, 3], [1, 3, 2])\nBokehModel(p)",
+        timeout=90,
+    )
+    view = live(out)
+    expect(view.locator("canvas").first).to_be_visible(timeout=30_000)
+    assert errors_but_the_libraries_own(notebook) == []

@@ -90,9 +90,18 @@ def test_enabled_nbextensions_configs_are_read_not_run_and_their_files_served(tm
     assert not {"off", "jupyter-js-widgets", "huge"} & set(configs)
     reply, buffers = frontends.module_reply("threeish", "lib/three.js", nbextension=True)
     assert (reply["source"], buffers) == ("define([], 3)", [])
+    # a webpack chunk its bundle asks for by URL, and a CSS chunk, with the assets their text names
+    threeish = tmp_path / "data" / "nbextensions" / "threeish"
+    (threeish / "7.index.js").write_text('(self.webpackChunk=self.webpackChunk||[]).push([[7],{}]);x=n.p+"f.woff2"')
+    (threeish / "7.css").write_text("a{src:url(f.woff2)}")
+    (threeish / "f.woff2").write_bytes(b"font")
+    for chunk in ("7.index.js", "7.css"):
+        reply, buffers = frontends.module_reply("threeish", chunk, nbextension=True)
+        assert (reply["assets"], buffers) == (["f.woff2"], [b"font"])
     for name, file in [
         ("threeish", "../off/extension.js"),
         ("threeish", "lib/three"),
+        ("threeish", "f.woff2"),
         ("..", "x.js"),
         ("threeish", "no.js"),
     ]:

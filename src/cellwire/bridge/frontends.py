@@ -78,8 +78,9 @@ def nbextension_source(module: str) -> str:
 _NOT_A_CONFIG = frozenset({"jupyter-js-widgets"})
 #: An ``extension.js`` larger than this is a bundle, not a requirejs configuration.
 CONFIG_MAX_BYTES = 64 * 1024
-#: A file of an nbextension folder as a requirejs path names it: plain names, ``/``-separated.
-_NBEXTENSION_FILE = re.compile(r"^[\w][\w.-]*(/[\w][\w.-]*)*\.js$")
+#: A file of an nbextension folder as a requirejs path (or a webpack chunk URL) names it: plain
+#: names, ``/``-separated; a module, or a chunk's script or stylesheet.
+_NBEXTENSION_FILE = re.compile(r"^[\w][\w.-]*(/[\w][\w.-]*)*\.(js|css)$")
 
 
 def enabled_nbextensions() -> list[str]:
@@ -120,16 +121,17 @@ def nbextension_configs() -> dict[str, str]:
     return configs
 
 
-def nbextension_file(folder: str, file: str) -> str:
-    """A module file of nbextension ``folder`` that a requirejs configuration names."""
+def nbextension_file(folder: str, file: str) -> tuple[dict[str, Any], list[bytes]]:
+    """A file of nbextension ``folder`` that a requirejs configuration names, or a chunk its bundle
+    asks for by URL, with the assets its text names: ``({"source", "assets"}, [bytes per asset])``."""
     if not _MODULE_NAME.match(folder) or ".." in folder or not _NBEXTENSION_FILE.match(file):
         raise NoFrontEnd(f"nbextensions/{folder}/{file} is not a file of an nbextension")
     for base in nbextension_dirs():
         path = base / folder / file
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return with_assets(path)
     raise NoFrontEnd(
-        f"no file nbextensions/{folder}/{file} in the kernel's environment (a requirejs configuration names it): "
+        f"no file nbextensions/{folder}/{file} in the kernel's environment (its front-end asks for it): "
         f"reinstall the Python package that provides nbextensions/{folder}, then rerun the cell"
     )
 
@@ -199,20 +201,24 @@ def federated_file(package: str, file: str) -> tuple[dict[str, Any], list[bytes]
     path = static / file
     if not _STATIC_FILE.match(file) or not path.is_file():
         raise NoFrontEnd(f"the labextension {package!r} has no file static/{file} in the kernel's environment")
+    return with_assets(path)
+
+
+def with_assets(path: Path) -> tuple[dict[str, Any], list[bytes]]:
+    """A chunk or stylesheet and the files next to it that its text names (images, fonts): the page
+    has no URL to fetch them from, so they travel with it as buffers."""
     source = path.read_text(encoding="utf-8")
-    refs = (_CSS_ASSET_REF if file.endswith(".css") else _ASSET_REF).findall(source)
-    assets = sorted({name for name in refs if not name.endswith(".js") and (static / name).is_file()})
-    return {"source": source, "assets": assets}, [(static / name).read_bytes() for name in assets]
+    refs = (_CSS_ASSET_REF if path.suffix == ".css" else _ASSET_REF).findall(source)
+    assets = sorted({name for name in refs if not name.endswith(".js") and (path.parent / name).is_file()})
+    return {"source": source, "assets": assets}, [(path.parent / name).read_bytes() for name in assets]
 
 
 def module_reply(name: str, file: str | None = None, nbextension: bool = False) -> tuple[dict[str, Any], list[bytes]]:
     """The ``module`` op's answer: widget module ``name``'s nbextension, else its labextension (or
     with ``file``, one file of that labextension; with ``nbextension`` too, a file of nbextension
     folder ``name``)."""
-    if file is not None and nbextension:
-        return {"name": name, "file": file, "source": nbextension_file(name, file)}, []
     if file is not None:
-        body, buffers = federated_file(name, file)
+        body, buffers = nbextension_file(name, file) if nbextension else federated_file(name, file)
         return {"name": name, "file": file, **body}, buffers
     try:
         return {"name": name, "source": nbextension_source(name)}, []

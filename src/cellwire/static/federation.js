@@ -52,44 +52,110 @@ function pointCssAssetsAt(source, urls) {
   return source.replace(/url\(\s*(["']?)([\w][\w.-]*)\1\s*\)/g, (whole, _q, name) => (name in urls ? `url(${JSON.stringify(urls[name])})` : whole));
 }
 
+/**
+ * A fetched chunk's or stylesheet's text (the kernel's answer: `{source, assets: [names]}` and a
+ * buffer per asset), each asset it names a blob: URL.
+ * @param {any} el @param {{source: string, assets?: string[]}} data @param {DataView[]} buffers
+ */
+function withAssets(el, data, buffers) {
+  /** @type {Record<string, string>} */
+  const urls = {};
+  (data.assets || []).forEach((name, i) => {
+    const type = ASSET_TYPES[name.replace(/^.*\./, "").toLowerCase()] || "application/octet-stream";
+    urls[name] = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (/** @type {unknown} */ (buffers[i]))], { type }));
+  });
+  return el.tagName === "LINK" ? pointCssAssetsAt(data.source, urls) : pointAssetsAt(data.source, urls);
+}
+
 /** The file a container asks for, from its URL. @param {string} url */
 function federatedFileName(url) {
   return url.replace(/[?#].*$/, "").replace(/^.*\//, "");
 }
 
 /**
- * A `document` for a container's own code: script and stylesheet elements it creates are loaded
- * by `load(element)` instead of the network; everything else is the page's document.
+ * The URL a script or stylesheet element would have the browser fetch, or null: none, or a blob:/data:
+ * URL (those load as usual: a bundle's own module shims make them).
+ * @param {any} el @returns {string|null}
+ */
+function fetchedUrl(el) {
+  const url = el instanceof HTMLScriptElement ? el.getAttribute("src")
+    : el instanceof HTMLLinkElement && /stylesheet/i.test(el.rel) ? el.getAttribute("href") : null;
+  return url && !/^(blob|data):/i.test(url) ? url : null;
+}
+
+/**
+ * A `document` for a bundle's own code (a container's script, an nbextension's AMD bundle): a script
+ * or stylesheet element it adds to the head or body is loaded by `load(element)` instead of the
+ * network; everything else is the page's document. Script and link elements already in the page are
+ * not shown to it (webpack would wait on the page's own script of the same chunk name).
  * @param {(el: any) => void} load
  */
 function privateDocument(load) {
-  /** @param {string} tag */
-  const fakeElement = (tag) => {
-    /** @type {Record<string, string>} */
-    const attributes = {};
-    return {
-      tagName: tag.toUpperCase(), fake: true, parentNode: null, onload: null, onerror: null, src: "", href: "",
-      /** @param {string} k @param {string} v */
-      setAttribute(k, v) { attributes[k] = String(v); },
-      /** @param {string} k */
-      getAttribute(k) { return k in attributes ? attributes[k] : null; },
-    };
-  };
-  /** @param {any} el */
-  const add = (el) => { if (el && el.fake) load(el); else document.head.appendChild(el); return el; };
-  const head = { appendChild: add, insertBefore: add, append: add };
-  return new Proxy(document, {
+  /** @param {any} parent */
+  const routed = (parent) => new Proxy(parent, {
     get(target, prop) {
-      if (prop === "createElement") {
-        return (/** @type {string} */ tag) => (/^(script|link)$/i.test(tag) ? fakeElement(tag) : target.createElement(tag));
+      if (prop === "appendChild" || prop === "insertBefore") {
+        return (/** @type {any} */ el, /** @type {any} */ before) => (fetchedUrl(el) ? (load(el), el) : target[prop](el, before));
       }
-      if (prop === "getElementsByTagName" || prop === "querySelectorAll") return () => [];
-      if (prop === "querySelector") return () => null;
-      if (prop === "head") return head;
+      if (prop === "append") return (/** @type {any[]} */ ...els) => els.forEach((el) => (fetchedUrl(el) ? load(el) : target.append(el)));
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+  return new Proxy(document, {
+    get(target, prop) {
+      if (prop === "head" || prop === "body") return target[prop] && routed(target[prop]);
+      if (prop === "getElementsByTagName") {
+        return (/** @type {string} */ tag) => (/^(script|link)$/i.test(tag) ? [] : target.getElementsByTagName(tag));
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Run a fetched chunk in the page (a script element's text), or add it as a style (a stylesheet's),
+ * then call the element's `onload` as the browser would.
+ * @param {any} el @param {string} source @param {string} sourceUrl where devtools show it
+ */
+function runFetched(el, source, sourceUrl) {
+  if (el.tagName === "LINK") {
+    const style = document.createElement("style");
+    style.dataset.cellwireSource = sourceUrl;
+    style.textContent = source;
+    document.head.appendChild(style);
+  } else {
+    // eslint-disable-next-line no-new-func
+    new Function(`${source}\n//# sourceURL=${sourceUrl}`)();
+  }
+  el.onload?.({ type: "load", target: el });
+}
+
+/**
+ * The JupyterLab application a plugin is activated with: nothing but the document registry's
+ * `addWidgetExtension`, which is skipped (it extends the host's notebook panels, such as
+ * jupyter_bokeh's renderers for its own output MIME types; a widget output has no panel to extend,
+ * and the host renders those outputs or not as it would without cellwire). Anything else is an
+ * error naming the member.
+ * @param {string} pkg
+ */
+function applicationOf(pkg) {
+  /** @param {string} path @returns {any} */
+  const refusing = (path) => new Proxy({}, {
+    get(_, prop) {
+      if (prop === "then") return undefined;
+      if (path === "app" && prop === "docRegistry") return refusing("app.docRegistry");
+      if (path === "app.docRegistry" && prop === "addWidgetExtension") {
+        return (/** @type {string} */ widget) => {
+          console.debug(`cellwire: '${pkg}' extends JupyterLab's ${widget} panels; skipped (a widget output has none)`);
+          return { isDisposed: false, dispose() { this.isDisposed = true; } };
+        };
+      }
+      throw new Error(`it uses JupyterLab's application (${path}.${String(prop)}), which cellwire does not provide`);
+    },
+  });
+  return refusing("app");
 }
 
 /** An error naming the labextension and the step that failed.
@@ -225,25 +291,11 @@ class Federation {
    */
   async loadFile(pkg, el) {
     const url = el.src || el.href;
+    const name = federatedFileName(url);
     try {
-      const { data, buffers } = await this.fetch(pkg, federatedFileName(url));
+      const { data, buffers } = await this.fetch(pkg, name);
       if (data.error) throw new Error(data.error);
-      /** @type {Record<string, string>} */
-      const urls = {};
-      (data.assets || []).forEach((/** @type {string} */ name, /** @type {number} */ i) => {
-        const type = ASSET_TYPES[name.replace(/^.*\./, "").toLowerCase()] || "application/octet-stream";
-        urls[name] = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (/** @type {unknown} */ (buffers[i]))], { type }));
-      });
-      if (el.tagName === "LINK") {
-        const style = document.createElement("style");
-        style.dataset.cellwireLabextension = pkg;
-        style.textContent = pointCssAssetsAt(data.source, urls);
-        document.head.appendChild(style);
-      } else {
-        // eslint-disable-next-line no-new-func
-        new Function(`${pointAssetsAt(data.source, urls)}\n//# sourceURL=cellwire-labextension/${pkg}/${federatedFileName(url)}`)();
-      }
-      el.onload?.({ type: "load", target: el });
+      runFetched(el, withAssets(el, data, buffers), `cellwire-labextension/${pkg}/${name}`);
     } catch (err) {
       this.failedFiles.set(url, err instanceof Error ? err : new Error(String(err)));
       el.onerror?.({ type: "error", target: el });
@@ -265,12 +317,7 @@ class Federation {
       registerWidget: (data) => this.registered.set(data.name, { ...data, package: pkg }),
     };
     const isRegistry = (/** @type {any} */ token) => token && token.name === WIDGET_REGISTRY_TOKEN;
-    const app = new Proxy({}, {
-      get(_, prop) {
-        if (prop === "then") return undefined;
-        throw new Error(`it uses JupyterLab's application (app.${String(prop)}), which cellwire does not provide`);
-      },
-    });
+    const app = applicationOf(pkg);
     for (const plugin of plugins) {
       const requires = plugin.requires || [];
       const optional = plugin.optional || [];

@@ -28,11 +28,12 @@ function loadBundle(tunnel, info) {
 }
 
 /** Evaluate a widget library's AMD bundle (an nbextension) with a private `define`, so a page's own
- * requirejs, if any, is left alone. Resolves with the module's exports.
+ * requirejs, if any, is left alone, and `doc` as its `document` (a private one, through which the
+ * chunks it adds by URL come from the kernel: nbextensions.js). Resolves with the module's exports.
  * @param {string} name @param {string} source @param {string} uri its `module.uri` (nbextensions.js)
- * @param {(dep: string) => any} resolveDep
+ * @param {(dep: string) => any} resolveDep @param {Document} doc
  * @returns {Promise<any>} */
-async function evaluateAmd(name, source, uri, resolveDep) {
+async function evaluateAmd(name, source, uri, resolveDep, doc) {
   /** @type {{name: string|null, deps: string[], factory: any}[]} */
   const defined = [];
   const define = (/** @type {any[]} */ ...args) => {
@@ -42,7 +43,7 @@ async function evaluateAmd(name, source, uri, resolveDep) {
   };
   define.amd = {};
   // eslint-disable-next-line no-new-func
-  new Function("define", `${source}\n//# sourceURL=${uri.replace(NBEXTENSIONS_BASE, "cellwire-nbextension/")}`)(define);
+  new Function("define", "document", `${source}\n//# sourceURL=${uri.replace(NBEXTENSIONS_BASE, "cellwire-nbextension/")}`)(define, doc);
   const entry = defined.find((d) => d.name === name) || defined.find((d) => !d.name) || defined[defined.length - 1];
   if (!entry) throw new Error(`the front-end of widget module '${name}' defined nothing`);
   const exports = {};
@@ -81,6 +82,8 @@ class Tunnel {
     this.federation = null;
     /** @type {Promise<RequireConfig>|null} */
     this.requireConfigs = null;
+    /** @type {Map<string, Promise<any>>} widget module name -> its exports */
+    this._modules = new Map();
   }
 
   /** @param {any} channel @param {HTMLElement} el its live element */
@@ -200,10 +203,23 @@ class Tunnel {
     await this.loaded;
   }
 
+  /** A third-party widget module, once per page: the manager's classes and the bundles that import
+   * it (jupyter-vuetify imports jupyter-vue) share one copy (one `instanceof` identity).
+   * @param {string} name @param {string} version @returns {Promise<any>} */
+  loadModule(name, version) {
+    let loading = this._modules.get(name);
+    if (!loading) {
+      loading = this._loadModule(name, version);
+      this._modules.set(name, loading);
+      loading.catch(() => this._modules.delete(name));
+    }
+    return loading;
+  }
+
   /** A third-party widget module, from the nbextension or the JupyterLab extension its Python
    * package installed in the kernel's environment (federation.js). */
   /** @param {string} name @param {string} version @returns {Promise<any>} */
-  async loadModule(name, version) {
+  async _loadModule(name, version) {
     const shared = this.bundle.sharedModules;
     if (this.federation?.registered.has(name)) return this.federation.widgetModule(name, null);
     const config = await this.requireConfig();
@@ -228,8 +244,8 @@ class Tunnel {
     try {
       return await evaluateAmd(name, data.source, NBEXTENSIONS_BASE + where.slice("nbextensions/".length), (/** @type {string} */ dep) => {
         if (shared[dep]) return shared[dep];
-        return this.manager.loadClass ? this._moduleOf(dep) : Promise.reject(new Error(`unknown module ${dep}`));
-      });
+        return this.manager.loadClass ? this.loadModule(dep, "*") : Promise.reject(new Error(`unknown module ${dep}`));
+      }, loadsChunksByUrl(data.source) ? this.chunkDocument() : document);
     } catch (err) {
       // The widget's output shows it (ipywidgets' error view); the kernel's log gets it too.
       const message = `the front-end of widget module '${name}' (${where} in the ` +
@@ -253,6 +269,12 @@ class Tunnel {
     return this.requireConfigs;
   }
 
+  /** The `document` of nbextension bundles: chunks they add by URL come from the kernel's nbextensions. */
+  chunkDocument() {
+    return privateDocument((el) => loadNbextensionChunk(el, (folder, file) =>
+      this.request({ op: "module", name: folder, file, nbextension: true }), (message) => this.report(message)));
+  }
+
   /** This kernel's JupyterLab extensions on this page, sharing the manager's packages. */
   federationOf() {
     if (!this.federation) {
@@ -272,13 +294,6 @@ class Tunnel {
     } catch (err) {
       console.debug("cellwire: could not report to the kernel", err);
     }
-  }
-
-  /** @param {string} name @returns {Promise<any>} */
-  _moduleOf(name) {
-    if (!this._modules) this._modules = new Map();
-    if (!this._modules.has(name)) this._modules.set(name, this.loadModule(name, "*"));
-    return this._modules.get(name);
   }
 }
 

@@ -141,3 +141,47 @@ class RequireConfig {
 function nbextensionUri(folder, file) {
   return `${NBEXTENSIONS_BASE}${folder}/${file}`;
 }
+
+/**
+ * Does an nbextension's bundle load webpack chunks by URL (webpack's JSONP chunk loader is in it)?
+ * Only such a bundle gets the private `document` (federation.js): a proxy is not a `Node`, and a
+ * bundle that hands `document` to the DOM (`MutationObserver.observe(document)`) would break on it.
+ * @param {string} source
+ */
+function loadsChunksByUrl(source) {
+  return source.includes("ChunkLoadError");
+}
+
+/**
+ * The nbextension file a bundle's chunk URL names: `…nbextensions/<folder>/<file>`, whatever comes
+ * before (cellwire's made-up `module.uri`, or the page's URL when the bundle builds its publicPath
+ * from the classic notebook's `data-base-url`, which JupyterLab's page does not have).
+ * @param {string} url @returns {{folder: string, file: string} | null}
+ */
+function nbextensionFileOf(url) {
+  const found = /nbextensions\/((?:@[\w.-]+\/)?[\w.-]+)\/([\w][\w.-]*(?:\/[\w][\w.-]*)*\.(?:js|css))(?:[?#].*)?$/.exec(url);
+  return found ? { folder: found[1], file: found[2] } : null;
+}
+
+/**
+ * A script or stylesheet element an nbextension's bundle added (webpack loading a chunk by URL, see
+ * `privateDocument`): the file from the kernel's nbextension folder, run, then its onload; or its
+ * onerror, `report` told why (webpack's own error only says the chunk failed).
+ * @param {any} el
+ * @param {(folder: string, file: string) => Promise<{data: any, buffers: DataView[]}>} fetch the `module` op
+ * @param {(message: string) => void} report
+ */
+async function loadNbextensionChunk(el, fetch, report) {
+  const url = fetchedUrl(el) || "";
+  const placed = nbextensionFileOf(url);
+  try {
+    if (!placed) throw new Error("that is not a file of an nbextension, and the page has no network for widget code");
+    const { data, buffers } = await fetch(placed.folder, placed.file);
+    if (data.error) throw new Error(data.error);
+    runFetched(el, withAssets(el, data, buffers), `cellwire-nbextension/${placed.folder}/${placed.file}`);
+  } catch (err) {
+    report(`a widget front-end's bundle asked for ${url}${placed ? ` (nbextensions/${placed.folder}/${placed.file} in the kernel's environment)` : ""}, ` +
+      `which did not load: ${err instanceof Error ? err.message : String(err)}`);
+    el.onerror?.({ type: "error", target: el });
+  }
+}

@@ -75,6 +75,20 @@ test("each failure names the package and the step", async () => {
   assert.match(await failure("nothing"), /'nothing' registered no widget module, not 'nothing'/);
 });
 
+test("a plugin that also extends JupyterLab's notebook panels registers its widget; other app use is named", async () => {
+  const fed = federation({
+    bokehish: exposing({ id: "b:p", requires: [REGISTRY], activate(app, r) {
+      const done = app.docRegistry.addWidgetExtension("Notebook", {});
+      r.registerWidget({ name: "bokehish", exports: { disposable: typeof done.dispose } });
+    } }),
+    shelly: exposing({ id: "s:p", requires: [REGISTRY], activate(app) { app.shell.add({}); } }),
+    docs: exposing({ id: "d:p", requires: [REGISTRY], activate(app) { app.docRegistry.addFileType({}); } }),
+  });
+  assert.deepEqual(await fed.widgetModule("bokehish", entry("bokehish")), { disposable: "function" });
+  await assert.rejects(fed.widgetModule("shelly", entry("shelly")), /'shelly' .* plugin s:p: it uses JupyterLab's application \(app\.shell\)/);
+  await assert.rejects(fed.widgetModule("docs", entry("docs")), /\(app\.docRegistry\.addFileType\), which cellwire does not provide/);
+});
+
 test("a container that failed is tried again on the next request", async () => {
   let tries = 0;
   const fed = federation({ flaky: { init() { if (++tries === 1) throw new Error("once"); }, async get() { return () => ({ id: "f", requires: [REGISTRY], activate: (a, r) => r.registerWidget({ name: "flaky", exports: { ok: 1 } }) }); } } });
@@ -100,7 +114,7 @@ test("a chunk or stylesheet the container adds comes from the kernel by file nam
     const link = { tagName: "LINK", href: "https://cellwire.invalid/labextensions/lib/static/3.cd.css", onload: (e) => events.push(e.type) };
     await fed.loadFile("lib", link);
     assert.equal(appended.length, 1);
-    assert.equal(appended[0].dataset.cellwireLabextension, "lib");
+    assert.equal(appended[0].dataset.cellwireSource, "cellwire-labextension/lib/3.cd.css");
     assert.match(appended[0].textContent, /^a\{background:url\("blob:[^"]+"\)\}$/);
     const failing = new Federation(shared, async () => ({ data: { error: "no file static/x.js" }, buffers: [] }));
     const bad = { tagName: "SCRIPT", src: "https://cellwire.invalid/labextensions/lib/static/x.js", onerror: (e) => events.push(e.type) };
