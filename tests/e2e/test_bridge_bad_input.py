@@ -18,9 +18,10 @@ import cellwire as cw
 import ipywidgets as w
 from traitlets import Unicode
 
-def unknown(module, name):
+def unknown(module, name, version='2.0.0'):
     class Unknown(w.DOMWidget):
         _model_module = Unicode(module).tag(sync=True)
+        _model_module_version = Unicode(version).tag(sync=True)
         _view_module = Unicode(module).tag(sync=True)
         _model_name = Unicode(name + 'Model').tag(sync=True)
         _view_name = Unicode(name + 'View').tag(sync=True)
@@ -61,17 +62,37 @@ def slider_lives_on(notebook, view, name: str, start: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("module", "said"),
+    ("module", "version", "said"),
     [
-        pytest.param("no-such-widget-lib", ["'no-such-widget-lib'", "install the Python package"], id="module"),
-        pytest.param("@jupyter-widgets/controls", ["@jupyter-widgets/controls", "no class GhostModel"], id="class"),
+        pytest.param(
+            "no-such-widget-lib", "2.0.0", ["'no-such-widget-lib'", "install the Python package"], id="module"
+        ),
+        pytest.param(
+            "@jupyter-widgets/controls",
+            "2.0.0",
+            ["@jupyter-widgets/controls", "no class GhostModel", "check the widget's _model_name/_view_name"],
+            id="class",
+        ),
+        pytest.param(  # (an older ipywidgets in the kernel: its module version says what to install)
+            "@jupyter-widgets/controls",
+            "1.5.0",
+            [
+                "no class GhostModel",
+                "expects version 1.5.0",
+                "cellwire bundles 2.0.0",
+                "pip install -U 'ipywidgets>=8,<9'",
+            ],
+            id="version",
+        ),
     ],
 )
-def test_a_widget_whose_model_class_is_unknown_is_said_once_and_others_live_on(module_notebook, module, said):
+def test_a_widget_whose_model_class_is_unknown_is_said_once_and_others_live_on(module_notebook, module, version, said):
+    """Its message says what to do next: install the package, check the class name, or match
+    ipywidgets' version to the front-end cellwire bundles."""
     notebook = module_notebook
     notebook.run(SETUP)
     watch = Watch(notebook)
-    out = notebook.run(f"b = w.IntSlider(1)\nw.VBox([unknown({module!r}, 'Ghost'), b])", timeout=60)
+    out = notebook.run(f"b = w.IntSlider(1)\nw.VBox([unknown({module!r}, 'Ghost', {version!r}), b])", timeout=60)
     view = bridged(out)
     problem = view.locator(".cellwire-jw-problem")
     expect(problem).to_have_count(1)  # one message in that output

@@ -86,6 +86,26 @@ function describe(model) {
   return `widget ${model.get("_view_name") || model.name} from package '${module}'`;
 }
 
+/** What to do about a class its module lacks: for ipywidgets' own modules, the versions the
+ * kernel expects and this page bundles say whether the kernel's ipywidgets or the class name is off. */
+function missingClassAdvice(moduleName, moduleVersion) {
+  const bundled = { "@jupyter-widgets/base": base.JUPYTER_WIDGETS_VERSION,
+    "@jupyter-widgets/controls": controls.JUPYTER_CONTROLS_VERSION,
+    "@jupyter-widgets/output": output.OUTPUT_WIDGET_VERSION }[moduleName];
+  if (bundled === undefined) {
+    return `check the widget's _model_name/_view_name, or reinstall its Python package in the kernel's environment so its ` +
+      "Python side and its front-end are the same release (pip install -U <package>)";
+  }
+  const npm = `${moduleName} ${SHARED_VERSIONS[moduleName] ?? ""}`.trim();
+  if (String(moduleVersion || "").split(".")[0] !== bundled.split(".")[0]) {
+    return `the kernel's ipywidgets expects version ${moduleVersion} of it, cellwire bundles ${bundled} (${npm}, ipywidgets 8): ` +
+      "install ipywidgets 8 in the kernel's environment (pip install -U 'ipywidgets>=8,<9')";
+  }
+  return `cellwire bundles ${npm} (module version ${bundled}, ipywidgets 8): check the widget's _model_name/_view_name ` +
+    "(a custom widget names its own _model_module), or, if the kernel's ipywidgets is newer than that, " +
+    "upgrade cellwire or pin an older ipywidgets in the kernel's environment";
+}
+
 /** One comm in the page, `IClassicComm` as ipywidgets' models expect it, over the tunnel. */
 class TunnelComm {
   constructor(manager, commId, targetName) {
@@ -278,7 +298,7 @@ export class CellwireWidgetManager extends ManagerBase {
       module = await this._modules.get(moduleName);
     }
     const cls = module[className];
-    if (!cls) throw new Error(`module ${moduleName}@${moduleVersion} has no class ${className}`);
+    if (!cls) throw new Error(`module ${moduleName}@${moduleVersion} has no class ${className}: ${missingClassAdvice(moduleName, moduleVersion)}`);
     return cls;
   }
 

@@ -1,9 +1,13 @@
 // ipywidgets' Output widget for pages without JupyterLab's output area. The kernel captures what a
 // `with out:` block prints and displays into the model's `outputs` (cellwire's bridge does that
 // kernel-side, since no front-end message hook exists here); this view renders those outputs:
-// streams, errors, and the richest of text/html, image/png, image/jpeg, image/svg+xml, text/plain.
+// streams, errors, and of each display the mimetype JupyterLab's rendermime would pick (its default
+// ranks, mime.js). Markdown is converted here with its raw HTML escaped and only safe links;
+// LaTeX and JSON are shown as text; SVG as an image (its scripts never run).
 
 import * as output from "@jupyter-widgets/output";
+import { markdownToHtml } from "./markdown.js";
+import { preferredMime } from "./mime.js";
 
 // Strip ANSI colour codes (tracebacks are coloured).
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -34,24 +38,31 @@ export function renderOutput(out) {
     return pre(lines, "cellwire-jw-error");
   }
   const data = out.data || {};
+  const mime = preferredMime(data);
   const box = document.createElement("div");
   box.className = "cellwire-jw-display";
-  if (data["text/html"] !== undefined) {
-    box.innerHTML = text(data["text/html"]);
-  } else if (data["image/png"] !== undefined || data["image/jpeg"] !== undefined) {
-    const mime = data["image/png"] !== undefined ? "image/png" : "image/jpeg";
+  if (mime === undefined) return box;
+  const value = data[mime];
+  if (mime === "application/json") {
+    box.appendChild(pre(JSON.stringify(value, null, 2), "cellwire-jw-text cellwire-jw-json"));
+  } else if (mime === "text/html") {
+    box.innerHTML = text(value);  // trusted as the code that displayed it, as in JupyterLab's Output widget
+  } else if (mime === "text/markdown") {
+    box.classList.add("cellwire-jw-markdown", "jp-RenderedHTMLCommon", "jp-RenderedMarkdown");  // Lab's styles
+    box.innerHTML = markdownToHtml(text(value));
+  } else if (mime === "text/latex") {
+    box.appendChild(pre(text(value), "cellwire-jw-text cellwire-jw-latex"));
+  } else if (mime.startsWith("image/")) {
     const img = document.createElement("img");
-    img.src = `data:${mime};base64,${text(data[mime]).replace(/\s/g, "")}`;
+    img.src = mime === "image/svg+xml"
+      ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text(value))}`
+      : `data:${mime};base64,${text(value).replace(/\s/g, "")}`;
     const meta = (out.metadata || {})[mime] || {};
     if (meta.width) img.width = meta.width;
     if (meta.height) img.height = meta.height;
     box.appendChild(img);
-  } else if (data["image/svg+xml"] !== undefined) {
-    const img = document.createElement("img");
-    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text(data["image/svg+xml"]))}`;
-    box.appendChild(img);
-  } else if (data["text/plain"] !== undefined) {
-    box.appendChild(pre(text(data["text/plain"]), "cellwire-jw-text"));
+  } else {
+    box.appendChild(pre(text(value), "cellwire-jw-text"));
   }
   return box;
 }
