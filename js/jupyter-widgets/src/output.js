@@ -4,6 +4,7 @@
 // streams, errors, and the richest of text/html, image/png, image/jpeg, image/svg+xml, text/plain.
 
 import * as output from "@jupyter-widgets/output";
+import { withNestedViews } from "./nested-views.js";
 
 // Strip ANSI colour codes (tracebacks are coloured).
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -65,6 +66,6 @@ export class OutputView extends output.OutputView {
 
   _draw() {
     const outputs = this.model.get("outputs") || [];
-    this.el.replaceChildren(...outputs.map(renderOutput));
+    this.el.replaceChildren(...withNestedViews(this, outputs, outputs.map(renderOutput)));  // widgets: live views
   }
 }
