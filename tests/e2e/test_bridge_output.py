@@ -4,11 +4,20 @@ JupyterLab / Notebook 7 whose server env has no widget extension."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, expect
 from widget_helpers import LAB_AND_NB7, live, wait_kernel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("server_config", LAB_AND_NB7, indirect=True)]
+
+# The host, without a widget manager, refuses kernel-opened widget comms in the console (as without cellwire).
+NO_WIDGET_MANAGER = re.compile(r"Exception opening new comm|No such comm target|jupyter\.widget")
+
+
+def errors(notebook):
+    return [e for e in notebook.unexpected_console_errors if not NO_WIDGET_MANAGER.search(e)]
 
 
 def drag_to_end(notebook, slider: Locator) -> None:
@@ -52,9 +61,22 @@ def test_a_slider_inside_an_output_is_live_and_goes_when_cleared(module_notebook
     notebook.run("with out:\n    print('after')")
     expect(view.locator(".widget-output")).to_contain_text("after")
     expect(inner.nth(0)).to_have_attribute("data-mark", "kept")  # a print does not redraw the views
+    first_readout = inner.nth(0).locator(".widget-readout").element_handle()
     notebook.run("out.clear_output()")
     expect(view.locator(".widget-output .lm-Widget")).to_have_count(0)
     expect(view.locator(".widget-output")).to_be_empty()
+    # the cleared views were removed, not just taken out of the page: they follow the model no more
+    notebook.run("s.value = 4\nwith out:\n    display(s)")
+    expect(inner.locator(".widget-readout")).to_have_text("4")  # (a new view; the update has arrived)
+    assert first_readout.text_content() == "10"
+    notebook.run("out.clear_output()")
+    # a widget the page cannot get (closed, or from another kernel) keeps the output's own rendering
+    notebook.run(
+        "out.outputs = ({'output_type': 'display_data', 'metadata': {}, 'data': {'text/plain': 'no such widget', "
+        "'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 0, 'model_id': 'gone'}}},)"
+    )
+    expect(view.locator(".widget-output")).to_contain_text("no such widget")
+    assert errors(notebook) == []
 
 
 def test_interact_with_a_function_that_displays_a_widget(module_notebook):
@@ -78,3 +100,4 @@ def test_interact_with_a_function_that_displays_a_widget(module_notebook):
     expect(inner.locator(".widget-readout")).to_have_text("1")
     drag_to_end(notebook, inner)
     wait_kernel(notebook, "made[-1].value", "100")
+    assert errors(notebook) == []
