@@ -8,6 +8,7 @@
 import * as output from "@jupyter-widgets/output";
 import { markdownToHtml } from "./markdown.js";
 import { preferredMime } from "./mime.js";
+import { withNestedViews } from "./nested-views.js";
 
 // Strip ANSI colour codes (tracebacks are coloured).
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -76,6 +77,6 @@ export class OutputView extends output.OutputView {
 
   _draw() {
     const outputs = this.model.get("outputs") || [];
-    this.el.replaceChildren(...outputs.map(renderOutput));
+    this.el.replaceChildren(...withNestedViews(this, outputs, outputs.map(renderOutput)));  // widgets: live views
   }
 }

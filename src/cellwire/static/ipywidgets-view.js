@@ -181,7 +181,6 @@ class Tunnel {
             report: (/** @type {string} */ message) => this.report(message) },
           (/** @type {string} */ name, /** @type {string} */ version) => this.loadModule(name, version),
         );
-        showWidgetsInOutputs(this.manager);
       })();
       this.started.catch(() => { this.started = null; });
     }
@@ -295,52 +294,6 @@ class Tunnel {
       console.debug("cellwire: could not report to the kernel", err);
     }
   }
-}
-
-const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
-
-/** ipywidgets' Output shows a widget displayed inside it (`with out: display(w)`) live, as in
- * JupyterLab: the bundle's OutputView draws each output as markup (a widget's is its saved snapshot);
- * its subclass here puts a view of the widget, from the same manager, in that snapshot's place.
- * @param {any} manager */
-function showWidgetsInOutputs(manager) {
-  const loadClass = manager.loadClass.bind(manager);
-  /** @type {any} */
-  let liveOutputView = null;
-  manager.loadClass = async (/** @type {string} */ name, /** @type {string} */ module, /** @type {string} */ version) => {
-    const cls = await loadClass(name, module, version);
-    if (module !== "@jupyter-widgets/output" || name !== "OutputView") return cls;
-    liveOutputView ??= class extends cls {
-      _draw() {
-        this._removeWidgets();
-        super._draw();
-        const removers = (this._widgetViews = /** @type {(() => void)[]} */ ([]));
-        /** @type {any[]} */ (this.model.get("outputs") || []).forEach((out, i) => {
-          const modelId = out?.data?.[WIDGET_VIEW]?.model_id;
-          const slot = this.el.children[i];
-          if (typeof modelId !== "string" || !slot) return;
-          const snapshot = [...slot.childNodes];
-          slot.replaceChildren();
-          manager.display(modelId, slot).then(
-            (/** @type {() => void} */ remove) => (removers === this._widgetViews ? removers.push(remove) : remove()),
-            () => slot.replaceChildren(...snapshot), // (the manager told why; the snapshot stays)
-          );
-        });
-      }
-
-      _removeWidgets() {
-        for (const remove of this._widgetViews || []) remove();
-        /** @type {(() => void)[]} */
-        this._widgetViews = [];
-      }
-
-      remove() {
-        this._removeWidgets();
-        return super.remove();
-      }
-    };
-    return liveOutputView;
-  };
 }
 
 /** @type {HTMLElement | null} */
