@@ -1,8 +1,8 @@
 """Targets (things an output can show live) and views (each place one is shown).
 
 A target lives in the kernel and is addressed by id; every output element that displays it, on any
-page or tab, is a view attached through that page's connection. Subclasses (``Channel``, widget
-models) override the three ``_on_*`` hooks; everything about connections stays in ``link``.
+page or tab, is a view attached through that page's connection. Subclasses (``Channel``, the
+bridge's ``WidgetDisplay``) override the ``_on_*`` hooks; everything about connections stays in ``link``.
 
 What keeps a target alive (docs/widgets.md, "Lifetime"): the registry holds targets weakly, so a
 target lives while Python code references it, a view is attached to it, or an output in a notebook
