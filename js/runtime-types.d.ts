@@ -11,8 +11,6 @@ type OutputSpec = import("../src/cellwire/static/view.js").OutputSpec;
 type AttachedMessage = import("../src/cellwire/static/view.js").AttachedMessage;
 type CallMessage = import("../src/cellwire/static/rpc.js").CallMessage;
 type ChannelHandle = import("../src/cellwire/static/view.js").ChannelHandle;
-type Model = import("../src/cellwire/static/model.js").Model;
-type ModelInit = import("../src/cellwire/static/model.js").ModelInit;
 type InvokeOptions = import("../src/cellwire/static/rpc.js").InvokeOptions;
 /** A vendored bundle as the kernel sends it: one ES module and its CSS. */
 type VendorBundle = { hash: string; js: string; css: string };

@@ -1,12 +1,15 @@
 """cellwire: JavaScript in a notebook output, wired straight to the Python kernel.
 
 Importing cellwire inside an ipykernel registers the ``cellwire`` comm target; outputs then open
-their own connection to the kernel from the page, with no front-end extension installed.
+their own connection to the kernel from the page, with no front-end extension installed. Widgets
+are ipywidgets' and anywidget's: cellwire makes them live (``bridge/``) and adds what no host gives
+(waits, calls, ``Channel``, ``Element``, ``eval_js``, busy-cell delivery, snapshots).
 
 The package in layers, each knowing only the ones below it:
-``transport/`` (the kernel link: page connections, the protocol, the subshell), then targets and
-models (``target``, ``channel``, ``model``, ``rpc``, ``wait``, ``clicks``, ``bundle``, ``dom``), then
-``widgets/`` (the standard widgets, ``interact``, links, custom ES-module widgets).
+``transport/`` (the kernel link: page connections, the protocol, the subshell), then targets
+(``target``, ``channel``, ``rpc``, ``wait``, ``clicks``, ``bundle``, ``dom``, ``host_widget``), then
+``bridge/`` (ipywidgets carried by cellwire's engine). The names of cellwire's retired widget
+toolkit raise an AttributeError naming the replacement (``retired``).
 """
 
 from . import bridge as _bridge
@@ -16,16 +19,12 @@ from .bridge.widget_calls import eval_js
 from .channel import Channel, Message
 from .clicks import Clicked, clicked, wait_click
 from .dom import DOMEvent, Element
-from .model import Model
+from .png import encode_png
+from .retired import retired_error as _retired_error
 from .rpc import CallError, CallTimeout, JSError, NoViewError, ViewGoneError
 from .startup import when_kernel_runs
 from .transport.kernel_link import connections, get_link
 from .wait import WouldDeadlock, changes, poll, wait_for
-from .widgets import *  # noqa: F403
-from .widgets import __all__ as _widget_names
-from .widgets.custom import AnyWidget, show, wrap
-from .widgets.interact import fixed, interact, interact_manual, interactive
-from .widgets.linking import dlink, jsdlink, jslink, link
 
 
 def _start() -> None:
@@ -42,9 +41,16 @@ def load_ipython_extension(ipython: object) -> None:
     when_kernel_runs(_start)
 
 
+def __getattr__(name: str) -> object:
+    """A retired widget name (``cw.IntSlider``) fails with what to use instead."""
+    error = _retired_error(name)
+    if error is not None:
+        raise error
+    raise AttributeError(f"module 'cellwire' has no attribute {name!r}")
+
+
 __all__ = [
     "PROTOCOL",
-    "AnyWidget",
     "CallError",
     "CallTimeout",
     "Channel",
@@ -53,7 +59,6 @@ __all__ = [
     "Element",
     "JSError",
     "Message",
-    "Model",
     "NoViewError",
     "ViewGoneError",
     "WouldDeadlock",
@@ -61,21 +66,11 @@ __all__ = [
     "changes",
     "clicked",
     "connections",
-    "dlink",
     "dom",
+    "encode_png",
     "eval_js",
-    "fixed",
-    "interact",
-    "interact_manual",
-    "interactive",
-    "jsdlink",
-    "jslink",
-    "link",
     "load_ipython_extension",
     "poll",
-    "show",
     "wait_click",
     "wait_for",
-    "wrap",
-    *_widget_names,
 ]

@@ -91,7 +91,7 @@ def state_table(
     name: str, state: dict[str, Any], skip: frozenset[str] = frozenset(), show: Callable[[Any], str] = repr
 ) -> str:
     """A widget's snapshot when nothing better is known: its name over a table of its public
-    values (long ones cut short, containers as their length), for custom and bridged widgets;
+    values (long ones cut short, containers as their length), for bridged widgets;
     never a trait whose name says it is a secret (``redact``)."""
     rows = []
     for key, value in sorted(state.items()):

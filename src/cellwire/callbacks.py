@@ -1,5 +1,5 @@
-"""``CallbackList``: the one way cellwire keeps user callbacks (``on_message``, ``on_msg``,
-``on_click``, ``on_submit``, DOM listeners).
+"""``CallbackList``: the one way cellwire keeps user callbacks (``Channel.on_message`` and its
+waiters, ``Element``'s DOM listeners).
 
 Like ipywidgets' ``CallbackDispatcher``: registering twice keeps one entry, ``remove=True``
 unregisters, and a callback that raises does not stop the others. Here the first error is raised

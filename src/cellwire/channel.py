@@ -1,6 +1,6 @@
 """``Channel``: the low-level two-way pipe between Python and the JavaScript of its outputs.
 
-Everything richer (widgets, models) is built on the same pieces. A channel is shown by displaying
+``Element`` and the bridge's widget displays are built on the same pieces. A channel is shown by displaying
 it; each output is a view that runs the channel's ES module::
 
     ch = Channel(esm='''

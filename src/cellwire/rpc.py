@@ -244,7 +244,7 @@ class Calls:
         """Evaluate JavaScript in a view and return its (awaited) value.
 
         ``code`` is an expression (``"el.offsetWidth"``) or a function body with ``return``; ``el``
-        (the view's element), ``channel``, ``args`` and, for widgets, ``model`` are in scope.
+        (the view's element), ``channel`` and ``args`` are in scope.
         Errors as for ``call``.
         """
         return self._call({"code": code, "args": [args or {}]}, "eval_js", timeout, view, all_views)

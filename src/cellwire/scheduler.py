@@ -1,9 +1,9 @@
 """One background thread that runs delayed calls, and the pacing of bursts that uses it.
 
-A model changed 20,000 times in a tight loop sends at most one update per flush interval; the last
+A widget changed 20,000 times in a tight loop sends at most one update per flush interval; the last
 change of a burst is sent by a delayed call from here, so the final value always arrives even
-though the main thread is still busy running the user's cell. ``Pacer`` is that rule, shared by
-cellwire's own models (``model``) and the bridged ipywidgets comms (``bridge.comms``).
+though the main thread is still busy running the user's cell. ``Pacer`` is that rule, applied by
+the bridged ipywidgets comms (``bridge.comms``).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _take_global_slot(interval: float) -> None:
 
 
 class Pacer:
-    """When one source of updates (a model, a bridged comm) may flush what changed: at most once
+    """When one source of updates (a bridged widget's comm) may flush what changed: at most once
     per ``interval`` seconds, and all pacers together at most once per ``global_interval``.
 
     The owner calls ``request()`` after a change, holding ``lock``: ``flush()`` runs at once when

@@ -1,9 +1,9 @@
-"""Model state on the wire: JSON with binary values lifted out as buffers, and model references.
+"""Binary values on the wire: JSON with binary values lifted out as buffers (calls both ways).
 
-Binary values (bytes, bytearray, memoryview, numpy arrays) anywhere in a state dict travel as
-message buffers, never base64: ``split_binary`` replaces each by ``None`` and records its path
-(``["value"]``, ``["points", 2, "data"]``); ``join_buffers`` puts them back. Models inside a state
-are written as ``"IPY_MODEL_<id>"``, the convention Jupyter widget front-ends already know.
+Binary values (bytes, bytearray, memoryview, numpy arrays) anywhere in a call's arguments or
+result travel as message buffers, never base64: ``split_binary`` replaces each by ``None`` and
+records its path (``["args", 0]``, ``["value", "points", 2]``); ``join_binary`` puts them back.
+This is the convention of Jupyter widgets' ``buffer_paths``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 from .buffers import to_buffer
 
-MODEL_PREFIX = "IPY_MODEL_"
 Path = list[Any]
 
 
@@ -60,13 +59,3 @@ def join_binary(value: Any, paths: Sequence[Sequence[Any]], buffers: Sequence[An
         except (KeyError, IndexError, TypeError):
             raise ValueError(f"buffer path {list(path)!r} does not exist in the message") from None
     return value
-
-
-def join_buffers(
-    state: dict[str, Any], paths: Sequence[Sequence[Any]], buffers: Sequence[memoryview]
-) -> dict[str, Any]:
-    """Put received buffers (as ``bytes``) back at their paths; raises ValueError on a bad path."""
-    if any(not path for path in paths):
-        raise ValueError("an empty buffer path")
-    joined: dict[str, Any] = join_binary(state, paths, [bytes(buf) for buf in buffers])
-    return joined

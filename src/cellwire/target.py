@@ -1,8 +1,8 @@
 """Targets (things an output can show live) and views (each place one is shown).
 
 A target lives in the kernel and is addressed by id; every output element that displays it, on any
-page or tab, is a view attached through that page's connection. Subclasses (``Channel``, widget
-models) override the three ``_on_*`` hooks; everything about connections stays in ``link``.
+page or tab, is a view attached through that page's connection. Subclasses (``Channel``, the
+bridge's ``WidgetDisplay``) override the ``_on_*`` hooks; everything about connections stays in ``link``.
 
 What keeps a target alive (docs/widgets.md, "Lifetime"): the registry holds targets weakly, so a
 target lives while Python code references it, a view is attached to it, or an output in a notebook
@@ -51,9 +51,8 @@ def release(element_ids: Iterable[str]) -> int:
     long); returns how many pins were dropped. Unknown ids are ignored: another page may have
     released them already."""
     with _registry_lock:
-        released = [(el, target) for el in element_ids if (target := _pins.pop(el, None)) is not None]
-    for el, target in released:
-        target._on_release(el)
+        # (kept until the lock is released: a target freed here may run finalizers that lock)
+        released = [target for el in element_ids if (target := _pins.pop(el, None)) is not None]
     return len(released)
 
 
@@ -131,9 +130,6 @@ class Target:
 
     def _on_detach(self, view: View) -> None:
         """A view went away (output cleared, page closed)."""
-
-    def _on_release(self, element_id: str) -> None:
-        """Output ``element_id`` of this target is gone for good (see ``release``)."""
 
     def _on_close(self, views: list[View]) -> None:
         """The target was closed while ``views`` were attached (they are told already)."""

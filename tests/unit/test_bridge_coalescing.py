@@ -1,4 +1,4 @@
-"""Bridged widgets' updates, paced and merged like cellwire's own models': the last value of each
+"""Bridged widgets' updates, paced and merged: the last value of each
 key always arrives, other messages keep their order after them, a handled page message still
 ends with its ``idle``, and nothing is left out on iopub but where no host manager can be
 listening."""
@@ -88,6 +88,22 @@ def test_a_burst_of_20000_changes_sends_a_few_updates_and_the_last_value(hub, in
     assert sent[-1]["state"] == {"value": 20000}
     assert {d["method"] for d in sent} == {"update"}
     assert len(sent) <= elapsed / comms.FLUSH_INTERVAL + 3 and len(sent) < 200, len(sent)
+
+
+def test_many_widgets_in_a_loop_stay_under_the_iopub_rate_limit(hub, in_a_kernel):  # noqa: F811
+    """Was test_model's test of cellwire's own models: all widgets together are paced too."""
+    view = subscribed(hub)
+    sliders = [ipywidgets.IntSlider(max=10**9) for _ in range(40)]
+    view.sent.clear()
+    start = time.monotonic()
+    while time.monotonic() - start < 0.5:
+        for slider in sliders:
+            slider.value += 1
+    settle(view, quiet=0.3)  # (a loaded machine's scheduler thread may pause between flushes)
+    elapsed = time.monotonic() - start
+    assert len(view.sent) / elapsed < 500, f"{len(view.sent)} messages in {elapsed:.2f} s"
+    for slider in sliders:  # every widget still ends with its exact final value
+        assert comm_msgs(view, slider.model_id)[-1][0]["data"]["state"] == {"value": slider.value}
 
 
 def test_a_custom_message_an_echo_and_a_close_come_after_the_pending_updates(hub):  # noqa: F811

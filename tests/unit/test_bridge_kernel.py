@@ -267,10 +267,13 @@ def published(monkeypatch):
 
 def shown(hub, widget, monkeypatch):
     """A bridged display of ``widget`` as ``display_widget`` makes it (IPython's formatting aside)."""
-    from cellwire.bridge import display
-    from cellwire.widgets import snapshots
+    from cellwire.bridge import display, snapshots
 
-    monkeypatch.setattr(display, "ipywidgets_bundle", lambda w: (w._repr_mimebundle_(), {}))
+    def own_bundle(w):  # (anywidget's is (data, metadata))
+        found = w._repr_mimebundle_()
+        return found if isinstance(found, tuple) else (found, {})
+
+    monkeypatch.setattr(display, "ipywidgets_bundle", own_bundle)
     target = display.WidgetDisplay(widget, hub)
     target.mimebundle()
     snapshots.track(target)
@@ -279,7 +282,7 @@ def shown(hub, widget, monkeypatch):
 
 def refreshed(published):
     """Refresh now: {display_id: (data, update)} of what was sent."""
-    from cellwire.widgets import snapshots
+    from cellwire.bridge import snapshots
 
     published.clear()
     snapshots.refresh()
@@ -332,3 +335,40 @@ def test_the_display_printer_declines_what_ipython_should_format_as_usual(hub):
     for widget in (ipywidgets.Widget(), closed):  # no view; closed
         with pytest.raises(NotImplementedError):
             display.display_widget(widget, hub)
+
+
+def test_an_unhashable_widget_is_displayed_and_its_snapshot_kept_current(hub, published, monkeypatch):
+    """Replaces test_conformance's ``wrap`` test (cw.wrap is retired): a widget with ``__eq__`` and
+    no ``__hash__`` (plotly's FigureWidget) is displayed through the bridge and refreshed."""
+    import anywidget
+    import traitlets
+
+    class Unhashable(anywidget.AnyWidget):
+        _esm = "export default { render() {} }"
+        value = traitlets.Int(0).tag(sync=True)
+
+        def __eq__(self, other: object) -> bool:
+            return False
+
+        __hash__ = None  # type: ignore[assignment]
+
+    widget = Unhashable()
+    target = shown(hub, widget, monkeypatch)
+    target._on_attach(FakeView(Conn("a")))
+    widget.value = 7
+    data, _ = refreshed(published)[target.display_id]
+    assert "<code>7</code>" in data["text/html"]
+
+
+def test_bridged_snapshots_escape_text_and_show_values():
+    """Was test_widgets_kernel's snapshot test on cellwire's own widgets."""
+    from cellwire.bridge.static_html import plain_text, snapshot_html
+
+    label = snapshot_html(ipywidgets.Label('<script>alert("x")</script>'))
+    assert "<script>" not in label and "&lt;script&gt;" in label
+    text = snapshot_html(ipywidgets.Text('say "hi" <b>', description="<i>d</i>"))
+    assert 'value="say &quot;hi&quot; &lt;b&gt;"' in text and "&lt;i&gt;d&lt;/i&gt;" in text
+    tab = ipywidgets.Tab([ipywidgets.Label("p1")], titles=["T<1>"])
+    box = snapshot_html(ipywidgets.VBox([ipywidgets.Checkbox(True, description="ok"), tab]))
+    assert "checked" in box and "T&lt;1&gt;" in box and "p1" in box
+    assert plain_text(ipywidgets.IntSlider(3)).startswith("IntSlider(value=3")

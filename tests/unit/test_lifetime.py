@@ -1,20 +1,25 @@
-"""What keeps kernel objects alive: references, attached views and output pins; and bad pages'
-floods of errors (answers are rate-limited, every one is logged)."""
+"""What keeps kernel objects alive: references, attached views and output pins (a Channel's, and
+each display of an ipywidget: the bridge's ``WidgetDisplay``); and bad pages' floods of errors
+(answers are rate-limited, every one is logged)."""
 
 import gc
 import logging
 import weakref
 
+import ipywidgets
 from fakes import Page, make_link
+from test_bridge_kernel import hub  # noqa: F401 (a fixture)
 
 import cellwire as cw
 from cellwire import target
-from cellwire.widgets.base import MODEL_MIME
+from cellwire.bridge import snapshots
+from cellwire.bridge.display import WidgetDisplay
 
 
-def displayed(widget) -> str:
-    """Display ``widget`` (its mimebundle, as IPython would ask for it); the output's element id."""
-    return widget._repr_mimebundle_()[MODEL_MIME]["el"]
+def displayed(channel) -> str:
+    """Display ``channel`` (its mimebundle, as IPython would ask for it); the output's element id."""
+    html = channel._repr_mimebundle_()["text/html"]
+    return html.split('id="', 1)[1].split('"', 1)[0]
 
 
 def collected(ref: weakref.ref) -> bool:
@@ -23,16 +28,16 @@ def collected(ref: weakref.ref) -> bool:
 
 
 def test_an_object_nothing_shows_or_references_is_freed():
-    ref = weakref.ref(cw.IntSlider(1))
+    ref = weakref.ref(cw.Channel())
     assert collected(ref)
     assert all(t is not None for t in target._registry.values())
 
 
 def test_a_display_pins_its_object_until_a_page_releases_that_output():
-    slider = cw.IntSlider(2)
-    first, second = displayed(slider), displayed(slider)
-    ref, target_id = weakref.ref(slider), slider.target_id
-    del slider
+    channel = cw.Channel()
+    first, second = displayed(channel), displayed(channel)
+    ref, target_id = weakref.ref(channel), channel.target_id
+    del channel
     assert not collected(ref) and target.find_target(target_id) is ref()
     assert target.release([first, "unknown-element"]) == 1
     assert not collected(ref)  # still shown by the second output
@@ -40,43 +45,48 @@ def test_a_display_pins_its_object_until_a_page_releases_that_output():
     assert collected(ref) and target.find_target(target_id) is None
 
 
-def test_attached_views_keep_an_object_alive_and_the_release_op_unpins():
+def test_each_display_of_an_ipywidget_is_pinned_until_a_page_releases_it(hub):  # noqa: F811
+    """Was the same test on cellwire's own IntSlider: each ``display(slider)`` is a target of its own."""
+    slider = ipywidgets.IntSlider(2)
+    first, second = WidgetDisplay(slider, hub), WidgetDisplay(slider, hub)
+    refs = [weakref.ref(first), weakref.ref(second)]
+    elements = [first.element_id, second.element_id]
+    del first, second
+    assert not collected(refs[0]) and not collected(refs[1])
+    assert target.release([elements[0], "unknown-element"]) == 1
+    assert collected(refs[0]) and not collected(refs[1])
+    assert target.release([elements[1]]) == 1
+    assert collected(refs[1])
+
+
+def test_attached_views_keep_an_ipywidgets_display_alive_and_the_release_op_unpins(hub):  # noqa: F811
     link = make_link()
     page = Page(link, "c1")
-    slider = cw.IntSlider(3)
-    el = displayed(slider)
-    page.attach(slider)
-    ref = weakref.ref(slider)
-    del slider
+    display = WidgetDisplay(ipywidgets.IntSlider(3), hub)
+    el = display.element_id
+    page.attach(display)
+    ref = weakref.ref(display)
+    del display
     page.comm.deliver({"op": "release", "outputs": [el]})
     assert not collected(ref)  # the attached view still shows it
     page.comm.deliver({"op": "detach", "view": "v1"})
     assert collected(ref)
 
 
-def test_release_stops_refreshing_that_outputs_snapshot_and_close_drops_pins():
-    slider = cw.IntSlider(4)
-    slider._displays = [("d1", displayed(slider)), ("d2", displayed(slider))]
-    target.release([slider._displays[0][1]])
-    assert [d for d, _ in slider._displays] == ["d2"]
-    label = cw.Label("x")
-    displayed(label)
-    ref = weakref.ref(label)
-    label.close()
-    del label
-    assert collected(ref)
-
-
-def test_an_output_widget_keeps_the_widgets_shown_inside_it():
-    out = cw.Output()
-    inner = cw.IntSlider(5)
-    out.append_display_data(inner)
-    ref = weakref.ref(inner)
-    del inner
-    el = out.outputs[0]["data"][MODEL_MIME]["el"]
-    assert el not in target._pins  # the Output holds it, not its own (never shown) element
-    assert not collected(ref)
-    out.clear_output()
+def test_a_released_or_closed_display_is_no_longer_refreshed_nor_pinned(hub):  # noqa: F811
+    slider = ipywidgets.IntSlider(4)
+    display = WidgetDisplay(slider, hub)
+    snapshots.track(display)
+    ref = weakref.ref(display)
+    gc.collect()
+    tracked = len(snapshots._tracked)
+    target.release([display.element_id])
+    del display
+    assert collected(ref) and len(snapshots._tracked) == tracked - 1  # nothing left to refresh
+    other = WidgetDisplay(slider, hub)
+    ref = weakref.ref(other)
+    other.close()
+    del other
     assert collected(ref)
 
 
@@ -131,14 +141,14 @@ def test_a_refused_hello_forgets_its_comm():
     assert comm.last["fatal"] and link.comm_manager.unregistered == ["refused"]
 
 
-def test_attaching_an_output_pins_it_again():
+def test_attaching_an_output_pins_it_again(hub):  # noqa: F811
     from cellwire.transport import identity
 
     page = Page(make_link(), "c1")
-    slider = cw.IntSlider(6)
-    el = displayed(slider)
+    display = WidgetDisplay(ipywidgets.IntSlider(6), hub)
+    el = display.element_id
     target.release([el])
     page.comm.deliver(
-        {"op": "attach", "view": "v1", "target": slider.target_id, "instance": identity.INSTANCE_ID, "output": el}
+        {"op": "attach", "view": "v1", "target": display.target_id, "instance": identity.INSTANCE_ID, "output": el}
     )
-    assert page.comm.last["op"] == "attached" and target._pins[el] is slider
+    assert page.comm.last["op"] == "attached" and target._pins[el] is display

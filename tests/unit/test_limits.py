@@ -17,7 +17,6 @@ from cellwire.target import _pins
 from cellwire.transport import identity, protocol
 from cellwire.transport.page_connection import PageConnection, Uploads
 from cellwire.transport.protocol import ProtocolError
-from cellwire.widgets.text import markdown_to_html
 
 
 def errors(comm: FakeComm) -> list[dict]:
@@ -85,39 +84,30 @@ def test_a_hello_preloading_too_many_bundles_is_refused(link):
 def test_views_and_pins_of_one_page_are_bounded_and_other_pages_go_on(link, monkeypatch):
     monkeypatch.setattr(PageConnection, "max_views", 5)
     monkeypatch.setattr(PageConnection, "max_pins", 3)
-    slider = cw.IntSlider(1)
+    channel = cw.Channel()
+    got: list[object] = []
+    channel.on_message(lambda message: got.append(message.data))
     greedy, other = Page(link, "greedy"), Page(link, "other")
     for i in range(4):
         greedy.comm.deliver(
-            {"op": "attach", "view": f"v{i}", "target": slider.target_id, "instance": identity.INSTANCE_ID,
+            {"op": "attach", "view": f"v{i}", "target": channel.target_id, "instance": identity.INSTANCE_ID,
              "output": f"cellwire-pin-{i}"}
         )  # fmt: skip
     assert errors(greedy.comm)[-1]["code"] == "limit" and "pinned outputs" in errors(greedy.comm)[-1]["message"]
     assert sum(1 for el in _pins if el.startswith("cellwire-pin-")) == 3
     greedy.comm.deliver({"op": "release", "outputs": ["cellwire-pin-0"]})  # a released pin frees a place
-    greedy.attach(slider, "v3")
+    greedy.attach(channel, "v3")
     for i in range(4, 7):
-        greedy.attach(slider, f"v{i}")
+        greedy.attach(channel, f"v{i}")
     assert "views (attached outputs)" in errors(greedy.comm)[-1]["message"]
     assert len(link.connections[greedy.comm.comm_id].view_ids) == 5
     greedy.comm.deliver({"op": "detach", "view": "v0"})
-    assert greedy.attach(slider, "v9")["op"] == "attached"
-    assert other.attach(slider)["op"] == "attached"  # the other page is not limited by the first
-    other.update({"value": 7})
-    assert slider.value == 7
+    assert greedy.attach(channel, "v9")["op"] == "attached"
+    assert other.attach(channel)["op"] == "attached"  # the other page is not limited by the first
+    other.comm.deliver({"op": "msg", "view": "v1", "data": 7})
+    assert got == [7]
     for el in [el for el in _pins if el.startswith("cellwire-pin-")]:
         del _pins[el]
-
-
-def test_markdown_takes_linear_time_on_adversarial_input():
-    for text in ("[a](" * 16384, " *a" * 21845, " _a" * 21845, "[" * 65536, "[*_`" * 16384):
-        started = time.perf_counter()
-        markdown_to_html(text)
-        assert time.perf_counter() - started < 0.5, text[:8]  # (the link pattern took 13 s on 64 KB)
-    assert markdown_to_html("[x](https://a.b) *em* _em_ [js](javascript:alert(1)) [ok](#top)") == (
-        '<p><a href="https://a.b" target="_blank" rel="noopener">x</a> <em>em</em> <em>em</em> '
-        '[js](javascript:alert(1)) <a href="#top" target="_blank" rel="noopener">ok</a></p>'
-    )
 
 
 def deeply_nested(depth: int) -> list:

@@ -1,4 +1,4 @@
-"""One rule for ``_esm``/``_css`` given as text or as a file, in Channel and AnyWidget alike."""
+"""One rule for a Channel's ``esm``/``css`` given as text or as a file (anywidget's rule for ``_esm``)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,7 @@ def test_a_path_reads_the_file_and_source_text_stays_text(tmp_path: Path):
     assert read_source(one_liner) == one_liner
 
 
-def test_a_missing_file_is_an_error_that_says_so_for_channel_and_anywidget(tmp_path: Path):
+def test_a_missing_file_is_an_error_that_says_so(tmp_path: Path):
     missing = str(tmp_path / "nope.js")
     with pytest.raises(FileNotFoundError, match="no such file"):
         cw.Channel(esm=missing)
-
-    class Custom(cw.AnyWidget):
-        _esm = missing
-
-    with pytest.raises(FileNotFoundError, match="no such file"):
-        Custom()

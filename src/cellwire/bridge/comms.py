@@ -5,7 +5,7 @@ that returns a ``BridgedComm`` for target ``jupyter.widget``: it publishes on io
 comm does (so JupyterLab with its widget manager, VS Code, Colab and Voilà render as today), and
 the hub also carries each message to the cellwire pages that show widgets.
 
-State updates are paced per widget as cellwire's own models are (``scheduler.Pacer``): a burst of
+State updates are paced per widget (``scheduler.Pacer``): a burst of
 changes sends a few merged updates (``coalesce``), the last value of each key always, on iopub and
 to pages alike; any other message of the widget (``echo_update``, ``custom``, ``comm_close``) sends
 what is pending first, so the order of its messages holds. Nothing goes on iopub where no host

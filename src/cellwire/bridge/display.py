@@ -10,8 +10,8 @@ IPython's formatters for that bundle, adds the ``text/html`` and publishes ``dis
 updated: front-ends track display ids of ``display_data`` only). A front-end with a widget manager
 picks the widget-view mimetype and never runs the loader; one without it falls back to ``text/html``.
 
-After each cell, ``widgets.snapshots`` refreshes the snapshot of every display whose widget changed,
-as for cellwire's own widgets, but only once cellwire rendered that display and while no host's own
+After each cell, ``snapshots`` refreshes the snapshot of every display whose widget changed,
+but only once cellwire rendered that display and while no host's own
 widget manager is connected: there, a refreshed output would make the host render its view again.
 """
 
@@ -28,8 +28,7 @@ from ..log import logger
 from ..target import Module, Target, _pins, _registry_lock
 from ..transport import identity
 from ..transport.assets import read_static
-from ..widgets import snapshots
-from . import capture, frontends, release
+from . import capture, frontends, release, snapshots
 from .static_html import plain_text, snapshot_html
 
 if TYPE_CHECKING:
@@ -64,8 +63,8 @@ def host_has_manager() -> bool:
 
 class WidgetDisplay(Target):
     """One display of an ipywidget; its views carry the hub's tunnel to their pages. Tracked by
-    ``widgets.snapshots`` (which reads ``closed``, ``_displays``, ``_state_mark``, ``_snapshot_mark``
-    and ``_bundle``, as of cellwire's own widgets)."""
+    ``snapshots`` (which reads ``closed``, ``_displays``, ``_state_mark``, ``_snapshot_mark``
+    and ``_bundle``)."""
 
     _preload = (frontends.VENDORED,)
 

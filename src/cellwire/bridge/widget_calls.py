@@ -4,9 +4,9 @@ A bridged ipywidget's displays are ``WidgetDisplay`` targets (``display``); each
 one is a view that answers the ``call`` op like any cellwire view (docs/protocol.md, "Calls"). A
 widget is shown by its own displays and by those of any container (``children``, recursively)
 holding it, so ``eval_js`` finds them all. In the code, ``el`` is that display's output element (the
-element the ipywidget views are drawn in), ``args`` the dict passed; ``channel`` and ``model`` are
-cellwire's and not meaningful here. Only ``eval_js``: an ipywidget's JavaScript cannot register
-functions for ``call`` (that needs a ``Channel`` or a ``cw.AnyWidget``).
+element the ipywidget views are drawn in), ``args`` the dict passed; ``channel`` is cellwire's and
+not meaningful here. Only ``eval_js``: an ipywidget's JavaScript cannot register functions for
+``call`` (that needs a ``Channel``).
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ def eval_js(
     """Evaluate JavaScript in a page showing ``obj`` and return its (awaited) value.
 
     ``obj`` is a displayed ipywidget (``el`` is the output element showing it, or showing the box
-    that holds it), or anything of cellwire's with views (``Channel``, ``Element``, a widget model:
-    as ``obj.eval_js``). ``code`` is an expression (``"el.offsetWidth"``) or a function body with
+    that holds it), or anything of cellwire's with views (``Channel``, ``Element``: as
+    ``obj.eval_js``). ``code`` is an expression (``"el.offsetWidth"``) or a function body with
     ``return``; ``args`` is in scope as ``args``. The newest view answers; with ``all_views=True``
     each does and a list comes back. Works inside a running cell. Raises ``JSError`` if the code
     threw, ``NoViewError`` if no open page shows it within ``timeout`` s, ``CallTimeout``.
@@ -96,8 +96,7 @@ def eval_js(
         method = getattr(obj, "eval_js", None)
         if method is None:
             raise TypeError(
-                f"eval_js needs a displayed ipywidget, or a cellwire Channel, Element or widget; "
-                f"got {type(obj).__name__}"
+                f"eval_js needs a displayed ipywidget, or a cellwire Channel or Element; got {type(obj).__name__}"
             )
         return method(code, args, timeout=timeout, all_views=all_views)
     check_can_block("eval_js")

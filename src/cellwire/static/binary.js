@@ -1,7 +1,7 @@
 // @ts-check
 // Binary values inside JSON-like data: ArrayBuffers, typed arrays and DataViews cannot travel in a
 // message's JSON, so they go as the message's buffers, and `buffer_paths` says where each belongs
-// (the convention of Jupyter widgets, used by model updates and by calls both ways).
+// (the convention of Jupyter widgets, used by calls both ways).
 
 /** @typedef {ArrayBuffer | ArrayBufferView} Binary */
 /** @typedef {Array<string | number>} BufferPath */

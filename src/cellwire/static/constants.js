@@ -9,9 +9,6 @@ export const PROTOCOL = 1;
  * instance id (the "beacon"; `comm_info_request` lists it without side effects). */
 export const BEACON_PREFIX = "cellwire-beacon-";
 
-/** A reference to a model in synced state: "IPY_MODEL_<id>", the Jupyter widgets convention. */
-export const MODEL_PREFIX = "IPY_MODEL_";
-
 /** Buffers larger than this in one message are uploaded in chunks: jupyter_server closes a socket
  * on a frame over 10 MiB. This runtime is the one place these limits are set. */
 export const MAX_INLINE_BYTES = 9 * 1024 * 1024;
@@ -22,13 +19,3 @@ export const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Both limits on a text-only socket (buffers in base64, behind a kernel gateway): 6 MiB of bytes
  * are 8 MiB of base64. The kernel's twin is `page_connection.TEXT_CHUNK_BYTES`. */
 export const TEXT_CHUNK_BYTES = 6 * 1024 * 1024;
-
-/**
- * The model id in a reference ("IPY_MODEL_<id>", or the id itself).
- * @param {unknown} ref
- * @returns {string}
- */
-export function modelIdOf(ref) {
-  const text = String(ref);
-  return text.startsWith(MODEL_PREFIX) ? text.slice(MODEL_PREFIX.length) : text;
-}

@@ -103,7 +103,6 @@ async function render({ model, el }) {
     targetId: spec.target,
     state: "connecting",
     liveEl,
-    model: null,
     whenRendered,
     runtime: { boot: { uuid } },
     endedReason: () => ended,

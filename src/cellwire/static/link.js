@@ -5,7 +5,6 @@
 
 import { fromBase64, toBase64 } from "./binary.js";
 import { BEACON_PREFIX, CHUNK_BYTES, MAX_INLINE_BYTES, PROTOCOL, TEXT_CHUNK_BYTES } from "./constants.js";
-import { Model } from "./model.js";
 import { KernelSocket } from "./transport.js";
 /** A welcome sent the direct way arrives in milliseconds; after this long without one, the page
  * asks again for the iopub route (a server or gateway that does not forward such messages). */
@@ -73,8 +72,6 @@ export class KernelLink {
     this.subshellId = subshellId;
     /** @type {Map<string, OutputView>} view id -> view */
     this.views = new Map();
-    /** @type {Map<string, Model>} target id -> its model (one per synced object on this page) */
-    this.models = new Map();
     this.state = "connecting"; // connecting | live | reconnecting | restarted | gone | forbidden | failed | closed
     this.detail = "";
     /** @type {string | null} */
@@ -355,9 +352,6 @@ export class KernelLink {
       case "attached":
         return this.views.get(data.view)?.attached(data, buffers);
       case "msg": {
-        // A synced model gets each message once, however many outputs show it on this page.
-        const model = this.models.get(data.target);
-        if (model) return model.receive(data.data, buffers);
         if (data.view) return this.views.get(data.view)?.receive(data.data, buffers);
         for (const view of this.views.values()) {
           if (view.targetId === data.target && view.id !== data.except) view.receive(data.data, buffers);
@@ -369,8 +363,6 @@ export class KernelLink {
       case "reply":
         return this.views.get(data.view)?.calls.receiveReply(data, buffers);
       case "closed":
-        this.models.get(data.target)?.dispose();
-        this.models.delete(data.target);
         for (const view of this.views.values()) if (view.targetId === data.target) view.targetClosed();
         return;
       case "pong": {
@@ -537,53 +529,6 @@ export class KernelLink {
     this.detail = detail;
     if (["gone", "forbidden", "failed"].includes(state)) this._released.clear(); // nobody to tell
     for (const view of this.views.values()) view.linkState(state, detail);
-  }
-
-  // -- models ----------------------------------------------------------------------------------
-  /** The page's model of `targetId`: created from the first view's `init`, else updated by it.
-   * Without `init`, resolves to an existing model or rejects.
-   * @overload
-   * @param {string} targetId
-   * @returns {Promise<Model>}
-   */
-  /**
-   * @overload
-   * @param {string} targetId
-   * @param {ModelInit} init
-   * @param {DataView[]} [buffers]
-   * @returns {Model}
-   */
-  /**
-   * @param {string} targetId
-   * @param {ModelInit} [init]
-   * @param {DataView[]} [buffers]
-   * @returns {Model | Promise<Model>}
-   */
-  modelFor(targetId, init, buffers = []) {
-    let model = this.models.get(targetId);
-    if (!init) return model ? Promise.resolve(model) : Promise.reject(new Error(`no model ${targetId} on this page`));
-    if (!model) {
-      model = new Model(this, targetId, init, buffers);
-      this.models.set(targetId, model);
-    } else {
-      model.resync(init, buffers);
-    }
-    return model;
-  }
-
-  /**
-   * A view of a model went away; the model goes with its last view.
-   * @param {OutputView} view
-   */
-  releaseModel(view) {
-    if (view.targetId === null) return;
-    const model = this.models.get(view.targetId);
-    if (!model) return;
-    model.removeView(view);
-    if (!model.hasViews) {
-      this.models.delete(view.targetId);
-      model.dispose();
-    }
   }
 
   // -- views -----------------------------------------------------------------------------------

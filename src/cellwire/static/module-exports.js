@@ -8,7 +8,7 @@
 /**
  * @typedef {object} WidgetExports
  * @property {((args: any) => unknown) | undefined} render      draws the view; may return a cleanup
- * @property {((args: any) => unknown) | undefined} initialize  once per model per page; may return a cleanup
+ * @property {((args: any) => unknown) | undefined} initialize  anywidget's once-per-model hook (a Channel's view does not call it)
  */
 
 const HOW = "export default { render }, a function returning it, or export function render";

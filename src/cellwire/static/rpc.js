@@ -3,8 +3,8 @@
 //   JS -> Python: `await channel.invoke("name", [args], {kwargs})` runs a function the Python object
 //                 exposed with `@obj.expose`; a Python exception rejects with its message.
 //   Python -> JS: `obj.call("name", ...)` runs a function this view registered with
-//                 `channel.expose({name})` (a widget's render: `cellwire.expose`); `obj.eval_js(code)`
-//                 evaluates code with `el`, `channel`, `args` and (for widgets) `model` in scope. What the function returns (or throws) goes back to Python.
+//                 `channel.expose({name})`; `obj.eval_js(code)` evaluates code with `el`, `channel`
+//                 and `args` in scope. What the function returns (or throws) goes back to Python.
 // Binary values anywhere in arguments and results (ArrayBuffer, typed arrays, DataView) travel as
 // message buffers; `buffer_paths` says where each one belongs.
 
@@ -57,16 +57,16 @@ export function describeError(err) {
 /**
  * `code` as an expression (`el.offsetWidth`) if it parses as one, else as a function body.
  * @param {string} code
- * @returns {(el: HTMLElement, channel: ChannelHandle, args: unknown, model: Model | null | undefined) => Promise<unknown>}
+ * @returns {(el: HTMLElement, channel: ChannelHandle, args: unknown) => Promise<unknown>}
  */
 export function compile(code) {
   try {
     const expression = code.trim().replace(/;+$/, "");
-    return new AsyncFunction("el", "channel", "args", "model", `return (${expression}\n);`);
+    return new AsyncFunction("el", "channel", "args", `return (${expression}\n);`);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
   }
-  return new AsyncFunction("el", "channel", "args", "model", code);
+  return new AsyncFunction("el", "channel", "args", code);
 }
 
 /**
@@ -177,7 +177,7 @@ export class ViewCalls {
       const args = joinBinary({ args: data.args }, data.buffer_paths, buffers).args;
       let result;
       if (data.code !== undefined) {
-        result = await compile(data.code)(this.view.liveEl, this.view.channel, args[0] ?? {}, this.view.model);
+        result = await compile(data.code)(this.view.liveEl, this.view.channel, args[0] ?? {});
       } else {
         const fn = data.name === undefined ? undefined : this.exposed.get(data.name);
         if (!fn) {

@@ -142,33 +142,12 @@ export class Runtime {
   }
 
   /**
-   * Show model `targetId` inside `el`, a place in the parent view's widget (containers).
-   * @param {HTMLElement} el
-   * @param {OutputView} parent
-   * @param {string} targetId
-   * @returns {{dispose(): void}}
-   */
-  mountChild(el, parent, targetId) {
-    const spec = { ...parent.spec, el: null, target: targetId };
-    const view = new OutputView(this, el, spec);
-    this.views.add(view);
-    if (parent.link) view.connect(parent.link);
-    return {
-      dispose: () => {
-        this.views.delete(view);
-        view.dispose();
-      },
-    };
-  }
-
-  /**
-   * A widget class's CSS, added to the page once.
+   * A vendored bundle's CSS, added to the page once.
    * @param {string} hash
-   * @param {string} [source]  (left out when this page was sent it before)
+   * @param {string} source
    */
   injectCss(hash, source) {
     if (document.querySelector(`style[data-cellwire-css="${hash}"]`)) return;
-    if (source === undefined) return;
     const style = document.createElement("style");
     style.dataset.cellwireCss = hash;
     style.textContent = source;

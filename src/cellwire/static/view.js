@@ -3,10 +3,9 @@
 // until the live view has rendered, runs the target's ES module (`render({channel, el})`), and
 // shows the link's state in a status line so nothing ever fails silently.
 //
-// What a target's module gets is only what a view needs: a `ChannelHandle`, or for a model the
-// model and `cellwire` helpers. None of them hands out this OutputView (they keep it in `#` fields).
+// What a target's module gets is only what a view needs: a `ChannelHandle`, which does not hand
+// out this OutputView (it keeps it in a `#` field).
 
-import { modelIdOf } from "./constants.js";
 import { resolveExports } from "./module-exports.js";
 import { ViewCalls } from "./rpc.js";
 
@@ -186,8 +185,6 @@ export class OutputView {
     this.targetId = spec.target;
     /** @type {KernelLink | null} */
     this.link = null;
-    /** @type {Model | null | undefined} the model shown, for a model target (undefined until attached) */
-    this.model = undefined;
     this.state = "connecting";
     this._events = new ChannelEvents((message, err) => this.showError(message, err));
     this.channel = new ChannelHandle(this, this._events);
@@ -206,7 +203,6 @@ export class OutputView {
     this._cleanup = null;
     /** @type {string | null} a sticky error shown in the status line */
     this._problem = null;
-    this._problemFromModel = false;
     /** @type {HTMLElement | null} */
     this.snapshot = el.querySelector(":scope > .cellwire-snapshot");
     this.liveEl = document.createElement("div");
@@ -264,7 +260,6 @@ export class OutputView {
    */
   async attached(data, buffers) {
     this.runtime.boot.mark?.("attached");
-    if (data.init && data.init.kind === "model") return this._attachedModel(data, buffers);
     this.channel.init = data.init;
     this.channel.initBuffers = buffers;
     this._problem = null;
@@ -289,80 +284,6 @@ export class OutputView {
       this.showError(`the view's JavaScript failed: ${errorMessage(err)}`, err);
     }
     this._render();
-  }
-
-  /**
-   * A synced model's view: `render({model, el, experimental, cellwire})`, anywidget's contract
-   * plus `cellwire.display(childRef, el)` for containers.
-   * @param {AttachedMessage} data
-   * @param {DataView[]} buffers
-   */
-  async _attachedModel(data, buffers) {
-    this._problem = null;
-    const init = data.init;
-    const link = this.link;
-    if (!link || this.targetId === null) return;
-    if (init.css) this.runtime.injectCss(init.css.hash, init.css.source);
-    const model = link.modelFor(this.targetId, init, buffers);
-    this.model = model;
-    model.addView(this);
-    if (this.rendered) {
-      this._render();
-      return;
-    }
-    this.rendered = true;
-    try {
-      if (!data.module) throw new Error("this widget has no JavaScript module");
-      const module = await this.runtime.importModule(data.module.hash, data.module.source);
-      const widget = await model.widget(module);
-      this.el.insertBefore(this.liveEl, this.statusEl);
-      if (this.snapshot) this.snapshot.hidden = true;
-      if (widget.render) {
-        const cleanup = await widget.render({
-          model, el: this.liveEl, experimental: model.experimental, cellwire: this._helpers(),
-        });
-        if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
-      }
-      this._renderDone.resolve();
-      this.runtime.boot.mark?.("rendered");
-    } catch (err) {
-      this._renderDone.reject(err);
-      if (this.snapshot) this.snapshot.hidden = false;
-      this.showError(`the widget's JavaScript failed: ${errorMessage(err)}`, err);
-    }
-    this._render();
-  }
-
-  /** What cellwire adds to anywidget's render arguments (no handle on this view). */
-  _helpers() {
-    return {
-      /**
-       * Show the model `ref` ("IPY_MODEL_<id>" or an id) live inside `el`; returns {dispose()}.
-       * @param {unknown} ref
-       * @param {HTMLElement} el
-       */
-      display: (ref, el) => this.runtime.mountChild(el, this, modelIdOf(ref)),
-      /**
-       * Functions Python may call on this view (`widget.call("name", ...)`); returns a remover.
-       * @param {Record<string, (...args: any[]) => unknown>} functions
-       */
-      expose: (functions) => this.calls.expose(functions),
-      /**
-       * Call a Python function exposed with `@widget.expose` (as `model.invoke`, from this view).
-       * @param {string} name
-       * @param {unknown[]} [args]
-       * @param {InvokeOptions} [options]
-       */
-      invoke: (name, args, options) => this.calls.invoke(name, args, options),
-    };
-  }
-
-  /** The kernel accepted this page's change: clear a message left by an earlier refusal. */
-  modelAccepted() {
-    if (this._problem && this._problemFromModel) {
-      this._problem = null;
-      this._render();
-    }
   }
 
   /**
@@ -416,14 +337,12 @@ export class OutputView {
   }
 
   /**
-   * Show a problem in the status line until the next attach (or, for a refused change, until a
-   * change is accepted); `err` also goes to the console.
+   * Show a problem in the status line until the next attach; `err` also goes to the console.
    * @param {string} message
    * @param {unknown} [err]
    */
   showError(message, err) {
     this._problem = message;
-    this._problemFromModel = !err;
     if (err) console.error(`cellwire: ${message}`, err);
     this._render();
   }
@@ -479,11 +398,7 @@ export class OutputView {
       try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
       this._cleanup = null;
     }
-    if (this.link) {
-      if (this.model) this.link.releaseModel(this);
-      this.link.detach(this);
-    }
-    this.model = null;
+    if (this.link) this.link.detach(this);
     this.link = null;
     this.el.__cellwire = undefined;
   }

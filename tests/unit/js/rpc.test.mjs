@@ -10,7 +10,7 @@ const bytesOf = (b) => Array.from(new Uint8Array(b.buffer || b, b.byteOffset || 
 function fakes() {
   const sent = [];
   const view = {
-    id: "v1", liveEl: { textContent: "hello" }, channel: { id: "t" }, model: null, whenRendered: Promise.resolve(),
+    id: "v1", liveEl: { textContent: "hello" }, channel: { id: "t" }, whenRendered: Promise.resolve(),
     runtime: { boot: { uuid: () => `id${sent.length}` } },
     link: { sendOp: (v, message, buffers) => sent.push({ message, buffers: buffers.map(bytesOf) }) },
   };

@@ -6,8 +6,7 @@ whose state changed since its snapshot gets ``update_display_data`` with a fresh
 page moves the live view into the refreshed output (same element id), so nothing re-renders.
 Changes made in the browser are therefore saved once the next cell has run (or ``refresh()``).
 
-Tracked are cellwire's widgets and the bridge's displays of ipywidgets (``bridge.display``): both
-are ``Snapshotted``.
+Tracked are the bridge's displays of ipywidgets (``display.WidgetDisplay``, a ``Snapshotted``).
 """
 
 from __future__ import annotations
