@@ -98,9 +98,12 @@ $(SERVER_VENV)/.stamp:
 	$(SERVER_VENV)/bin/pip install jupyterlab notebook nbclassic
 	touch $@
 
+# The accelerator needs only jupyter_server: `--no-deps` keeps cellwire's kernel-side dependencies
+# (ipywidgets, hence jupyterlab_widgets) out of this server env, which must have no widget manager.
 $(ACCEL_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/*.py jupyter-config/*/*.json)
 	$(PYTHON) -m venv $(ACCEL_SERVER_VENV)
-	$(ACCEL_SERVER_VENV)/bin/pip install jupyterlab .
+	$(ACCEL_SERVER_VENV)/bin/pip install jupyterlab
+	$(ACCEL_SERVER_VENV)/bin/pip install --no-deps .
 	touch $@
 
 $(BENCH_SERVER_VENV)/.stamp: pyproject.toml $(wildcard src/cellwire_accelerator/*.py jupyter-config/*/*.json)
