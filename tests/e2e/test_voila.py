@@ -20,8 +20,7 @@ def voila(tmp_path_factory):
     server.stop()
 
 
-# cellwire's own Channel, not an ipywidget: Voilà's widget manager renders ipywidgets itself and,
-# with no widgets extension in its env, cannot (so cellwire's loader never runs there).
+# cellwire's own Channel (plain ipywidgets: IPYWIDGETS_APP below).
 APP = '''
 import cellwire as cw
 ESM = """
@@ -52,6 +51,36 @@ def test_an_app_comes_alive_and_its_widgets_work_both_ways(voila, page):
     # the kernel got the change (page -> kernel) and its answer came back (kernel -> page)
     expect(shown.locator(".echo")).to_have_text("kernel saw 11")
     assert failed == []
+    assert [e for e in console.errors if "cellwire" in e] == []
+
+
+IPYWIDGETS_APP = """
+import cellwire as cw
+import ipywidgets as w
+level = w.IntSlider(3, description='level')
+echo = w.Label('')
+level.observe(lambda change: setattr(echo, 'value', f"kernel saw {change['new']}"), 'value')
+out = w.Output()
+with out:
+    display(w.Button(description='inside'))
+w.VBox([level, echo, out])
+"""
+
+
+def test_an_app_of_plain_ipywidgets_comes_alive(voila, page):
+    """Voilà's own manager draws ipywidgets 8 only with jupyterlab_widgets in its server env (here,
+    without: "Module @jupyter-widgets/controls, version ^2.0.0 is not registered"), and it would take
+    every widget-view output for itself: cellwire shows them, both ways, an Output's widget too."""
+    console = ConsoleLog(page)
+    page.goto(voila.write_app("widgets.ipynb", IPYWIDGETS_APP))
+    view = page.locator(".cellwire-output .widget-vbox")
+    expect(view.locator(".widget-readout")).to_have_text("3", timeout=60_000)
+    expect(view.get_by_role("button", name="inside")).to_be_visible()
+    handle = view.locator(".noUi-handle, .ui-slider-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    expect(view.locator(".widget-readout")).to_have_text("4")
+    expect(view.locator(".widget-label").last).to_have_text("kernel saw 4")  # page -> kernel -> page
     assert [e for e in console.errors if "cellwire" in e] == []
 
 
