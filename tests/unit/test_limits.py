@@ -110,6 +110,48 @@ def test_views_and_pins_of_one_page_are_bounded_and_other_pages_go_on(link, monk
         del _pins[el]
 
 
+def test_comms_one_page_opens_through_the_bridge_are_bounded_and_other_pages_go_on(monkeypatch):
+    """Each comm a page opens through the ipywidgets bridge is kept until its last widget view
+    goes (20,000 control comms kept 20 MiB): past the limit that comm_open is refused."""
+    from cellwire.bridge.hub import WidgetHub
+
+    class Conn:
+        def __init__(self, conn_id: str) -> None:
+            self.id = self.page = conn_id
+
+    class View:
+        def __init__(self, conn_id: str) -> None:
+            self.connection, self.sent = Conn(conn_id), []
+
+        def send(self, data, buffers=()):
+            self.sent.append(data)
+
+    def open_control(view: View, n: int) -> None:
+        message = {"op": "comm_open", "comm_id": f"c{n}", "target_name": "jupyter.widget.control", "msg_id": f"m{n}"}
+        hub.on_page_message(view, message, [])
+
+    monkeypatch.setattr(WidgetHub, "max_page_comms", 3, raising=False)  # (a hub without it fails below)
+    hub = WidgetHub(comm_manager=type("Manager", (), {"targets": {}, "comms": {}})())
+    greedy, other = View("greedy"), View("other")
+    for view in (greedy, other):
+        hub.add_view(view)
+    for n in range(3):
+        open_control(greedy, n)
+    with pytest.raises(
+        ProtocolError, match=r"this page's comms .* has 4 entries, more than the kernel accepts \(3\)"
+    ) as err:
+        open_control(greedy, 3)
+    assert err.value.code == "limit"
+    assert greedy.sent[-1] == {"op": "idle", "parent": "m3"}  # (its manager counts the message as handled)
+    hub.on_page_message(greedy, {"op": "comm_close", "comm_id": "c0", "msg_id": "close"}, [])
+    open_control(greedy, 3)  # a closed comm frees its place
+    open_control(other, 0)  # another page is not limited by the first
+    hub.on_page_message(
+        other, {"op": "comm_msg", "comm_id": "c0", "msg_id": "ask", "data": {"method": "request_states"}}, []
+    )
+    assert any(d.get("data", {}).get("method") == "update_states" for d in other.sent)
+
+
 def deeply_nested(depth: int) -> list:
     value: list = []
     for _ in range(depth):
