@@ -225,6 +225,28 @@ def test_a_failed_call_sends_no_traceback_under_voila(link, monkeypatch, caplog)
     assert "hunter2" in page.comm.last["error"]["message"] and "Traceback" in page.comm.last["error"]["stack"]
 
 
+def test_a_failing_message_handler_sends_no_error_text_under_voila(link, monkeypatch, caplog):
+    page = Page(link, "voila-page")
+    channel = cw.Channel(esm="export function render() {}")
+
+    def on_message(message):
+        raise ValueError("the database password is hunter2")
+
+    channel.on_message(on_message)
+    page.attach(channel)
+    monkeypatch.setattr(rpc, "show_tracebacks", None)
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    with caplog.at_level(logging.INFO, logger="cellwire"):
+        page.comm.deliver({"op": "msg", "view": "v1", "data": 1})
+    error = errors(page.comm)[-1]
+    assert error["code"] == "handler-error" and "hunter2" not in error["message"]
+    assert "kernel's log" in error["message"] and "show_tracebacks" in error["message"]
+    assert "hunter2" in caplog.text  # the kernel's log has it (and the traceback)
+    monkeypatch.delenv("VOILA_BASE_URL")
+    page.comm.deliver({"op": "msg", "view": "v1", "data": 2})
+    assert "ValueError: the database password is hunter2" in errors(page.comm)[-1]["message"]
+
+
 def test_the_link_logs_nothing_at_info_when_a_kernel_has_no_subshells(monkeypatch, caplog):
     """ipykernel 6 shows the kernel's stderr in the notebook: no line on import there."""
     from cellwire.transport import kernel_link
