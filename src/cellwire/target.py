@@ -52,7 +52,9 @@ def release(element_ids: Iterable[str]) -> int:
     released them already."""
     with _registry_lock:
         # (kept until the lock is released: a target freed here may run finalizers that lock)
-        released = [target for el in element_ids if (target := _pins.pop(el, None)) is not None]
+        released = [(el, target) for el in element_ids if (target := _pins.pop(el, None)) is not None]
+    for el, target in released:
+        target._on_release(el)
     return len(released)
 
 
@@ -130,6 +132,10 @@ class Target:
 
     def _on_detach(self, view: View) -> None:
         """A view went away (output cleared, page closed)."""
+
+    def _on_release(self, element_id: str) -> None:
+        """Output ``element_id`` of this target is gone for good (see ``release``): the bridge's
+        displays close their ipywidget then, unless something else holds it."""
 
     def _on_close(self, views: list[View]) -> None:
         """The target was closed while ``views`` were attached (they are told already)."""

@@ -135,3 +135,17 @@ def test_closing_the_notebook_in_jupyterlab_releases_its_outputs(notebook):
         notebook, "(3, 0)", kernel_id=kernel_id
     )  # `kept` stays (and its layout and style): a variable holds it
     notebook.page.wait_for_function("window.__cellwire.links.size === 0", timeout=30_000)
+
+
+@pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
+def test_a_cleared_output_widget_takes_the_widgets_it_shows(notebook):
+    """``with out: display(s)``: the Output's view draws the slider (nested-views.js), never
+    cellwire's loader, so only the Output's own display pins anything. Once it is cleared, the
+    Output and the slider it shows (no variable holds either) are closed and no pin is left.
+    (The slider's display inside the Output used to pin it for good: ``(3, 1)`` stayed.)"""
+    notebook.run(SETUP)
+    view = live(notebook.run("o = w.Output()\nwith o:\n    display(w.IntSlider(5))\ndisplay(o)\ndel o"))
+    expect(view.locator(".widget-output .widget-readout")).to_have_text("5", timeout=30_000)
+    assert notebook.kernel_eval("objects()") == "(5, 1)"  # the Output, the slider, their layouts, its style
+    notebook.clear_all_outputs()
+    wait_objects(notebook, "(0, 0)")

@@ -372,3 +372,55 @@ def test_bridged_snapshots_escape_text_and_show_values():
     box = snapshot_html(ipywidgets.VBox([ipywidgets.Checkbox(True, description="ok"), tab]))
     assert "checked" in box and "T&lt;1&gt;" in box and "p1" in box
     assert plain_text(ipywidgets.IntSlider(3)).startswith("IntSlider(value=3")
+
+
+def test_a_widget_displayed_inside_an_output_pins_nothing_and_goes_with_the_output(hub, published, monkeypatch):
+    """``with out: display(w)``: the captured output is drawn by the Output's view (nested-views.js),
+    never by cellwire's loader, so no page attaches to it or ever releases it. A pin there would
+    stay for good, and keep the widget from being closed with the Output."""
+    import gc
+
+    from cellwire.bridge import display, release
+    from cellwire.target import _pins
+
+    monkeypatch.setattr(display, "ipywidgets_bundle", lambda widget: (widget._repr_mimebundle_(), {}))
+    pins_before = set(_pins)
+    out = ipywidgets.Output()
+    capture.install()  # (no shell here: the display is published, and added to the Output below)
+    try:
+        with out:
+            display.display_widget(ipywidgets.IntSlider(3), hub)
+    finally:
+        capture.uninstall()
+    ((data, _, _),) = published
+    capture.append(out, {"output_type": "display_data", "data": data, "metadata": {}})
+    slider_id = data["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert set(_pins) == pins_before
+    out_id = out.model_id
+    del out  # (only ipywidgets holds it now, as after `display(w.Output())`)
+    gc.collect()
+    # the Output's own output is released: it goes with the slider it shows (and their layouts, style)
+    assert slider_id in release.close_unheld(out_id, display._pinned)
+
+
+def test_a_released_display_closes_its_widget_unless_something_else_holds_it(hub, published, monkeypatch):
+    """A page reports two outputs gone for good (``target.release``): the widget no variable holds
+    is closed (``WidgetDisplay._on_release``), the one a variable holds stays open."""
+    import gc
+
+    from ipywidgets.widgets.widget import _instances
+
+    from cellwire import target
+    from cellwire.bridge import display
+
+    monkeypatch.setattr(display, "ipywidgets_bundle", lambda widget: (widget._repr_mimebundle_(), {}))
+    pins_before = set(target._pins)
+    display.display_widget(ipywidgets.IntSlider(1), hub)
+    kept = ipywidgets.IntSlider(2)
+    display.display_widget(kept, hub)
+    shown = {t.model_id: el for el, t in target._pins.items() if el not in pins_before}
+    (gone_id,) = set(shown) - {kept.model_id}
+    gc.collect()
+    assert target.release(shown.values()) == 2
+    assert gone_id not in _instances
+    assert kept.comm is not None and kept.model_id in _instances

@@ -26,8 +26,13 @@ def release(make) -> tuple[str, list[str]]:
 
 @pytest.fixture(autouse=True)
 def _closed_afterwards():
+    """Each test sees only its own widgets, and closes them; other modules' (some with comms no
+    manager knows, which cannot close) are set aside meanwhile."""
+    others = dict(_instances)
+    _instances.clear()
     yield
     w.Widget.close_all()
+    _instances.update(others)
 
 
 def test_an_unheld_widget_goes_with_its_layout_and_style_and_a_held_one_stays():

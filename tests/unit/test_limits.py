@@ -110,6 +110,48 @@ def test_views_and_pins_of_one_page_are_bounded_and_other_pages_go_on(link, monk
         del _pins[el]
 
 
+def test_comms_one_page_opens_through_the_bridge_are_bounded_and_other_pages_go_on(monkeypatch):
+    """Each comm a page opens through the ipywidgets bridge is kept until its last widget view
+    goes (20,000 control comms kept 20 MiB): past the limit that comm_open is refused."""
+    from cellwire.bridge.hub import WidgetHub
+
+    class Conn:
+        def __init__(self, conn_id: str) -> None:
+            self.id = self.page = conn_id
+
+    class View:
+        def __init__(self, conn_id: str) -> None:
+            self.connection, self.sent = Conn(conn_id), []
+
+        def send(self, data, buffers=()):
+            self.sent.append(data)
+
+    def open_control(view: View, n: int) -> None:
+        message = {"op": "comm_open", "comm_id": f"c{n}", "target_name": "jupyter.widget.control", "msg_id": f"m{n}"}
+        hub.on_page_message(view, message, [])
+
+    monkeypatch.setattr(WidgetHub, "max_page_comms", 3, raising=False)  # (a hub without it fails below)
+    hub = WidgetHub(comm_manager=type("Manager", (), {"targets": {}, "comms": {}})())
+    greedy, other = View("greedy"), View("other")
+    for view in (greedy, other):
+        hub.add_view(view)
+    for n in range(3):
+        open_control(greedy, n)
+    with pytest.raises(
+        ProtocolError, match=r"this page's comms .* has 4 entries, more than the kernel accepts \(3\)"
+    ) as err:
+        open_control(greedy, 3)
+    assert err.value.code == "limit"
+    assert greedy.sent[-1] == {"op": "idle", "parent": "m3"}  # (its manager counts the message as handled)
+    hub.on_page_message(greedy, {"op": "comm_close", "comm_id": "c0", "msg_id": "close"}, [])
+    open_control(greedy, 3)  # a closed comm frees its place
+    open_control(other, 0)  # another page is not limited by the first
+    hub.on_page_message(
+        other, {"op": "comm_msg", "comm_id": "c0", "msg_id": "ask", "data": {"method": "request_states"}}, []
+    )
+    assert any(d.get("data", {}).get("method") == "update_states" for d in other.sent)
+
+
 def deeply_nested(depth: int) -> list:
     value: list = []
     for _ in range(depth):
@@ -181,6 +223,28 @@ def test_a_failed_call_sends_no_traceback_under_voila(link, monkeypatch, caplog)
     monkeypatch.delenv("VOILA_BASE_URL")
     page.comm.deliver({"op": "call", "view": "v1", "id": "c2", "name": "boom"})
     assert "hunter2" in page.comm.last["error"]["message"] and "Traceback" in page.comm.last["error"]["stack"]
+
+
+def test_a_failing_message_handler_sends_no_error_text_under_voila(link, monkeypatch, caplog):
+    page = Page(link, "voila-page")
+    channel = cw.Channel(esm="export function render() {}")
+
+    def on_message(message):
+        raise ValueError("the database password is hunter2")
+
+    channel.on_message(on_message)
+    page.attach(channel)
+    monkeypatch.setattr(rpc, "show_tracebacks", None)
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    with caplog.at_level(logging.INFO, logger="cellwire"):
+        page.comm.deliver({"op": "msg", "view": "v1", "data": 1})
+    error = errors(page.comm)[-1]
+    assert error["code"] == "handler-error" and "hunter2" not in error["message"]
+    assert "kernel's log" in error["message"] and "show_tracebacks" in error["message"]
+    assert "hunter2" in caplog.text  # the kernel's log has it (and the traceback)
+    monkeypatch.delenv("VOILA_BASE_URL")
+    page.comm.deliver({"op": "msg", "view": "v1", "data": 2})
+    assert "ValueError: the database password is hunter2" in errors(page.comm)[-1]["message"]
 
 
 def test_the_link_logs_nothing_at_info_when_a_kernel_has_no_subshells(monkeypatch, caplog):

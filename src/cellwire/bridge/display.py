@@ -26,7 +26,7 @@ import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display
+from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display, new_element_id
 from ..log import logger
 from ..target import Module, Target, _pins, _registry_lock
 from ..transport import identity
@@ -87,7 +87,10 @@ class WidgetDisplay(Target):
         self._module = view_module()
         super().__init__()
         self.display_id = "cellwire-" + uuid.uuid4().hex
-        self.element_id = new_display(self)
+        # Inside an Output (`with out: display(w)`) the Output's view draws the captured output
+        # (nested-views.js), never this display's loader: no page attaches to it or releases it,
+        # so it pins nothing (a pin would stay for good); the Output's release takes what it shows.
+        self.element_id = new_display(self) if capture.current() is None else new_element_id()
         self._rendered = False  # set once a cellwire page showed it
         self._snapshot_mark: object = None
         _all_displays[self.display_id] = self

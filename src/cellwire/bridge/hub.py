@@ -21,7 +21,7 @@ from ipykernel.jsonutil import json_clean
 from ..host_widget import for_hosts_only
 from ..log import logger
 from ..transport import assets
-from ..transport.protocol import ProtocolError, clip
+from ..transport.protocol import ProtocolError, clip, too_many
 from . import frontends, page_writes
 from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm, flush_pending
 from .display import host_has_manager, watch_after_close
@@ -118,12 +118,17 @@ class _Answer:
 
 
 class WidgetHub:
+    #: Comms one page may have open through the tunnel at once (its manager opens one control
+    #: comm; a library's front-end may open a few): each is kept until the page's last widget
+    #: view goes, so a page sending comm_open in a loop would otherwise grow the kernel for good.
+    max_page_comms = 1000
+
     def __init__(self, comm_manager: Any):
         self.comm_manager = comm_manager
         self._lock = threading.RLock()
         self._views: dict[str, list[View]] = {}  # connection id -> widget views on that page
         self._ready: dict[str, list[View]] = {}  # connection id -> views that subscribed, oldest first
-        self._page_comms: dict[tuple[str, str], PageComm] = {}
+        self._page_comms: dict[str, dict[str, PageComm]] = {}  # connection id -> comm id -> comm it opened
         self._answers: dict[str, _Answer] = {}  # connection id -> the answer being built for it
         self._closed: dict[str, None] = {}  # widgets closed in the kernel (the latest, in order)
         self._refused: dict[str, set[str]] = {}  # connection id -> unknown widgets it was told of
@@ -152,9 +157,7 @@ class WidgetHub:
             gone = conn_id not in self._views
             if gone:
                 self._refused.pop(conn_id, None)
-            comms = [c for key, c in self._page_comms.items() if key[0] == conn_id] if gone else []
-            for c in comms:
-                self._page_comms.pop((conn_id, c.comm_id), None)
+            comms = list(self._page_comms.pop(conn_id, {}).values()) if gone else []
         for c in comms:  # the page's own comms end with its last widget view
             try:
                 c.handle_close({"content": {"comm_id": c.comm_id, "data": {}}})
@@ -329,7 +332,7 @@ class WidgetHub:
 
     def _find_comm(self, view: View, comm_id: str) -> Any:
         with self._lock:
-            page_comm = self._page_comms.get((view.connection.id, comm_id))
+            page_comm = self._page_comms.get(view.connection.id, {}).get(comm_id)
         if page_comm is not None:
             return page_comm
         comms = getattr(self.comm_manager, "comms", {})
@@ -390,6 +393,12 @@ class WidgetHub:
         conn_id = view.connection.id
         self._start_answer(view, msg_id)
         try:
+            with self._lock:
+                opened = self._page_comms.get(conn_id, {})
+                if comm_id not in opened and len(opened) >= self.max_page_comms:
+                    raise too_many(
+                        "this page's comms (opened through the bridge)", len(opened) + 1, self.max_page_comms
+                    )
 
             def send(msg_type: str, d: Any, metadata: Any, bufs: Any, view: View = view) -> None:
                 self._send(view, self._message(msg_type, comm_id, d, metadata), bufs or ())
@@ -413,7 +422,7 @@ class WidgetHub:
                     lambda msg: handler(page_comm, msg), msg_id, self._as_msg(view, data, buffers, "comm_open")
                 )
             with self._lock:
-                self._page_comms[(conn_id, comm_id)] = page_comm
+                self._page_comms.setdefault(conn_id, {})[comm_id] = page_comm
         finally:
             self._idle(view, msg_id)
 
@@ -429,7 +438,7 @@ class WidgetHub:
         self._start_answer(view, data.get("msg_id"))
         try:
             with self._lock:
-                page_comm = self._page_comms.pop((view.connection.id, comm_id), None)
+                page_comm = self._page_comms.get(view.connection.id, {}).pop(comm_id, None)
             if page_comm is not None:
                 page_comm.handle_close(self._as_msg(view, data, [], "comm_close"))
             else:

@@ -154,7 +154,14 @@ class KernelLink:
             except ProtocolError as err:
                 self._report(conn, err.code, str(err), data)
             except Exception as err:  # a bug in a handler or user callback: report, keep serving
-                self._report(conn, "handler-error", f"{type(err).__name__}: {err}", data, traceback=True)
+                # (under Voilà the page gets no error text, as for a failed call: rpc.show_tracebacks)
+                shown = f"{type(err).__name__}: {err}"
+                if not rpc.tracebacks_shown():
+                    shown = (
+                        f"a handler of this message failed ({type(err).__name__}); its error is in the kernel's log "
+                        "(not sent to pages under Voilà: set cellwire.rpc.show_tracebacks = True to send it)"
+                    )
+                self._report(conn, "handler-error", shown, data, traceback=True)
 
     def _dispatch(self, conn: PageConnection, data: dict[str, Any], buffers: list[memoryview]) -> None:
         op = data["op"]
