@@ -56,7 +56,8 @@ def show_if_needed(out: Any, hub: Any) -> None:
     _shown.add(model_id)
     mirror = ipywidgets.Output(outputs=out.outputs)
     ipywidgets.dlink((out, "outputs"), (mirror, "outputs"))  # (held by out's observers)
-    message = ipywidgets.HTML(f'<div class="cellwire-jw-problem">{html.escape(note(out, needs))}</div>')
+    message = ipywidgets.HTML(html.escape(note(out, needs), quote=False))  # (its saved snapshot shows it as text)
+    message.add_class("cellwire-jw-problem")
     logger.debug(
         "ipywidgets bridge: %s %s shown in the cell as an Output (its front-end needs %s)",
         type(out).__name__,
