@@ -262,6 +262,12 @@ def test_sidecar_is_not_a_silent_blank_its_contents_show_in_the_cell_with_why(sh
     wait_kernel(notebook, "inner.value", "4")
     notebook.run("with sc:\n    print('written later')")
     expect(stand_in.get_by_text("written later")).to_be_visible()
+    # Displayed anyway, a Sidecar's view says the same (not a second, garbled failure of its code).
+    shown = live(notebook.run("Sidecar(title='shown')", timeout=60))
+    expect(shown.locator(".cellwire-jw-problem")).to_contain_text(
+        "'@jupyter-widgets/jupyterlab-sidecar' (labextensions/@jupyter-widgets/jupyterlab-sidecar in the kernel's "
+        "environment) failed while loading its module ./extension: it needs the package @jupyter-widgets/jupyterlab-manager"
+    )
     bystander.locator(".noUi-handle").focus()
     notebook.page.keyboard.press("ArrowRight")
     wait_kernel(notebook, "bystander.value", "2")
