@@ -376,8 +376,8 @@ def test_bridged_snapshots_escape_text_and_show_values():
 
 def test_an_output_only_jupyterlab_draws_is_shown_in_the_cell_once_with_why(hub, published, monkeypatch, tmp_path):
     """sidecar's shape: an Output subclass whose JupyterLab extension needs JupyterLab's widget
-    manager, never displayed. Written to, it shows a stand-in in the cell (a host's manager gets
-    the widget itself there); a plain Output, or one already shown, does not."""
+    manager, never displayed. Written to, it shows a stand-in in the cell once (a host's manager
+    gets the widget itself there); a plain Output does not, nor any while a host's manager is seen."""
     import json
 
     from traitlets import Unicode
@@ -406,6 +406,10 @@ def test_an_output_only_jupyterlab_draws_is_shown_in_the_cell_once_with_why(hub,
             print("hi")
         with panel:
             print("again")
+        managed = Panel()
+        monkeypatch.setattr(ipywidgets.Widget, "_control_comm", object())  # a host's manager draws it
+        with managed:
+            print("managed")
     finally:
         capture.uninstall()
     assert panel.outputs == ({"output_type": "stream", "name": "stdout", "text": "hi\nagain\n"},)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..log import logger
 from . import frontends
-from .display import display_widget, displays_of
+from .display import display_widget, displays_of, host_has_manager
 
 #: ipywidgets' own Output front-end: drawn in any output, needs no stand-in.
 OUTPUT_MODULE = "@jupyter-widgets/output"
@@ -46,7 +46,7 @@ def show_if_needed(out: Any, hub: Any) -> None:
     model_id = getattr(out, "model_id", None)
     if model_id is None or model_id in _shown or out.comm is None or out._view_module == OUTPUT_MODULE:
         return
-    if displays_of({model_id}):
+    if displays_of({model_id}) or host_has_manager():  # (a host's own manager draws it as its library does)
         return
     needs = frontends.jupyterlab_only_needs(out._view_module)
     if not needs:
