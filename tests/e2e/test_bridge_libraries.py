@@ -256,7 +256,9 @@ def test_sidecar_is_not_a_silent_blank_its_contents_show_in_the_cell_with_why(sh
     note = stand_in.locator(".cellwire-jw-problem")
     expect(note).to_contain_text("the JupyterLab extension '@jupyter-widgets/jupyterlab-sidecar'")
     expect(note).to_contain_text("needs JupyterLab's widget manager (@jupyter-widgets/jupyterlab-manager)")
-    expect(note).to_contain_text("use JupyterLab with sidecar installed in the server's environment")
+    expect(note).to_contain_text(
+        "use JupyterLab with jupyterlab_widgets and sidecar installed in the server's environment"
+    )
     stand_in.locator(".noUi-handle").focus()
     notebook.page.keyboard.press("ArrowRight")
     wait_kernel(notebook, "inner.value", "4")

@@ -37,7 +37,7 @@ def note(out: Any, needs: list[str]) -> str:
         f"'{out._view_module}' in the kernel's environment, needs {services}, which only JupyterLab's "
         "application has: it shows the widget in JupyterLab's shell, outside the notebook's outputs. "
         "Its contents are shown below instead, as an ipywidgets Output. To see it as its library draws "
-        f"it, use JupyterLab with {library} installed in the server's environment."
+        f"it, use JupyterLab with jupyterlab_widgets and {library} installed in the server's environment."
     )
 
 
