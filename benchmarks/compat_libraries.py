@@ -197,7 +197,8 @@ LIBRARIES: tuple[Library, ...] = (
         "with sc:\n    display(w.Button(description='in sidecar'))",
         ".lm-TabBar-tabLabel:has-text('sidecar tab')",
         where="page",
-        why="it opens a panel in JupyterLab's shell (a Lab plugin); a cell's output has no shell to add it to",
+        why="it opens a panel in JupyterLab's shell (a Lab plugin); a cell's output has no shell to add it to "
+        "(cellwire shows its contents in the cell instead, under a note naming the package and what it needs)",
     ),
     Library(
         "itables",

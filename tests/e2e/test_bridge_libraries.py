@@ -237,3 +237,41 @@ def test_jupyter_bokeh_its_labextension_starts_and_the_plot_draws(shared_noteboo
     view = live(out)
     expect(view.locator("canvas").first).to_be_visible(timeout=30_000)
     assert errors_but_the_libraries_own(notebook) == []
+
+
+SIDECAR = (
+    "import cellwire\nimport ipywidgets as w\nfrom sidecar import Sidecar\n"
+    "sc = Sidecar(title='Sidecar Output')\ninner = w.IntSlider(3)\nwith sc:\n    display(inner)\n"
+    "bystander = w.IntSlider(value=1)\nbystander"
+)
+
+
+def test_sidecar_is_not_a_silent_blank_its_contents_show_in_the_cell_with_why(shared_notebook_offline):
+    # sidecar's front-end opens a panel in JupyterLab's shell (its extension needs JupyterLab's own
+    # widget manager); the Sidecar is never displayed. Its cell says so, naming the package and the
+    # service, and shows its contents live; the kernel's log says it once; a widget beside it works.
+    notebook = shared_notebook_offline
+    out = notebook.run(SIDECAR, timeout=90)
+    stand_in, bystander = bridged(out), live(out, nth=1)
+    note = stand_in.locator(".cellwire-jw-problem")
+    expect(note).to_contain_text("the JupyterLab extension '@jupyter-widgets/jupyterlab-sidecar'")
+    expect(note).to_contain_text("needs JupyterLab's widget manager (@jupyter-widgets/jupyterlab-manager)")
+    expect(note).to_contain_text(
+        "use JupyterLab with jupyterlab_widgets and sidecar installed in the server's environment"
+    )
+    stand_in.locator(".noUi-handle").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "inner.value", "4")
+    notebook.run("with sc:\n    print('written later')")
+    expect(stand_in.get_by_text("written later")).to_be_visible()
+    # Displayed anyway, a Sidecar's view says the same (not a second, garbled failure of its code).
+    shown = live(notebook.run("Sidecar(title='shown')", timeout=60))
+    expect(shown.locator(".cellwire-jw-problem")).to_contain_text(
+        "'@jupyter-widgets/jupyterlab-sidecar' (labextensions/@jupyter-widgets/jupyterlab-sidecar in the kernel's "
+        "environment) failed while loading its module ./extension: it needs the package @jupyter-widgets/jupyterlab-manager"
+    )
+    bystander.locator(".noUi-handle").focus()
+    notebook.page.keyboard.press("ArrowRight")
+    wait_kernel(notebook, "bystander.value", "2")
+    log = notebook.server.log_text()
+    assert len(re.findall(r"ipywidgets bridge: .*'@jupyter-widgets/jupyterlab-sidecar'", log)) == 1

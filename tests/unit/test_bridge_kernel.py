@@ -424,3 +424,48 @@ def test_a_released_display_closes_its_widget_unless_something_else_holds_it(hub
     assert target.release(shown.values()) == 2
     assert gone_id not in _instances
     assert kept.comm is not None and kept.model_id in _instances
+
+
+def test_an_output_only_jupyterlab_draws_is_shown_in_the_cell_once_with_why(hub, published, monkeypatch, tmp_path):
+    """sidecar's shape: an Output subclass whose JupyterLab extension needs JupyterLab's widget
+    manager, never displayed. Written to, it shows a stand-in in the cell once (a host's manager
+    gets the widget itself there); a plain Output does not, nor any while a host's manager is seen."""
+    import json
+
+    from traitlets import Unicode
+
+    from cellwire.bridge import display, stand_ins
+
+    folder = tmp_path / "labextensions" / "cw-panel"
+    folder.mkdir(parents=True)
+    shared = {"@jupyter-widgets/jupyterlab-manager": {"bundled": False}}
+    meta = {"name": "cw-panel", "jupyterlab": {"_build": {"load": "static/e.js"}, "sharedPackages": shared}}
+    (folder / "package.json").write_text(json.dumps(meta))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    monkeypatch.setattr(display, "ipywidgets_bundle", lambda w: (w._repr_mimebundle_(), {}))
+    monkeypatch.setattr(capture, "before_write", lambda out: stand_ins.show_if_needed(out, hub))
+
+    class Panel(ipywidgets.Output):
+        _view_module = Unicode("cw-panel").tag(sync=True)
+
+    capture.install()
+    try:
+        panel, plain = Panel(), ipywidgets.Output()
+        with plain:
+            print("plain")
+        assert published == []
+        with panel:
+            print("hi")
+        with panel:
+            print("again")
+        managed = Panel()
+        monkeypatch.setattr(ipywidgets.Widget, "_control_comm", object())  # a host's manager draws it
+        with managed:
+            print("managed")
+    finally:
+        capture.uninstall()
+    assert panel.outputs == ({"output_type": "stream", "name": "stdout", "text": "hi\nagain\n"},)
+    ((data, _, update),) = published
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.model_id  # for a host's manager
+    assert "needs JupyterLab&#x27;s widget manager (@jupyter-widgets/jupyterlab-manager)" in data["text/html"]
+    assert "the JupyterLab extension &#x27;cw-panel&#x27;" in data["text/html"] and not update

@@ -107,3 +107,28 @@ def test_enabled_nbextensions_configs_are_read_not_run_and_their_files_served(tm
     ]:
         with pytest.raises(frontends.NoFrontEnd):
             frontends.nbextension_file(name, file)
+
+
+def test_packages_only_jupyterlab_provides_are_named_not_looked_up_as_labextensions(data_dir):
+    meta_file = data_dir / "labextensions" / "lab-only" / "package.json"
+    meta = json.loads(meta_file.read_text())
+    meta["jupyterlab"]["sharedPackages"].update(
+        {
+            "@jupyter-widgets/jupyterlab-manager": {"bundled": False, "singleton": True},
+            "@jupyterlab/apputils": {"bundled": False},
+            "@jupyterlab/ui-components": {"bundled": True},  # (its own copy: runs anywhere)
+        }
+    )
+    meta_file.write_text(json.dumps(meta))
+    assert frontends.module_reply("lab-only")[0]["needs"] == ["other-lib"]  # a page would find no provider
+    assert frontends.jupyterlab_only_needs("lab-only") == [
+        "@jupyter-widgets/jupyterlab-manager",
+        "@jupyterlab/apputils",
+    ]
+    assert frontends.jupyterlab_service("@jupyter-widgets/jupyterlab-manager") == "JupyterLab's widget manager"
+    assert frontends.jupyterlab_service("@jupyterlab/apputils") == "JupyterLab's @jupyterlab/apputils"
+    assert frontends.jupyterlab_service("other-lib") is None
+    assert frontends.jupyterlab_only_needs("nope") == []  # no front-end at all: the page says so
+    (data_dir / "nbextensions" / "lab-only").mkdir(parents=True)
+    (data_dir / "nbextensions" / "lab-only" / "index.js").write_text("define([], {})")
+    assert frontends.jupyterlab_only_needs("lab-only") == []  # the nbextension is its front-end

@@ -46,12 +46,13 @@ def enable() -> bool:
     from IPython import get_ipython
 
     shell = get_ipython()
-    from . import comms
+    from . import capture, comms
     from .display import display_widget
     from .hub import WidgetHub
 
     hub_ = WidgetHub(link.comm_manager)
     comms.install_hook(hub_)
+    capture.before_write = _show_stand_in
     _hub = hub_
     if shell is not None:
 
@@ -78,6 +79,14 @@ def _install_capture() -> None:
         logger.exception("cellwire: could not install Output capture for ipywidgets")
 
 
+def _show_stand_in(out: Any) -> None:
+    """Before a write into an Output: one only JupyterLab can draw is shown in the cell (``stand_ins``)."""
+    from . import stand_ins
+
+    if _hub is not None:
+        stand_ins.show_if_needed(out, _hub)
+
+
 def disable() -> None:
     """Turn the bridge off: new widgets use ipykernel's comms again, displays show ipywidgets'
     own mimetypes only, ``with out:`` goes back to front-end capture."""
@@ -86,6 +95,7 @@ def disable() -> None:
 
     comms.uninstall_hook()
     capture.uninstall()
+    capture.before_write = None
     if _formatter is not None:
         from IPython import get_ipython
 

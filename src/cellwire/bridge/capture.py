@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
+
+from ..log import logger
 
 _local = threading.local()
 _installed: dict[str, Any] = {}
+#: Called with an Output before this thread writes into it (``with out:``, ``append_display_data``):
+#: set by the bridge (``stand_ins``; a hook, since that module displays, which imports this one).
+before_write: Callable[[Any], None] | None = None
 
 
 def _stack() -> list[Any]:
@@ -91,7 +97,16 @@ def _wrap_streams() -> None:
         sys.stderr = _Stream(sys.stderr, "stderr")
 
 
+def _before_write(out: Any) -> None:
+    if before_write is not None:
+        try:
+            before_write(out)
+        except Exception:  # (the user's block still runs, captured as usual)
+            logger.exception("ipywidgets bridge: before capturing into %s", type(out).__name__)
+
+
 def _enter(self: Any) -> Any:
+    _before_write(self)
     self._flush()
     _wrap_streams()
     _stack().append(self)
@@ -123,6 +138,7 @@ def _append_display_data(self: Any, display_object: Any) -> None:
     with this Output capturing, which appends the same output for any object."""
     from IPython.display import display
 
+    _before_write(self)
     _stack().append(self)
     try:
         display(display_object)

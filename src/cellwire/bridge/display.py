@@ -80,9 +80,11 @@ class WidgetDisplay(Target):
 
     _preload = (frontends.VENDORED,)
 
-    def __init__(self, widget: Any, hub: WidgetHub):
+    def __init__(self, widget: Any, hub: WidgetHub, for_managers: Any = None):
         self.model_id: str = widget.model_id
         self._widget = weakref.ref(widget)
+        # What a host's own widget manager shows in this output instead (``stand_ins``), if not the same.
+        self._for_managers = weakref.ref(for_managers) if for_managers is not None else None
         self._hub = hub
         self._module = view_module()
         super().__init__()
@@ -119,7 +121,8 @@ class WidgetDisplay(Target):
         widget = self._widget()
         if widget is None:
             return {}, {}
-        data, metadata = ipywidgets_bundle(widget)
+        for_managers = self._for_managers() if self._for_managers is not None else None
+        data, metadata = ipywidgets_bundle(for_managers if for_managers is not None else widget)
         data[MIME_TEXT] = plain_text(widget) or data.get(MIME_TEXT, "")
         html = snapshot_html(widget)
         data[MIME_HTML] = bundle(self, html, "", self.element_id)[MIME_HTML]
@@ -200,8 +203,9 @@ def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return dict(data), dict(metadata)
 
 
-def display_widget(widget: Any, hub: WidgetHub) -> None:
-    """IPython's display printer for ipywidgets while the bridge is on (see the module's doc).
+def display_widget(widget: Any, hub: WidgetHub, for_managers: Any = None) -> None:
+    """IPython's display printer for ipywidgets while the bridge is on (see the module's doc);
+    ``for_managers``: the widget a host's own manager shows there instead (``stand_ins``).
 
     Raising ``NotImplementedError`` is IPython's quiet way to decline: it then formats the object
     as usual (a widget with no view, a closed one, and the formatting done here).
@@ -210,7 +214,7 @@ def display_widget(widget: Any, hub: WidgetHub) -> None:
 
     if getattr(_local, "formatting", False) or getattr(widget, "_view_name", None) is None or widget.comm is None:
         raise NotImplementedError
-    display = WidgetDisplay(widget, hub)
+    display = WidgetDisplay(widget, hub, for_managers)
     data, metadata = display.mimebundle()
     publish_display_data(data, metadata, transient={"display_id": display.display_id})
     if capture.current() is None:  # (inside an Output, the snapshot lives in the Output's state)

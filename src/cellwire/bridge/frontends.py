@@ -151,6 +151,23 @@ _ASSET_REF = re.compile(r"""[\w$]\.p\s*\+\s*["']([\w][\w.-]*)["']""")
 _CSS_ASSET_REF = re.compile(r"""url\(\s*["']?([\w][\w.-]*)["']?\s*\)""")
 #: What the bridge itself provides to a labextension's share scope (the manager's own packages).
 PROVIDED = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
+#: Packages only JupyterLab's application provides (a labextension expects them shared, never
+#: bundles them), with what each is: no labextension of the kernel's environment can stand in
+#: for them in a page (jupyterlab_widgets' own manager needs JupyterLab's settings, output areas...).
+JUPYTERLAB_SERVICES = {
+    "@jupyter-widgets/jupyterlab-manager": "JupyterLab's widget manager",
+    "@jupyterlab/application": "JupyterLab's application and its shell",
+    "@jupyterlab/notebook": "JupyterLab's notebook panels",
+}
+
+
+def jupyterlab_service(package: str) -> str | None:
+    """What JupyterLab service ``package`` is, if only JupyterLab's application provides it."""
+    if package in JUPYTERLAB_SERVICES:
+        return JUPYTERLAB_SERVICES[package]
+    if package.startswith(("@jupyterlab/", "@jupyter-notebook/")):
+        return f"JupyterLab's {package}"
+    return None
 
 
 def find_labextension(package: str) -> tuple[Path, dict[str, Any]]:
@@ -189,8 +206,33 @@ def federated_entry(package: str) -> dict[str, Any]:
         "entry": entry.read_text(encoding="utf-8"),
         "extension": build.get("extension"),
         "style": build.get("style"),
-        "needs": [name for name in needs if name not in PROVIDED and not name.startswith("@lumino/")],
+        "needs": [
+            name
+            for name in needs
+            if name not in PROVIDED and not name.startswith("@lumino/") and not jupyterlab_service(name)
+        ],
     }
+
+
+def jupyterlab_only_needs(module: str) -> list[str]:
+    """The packages only JupyterLab's application provides that widget module ``module``'s front-end
+    expects shared (its labextension's ``sharedPackages``, not bundled): [] when an nbextension is
+    its front-end, or when it needs none. Read, never run: a page would fail to load it."""
+    try:
+        find_nbextension(module)
+        return []
+    except NoFrontEnd:
+        pass
+    try:
+        _, meta = find_labextension(module)
+    except NoFrontEnd:
+        return []
+    shared = meta["jupyterlab"].get("sharedPackages") or {}
+    return [
+        name
+        for name, how in shared.items()
+        if isinstance(how, dict) and how.get("bundled") is False and jupyterlab_service(name)
+    ]
 
 
 def federated_file(package: str, file: str) -> tuple[dict[str, Any], list[bytes]]:

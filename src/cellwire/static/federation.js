@@ -188,6 +188,10 @@ class Federation {
     this.registered = new Map();
     /** @type {Map<string, Error>} file URL -> why it failed (webpack only says "Loading chunk failed") */
     this.failedFiles = new Map();
+    /** @type {Map<string, Error>} package -> why its modules failed to run: webpack keeps a module
+     * that threw half-made, so running it again fails with nonsense ("Cannot access 'o' before
+     * initialization"); it fails the same way instead */
+    this.broken = new Map();
   }
 
   /**
@@ -198,16 +202,23 @@ class Federation {
   async widgetModule(name, entry) {
     if (!this.registered.has(name)) {
       const pkg = entry.package;
+      const broken = this.broken.get(pkg);
+      if (broken) throw broken;
       const container = await this.container(pkg, entry);
-      for (const module of [entry.style, entry.extension].filter(Boolean)) {
-        /** @type {any} */
-        let exported;
-        try {
-          exported = (await container.get(module))();
-        } catch (err) {
-          throw federatedError(pkg, `while loading its module ${module}`, this.failedFiles.get(/** @type {any} */ (err)?.request) || err);
+      try {
+        for (const module of [entry.style, entry.extension].filter(Boolean)) {
+          /** @type {any} */
+          let exported;
+          try {
+            exported = (await container.get(module))();
+          } catch (err) {
+            throw federatedError(pkg, `while loading its module ${module}`, this.failedFiles.get(/** @type {any} */ (err)?.request) || err);
+          }
+          if (module === entry.extension) await this.activate(pkg, exported);
         }
-        if (module === entry.extension) await this.activate(pkg, exported);
+      } catch (err) {
+        this.broken.set(pkg, /** @type {Error} */ (err));
+        throw err;
       }
     }
     const registered = this.registered.get(name);

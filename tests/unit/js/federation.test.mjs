@@ -96,6 +96,19 @@ test("a container that failed is tried again on the next request", async () => {
   assert.deepEqual(await fed.widgetModule("flaky", entry("flaky")), { ok: 1 });
 });
 
+test("a package whose code failed fails the same way again (webpack would run a half-made module)", async () => {
+  let runs = 0;
+  const half = { init() {}, async get() {
+    if (++runs === 1) throw new Error("Shared module @jupyter-widgets/jupyterlab-manager doesn't exist in shared scope default");
+    throw new ReferenceError("Cannot access 'o' before initialization");
+  } };
+  const fed = federation({ half });
+  const first = await fed.widgetModule("half", entry("half")).catch((err) => err);
+  assert.match(first.message, /'half' .* needs the package @jupyter-widgets\/jupyterlab-manager, which JupyterLab provides/);
+  assert.equal(await fed.widgetModule("half", entry("half")).catch((err) => err), first);
+  assert.equal(runs, 1);
+});
+
 test("a chunk or stylesheet the container adds comes from the kernel by file name, its assets as blob: URLs", async () => {
   const appended = [];
   globalThis.document = { createElement: () => ({ dataset: {} }), head: { appendChild: (el) => appended.push(el) } };
