@@ -169,7 +169,8 @@ def test_fast_drag_while_the_kernel_is_busy_sends_the_latest_value_not_a_queue(n
     )
     view = bridged(out)
     notebook.page.evaluate("window.__cellwire_trace = []")
-    notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(3)', 'busy-cell')", notebook.path)
+    # (long enough that the 60 presses fall inside it on a loaded machine too)
+    notebook.page.evaluate("path => cwt.run(path, 'import time; time.sleep(6)', 'busy-cell')", notebook.path)
     notebook.page.wait_for_timeout(300)
     view.locator(".noUi-handle").focus()
     for _ in range(60):
