@@ -372,3 +372,20 @@ def test_bridged_snapshots_escape_text_and_show_values():
     box = snapshot_html(ipywidgets.VBox([ipywidgets.Checkbox(True, description="ok"), tab]))
     assert "checked" in box and "T&lt;1&gt;" in box and "p1" in box
     assert plain_text(ipywidgets.IntSlider(3)).startswith("IntSlider(value=3")
+
+
+def test_a_widget_never_offered_on_iopub_still_sends_its_changes(hub, monkeypatch):
+    """ipywidgets sends a change only through a comm whose ``kernel`` is set; ipykernel's plain
+    comm sets it when it first publishes on iopub, which a widget shown by a page never does."""
+    from ipykernel.kernelbase import Kernel
+
+    kernel = object()
+    monkeypatch.setattr(Kernel, "initialized", classmethod(lambda cls: True))
+    monkeypatch.setattr(Kernel, "instance", classmethod(lambda cls, *args, **kwargs: kernel))
+    view = subscribed(hub)  # a page shows bridged widgets and no host manager listens: not on iopub
+    text = ipywidgets.IntText(1)
+    assert not text.comm.iopub_offered and text.comm.kernel is kernel
+    text.value = 42
+    comms.flush_pending()
+    updates = [d["data"] for d, _ in view.sent if d["op"] == "comm_msg" and d["comm_id"] == text.model_id]
+    assert updates and updates[-1]["state"] == {"value": 42}
