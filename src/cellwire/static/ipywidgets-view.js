@@ -194,7 +194,10 @@ class Tunnel {
   /** @param {any} channel */
   async subscribe(channel) {
     if (this.loaded) {
-      await this.request({ op: "subscribe" }, [], channel);
+      // The page is subscribed already, so what this view shows came before its `attached` (one
+      // connection, in order): no need to wait for the answer. (A model the page lacks, as after
+      // all its views went, is fetched by the manager's get_model.)
+      this.request({ op: "subscribe" }, [], channel).catch((err) => console.debug("cellwire: subscribe failed", err));
       await this.loaded;
       return;
     }
