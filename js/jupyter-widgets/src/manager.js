@@ -360,14 +360,10 @@ export class CellwireWidgetManager extends ManagerBase {
     }
   }
 
-  /** Show model `modelId` inside `el`; resolves with a function removing the view. The view goes
-   * into the page once its children (a box's, recursively) are drawn, or once none was drawn for
-   * STALL_MS: drawn off the page, a slider's setup (noUiSlider reads its computed style) costs no
-   * style recalculation of the whole page each (1,000 sliders in a VBox: ~0.6 s of 1.3). */
+  /** Show model `modelId` inside `el`; resolves with a function removing the view. */
   async display(modelId, el) {
     const model = await this.get_model(modelId);
     const view = await this.create_view(model);
-    await childrenDrawnOrStalled(view);
     luminoWidgets.Widget.attach(view.luminoWidget, el);
     return () => {
       try {
@@ -377,38 +373,6 @@ export class CellwireWidgetManager extends ManagerBase {
       }
     };
   }
-}
-
-/** How long a view waits for its next child to be drawn before it goes into the page anyway (a
- * child whose front-end is still loading then appears when it is ready, as ipywidgets draws it). */
-const STALL_MS = 300;
-
-/** Resolves once the child views of `view` (recursively) are drawn, or once none was for STALL_MS
- * (a big box on a loaded machine keeps drawing for seconds; a stalled one must not hide the rest). */
-function childrenDrawnOrStalled(view) {
-  let drawn = 0;
-  return new Promise((resolve) => {
-    let before = -1;
-    const timer = setInterval(() => {
-      if (drawn === before) done();
-      before = drawn;
-    }, STALL_MS);
-    const done = () => { clearInterval(timer); resolve(); };
-    childrenDrawn(view, () => { drawn += 1; }).then(done, done);
-  });
-}
-
-/** Resolves once the child views of `view` and of each of them are drawn: a container's children
- * (ipywidgets' `ViewList`s: a box's `children_views`, a tab's or an accordion's `childrenViews`)
- * render after it, without being awaited by `create_view`. A child that fails counts as drawn. */
-async function childrenDrawn(view, onDrawn, depth = 0) {
-  const list = view?.children_views || view?.childrenViews;
-  if (!Array.isArray(list?.views) || depth > 32) return;
-  const children = await Promise.all(list.views.map((child) => Promise.resolve(child).then(
-    (drawn) => { onDrawn(); return drawn; },
-    () => { onDrawn(); return null; },
-  )));
-  await Promise.all(children.map((child) => childrenDrawn(child, onDrawn, depth + 1)));
 }
 
 export function createManager(tunnel, loadModule) {

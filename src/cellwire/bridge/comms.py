@@ -23,11 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import comm as comm_package
-
-try:  # ipykernel >= 6.18: the comm package's plain comm, the one ipykernel itself creates
-    from ipykernel.comm.comm import BaseComm as KernelComm
-except ImportError:  # (older: only its traitlets Comm)
-    from ipykernel.comm import Comm as KernelComm
+from ipykernel.comm import Comm
 
 from ..log import logger
 from ..scheduler import FLUSH_INTERVAL, GLOBAL_INTERVAL, Pacer
@@ -56,10 +52,8 @@ def flush_pending() -> None:
             c._flush_update()
 
 
-class BridgedComm(KernelComm):
-    """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages. Built on the
-    comm ipykernel creates itself, not on its deprecated traitlets ``Comm``: that one's two
-    ``Configurable`` inits cost more than the rest of a widget's ``open`` (1,000 sliders: ~1 s)."""
+class BridgedComm(Comm):
+    """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages."""
 
     #: The hub, while the bridge is on; a class attribute because the base class's constructor
     #: already publishes ``comm_open``.
@@ -70,14 +64,7 @@ class BridgedComm(KernelComm):
     iopub_offered = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if KernelComm.__name__ == "Comm":  # (the traitlets one warns that it is deprecated)
-            kwargs.setdefault("show_warning", False)
-        else:  # ipywidgets sends changes only through a comm with a kernel; the plain comm sets
-            # it when it first publishes on iopub, which a widget only cellwire shows never does
-            from ipykernel.kernelbase import Kernel
-
-            if Kernel.initialized():
-                self.kernel = Kernel.instance()
+        kwargs.setdefault("show_warning", False)
         self._sync_lock = threading.RLock()  # held while a message is sent: they leave in order
         self._pending_update: PendingUpdate | None = None
         self._pacer = Pacer(

@@ -84,9 +84,6 @@ class Tunnel {
     this.requireConfigs = null;
     /** @type {Map<string, Promise<any>>} widget module name -> its exports */
     this._modules = new Map();
-    /** @type {[any, DataView[]][] | null} the kernel's widget messages that came after the first
-     * subscription and before its states were applied (ipywidgets' code may still be loading) */
-    this.early = null;
   }
 
   /** @param {any} channel @param {HTMLElement} el its live element */
@@ -169,8 +166,8 @@ class Tunnel {
       else waiter.resolve({ data, buffers });
       return;
     }
-    if (this.early) this.early.push([data, buffers]);
-    else if (this.manager) this.manager.receive(data, buffers); // (the kernel sends comm traffic only after 'subscribe')
+    if (!this.manager) return; // (the kernel sends comm traffic only after 'subscribe')
+    this.manager.receive(data, buffers);
   }
 
   /** @param {any} init */
@@ -194,34 +191,15 @@ class Tunnel {
   /** @param {any} channel */
   async subscribe(channel) {
     if (this.loaded) {
-      // The page is subscribed already, so what this view shows came before its `attached` (one
-      // connection, in order): no need to wait for the answer. (A model the page lacks, as after
-      // all its views went, is fetched by the manager's get_model.)
-      this.request({ op: "subscribe" }, [], channel).catch((err) => console.debug("cellwire: subscribe failed", err));
+      await this.request({ op: "subscribe" }, [], channel);
       await this.loaded;
       return;
     }
-    // The page's first view: every widget's state comes with the answer, asked for while
-    // ipywidgets' code may still be loading (`start`); what the kernel sends meanwhile waits.
-    this.early = [];
-    const answer = this.request({ op: "subscribe", states: true }, [], channel);
-    this.loaded = Promise.all([answer, this.started]).then(([{ data, buffers }]) => {
-      const applied = this.manager.applyStates(data.states, data.buffer_paths, buffers);
-      this.deliverEarly(); // (applyStates registered every model before its first await)
-      return applied;
-    });
-    this.loaded.catch(() => {
-      this.loaded = null;
-      this.deliverEarly();
-    });
+    // The page's first view: every widget's state comes with the answer.
+    this.loaded = this.request({ op: "subscribe", states: true }, [], channel)
+      .then(({ data, buffers }) => this.manager.applyStates(data.states, data.buffer_paths, buffers));
+    this.loaded.catch(() => { this.loaded = null; });
     await this.loaded;
-  }
-
-  /** Hand the manager what the kernel sent before the first states were applied, in order. */
-  deliverEarly() {
-    const early = this.early || /** @type {[any, DataView[]][]} */ ([]);
-    this.early = null;
-    for (const [data, buffers] of early) if (this.manager) this.manager.receive(data, buffers);
   }
 
   /** A third-party widget module, once per page: the manager's classes and the bundles that import
@@ -365,12 +343,9 @@ export async function render({ channel, el }) {
   const mark = (/** @type {string} */ step) => performance.mark(`cellwire:ipywidget:${step}`, { detail: init.model_id });
   try {
     mark("render");
-    const starting = tunnel.start(init);
-    const subscribing = tunnel.subscribe(channel); // (at once: its answer travels while the code loads)
-    subscribing.catch(() => {}); // (awaited below, after `starting`)
-    await starting;
+    await tunnel.start(init);
     mark("manager");
-    await subscribing;
+    await tunnel.subscribe(channel);
     mark("states");
     const removeView = await tunnel.manager.display(init.model_id, el);
     mark("displayed");
