@@ -19,7 +19,6 @@ run where it could never return (``wait.check_can_block``).
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import traceback
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .log import logger
 from .serialize import join_binary, split_binary
+from .transport import identity
 from .wait import check_can_block, wait_event
 
 if TYPE_CHECKING:
@@ -47,13 +47,8 @@ DEFAULT_TIMEOUT = 10.0
 show_tracebacks: bool | None = None
 
 
-def _run_by_voila() -> bool:
-    """Voilà sets these in the environment of the kernels it starts (and Jupyter servers do not)."""
-    return "VOILA_BASE_URL" in os.environ or os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
-
-
 def tracebacks_shown() -> bool:
-    return show_tracebacks if show_tracebacks is not None else not _run_by_voila()
+    return show_tracebacks if show_tracebacks is not None else not identity.started_by_voila()
 
 
 class CallError(RuntimeError):

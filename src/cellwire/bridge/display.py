@@ -9,7 +9,7 @@ IPython's formatters for that bundle, adds the ``text/html`` and publishes ``dis
 ``display_id``, for ``display(w)`` and a last expression alike (an ``execute_result`` cannot be
 updated: front-ends track display ids of ``display_data`` only). A front-end with a widget manager
 picks the widget-view mimetype and never runs the loader; one without it falls back to ``text/html``.
-Voilà is the exception (``served_by_voila``): its manager cannot draw ipywidgets 8 without
+Voilà is the exception (``identity.started_by_voila``): its manager cannot draw ipywidgets 8 without
 jupyterlab_widgets in its server env, so there the displays leave the widget-view mimetype out.
 
 After each cell, ``snapshots`` refreshes the snapshot of every display whose widget changed,
@@ -20,7 +20,6 @@ widget manager is connected: there, a refreshed output would make the host rende
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import uuid
 import weakref
@@ -61,16 +60,9 @@ def host_has_manager() -> bool:
     found no control target and is not seen: the rendered-by-cellwire rule covers it.)"""
     from ipywidgets import Widget
 
-    return getattr(Widget, "_control_comm", None) is not None and not served_by_voila()
-
-
-def served_by_voila() -> bool:
-    """Does this kernel run a Voilà app? (Voilà puts ``SERVER_SOFTWARE=voila/<version>`` in its
-    kernels' environment.) Voilà's page has a widget manager of its own, but it draws ipywidgets 8
-    only when its server env holds jupyterlab_widgets, and it would take a widget-view output for
-    itself either way: there cellwire shows ipywidgets itself (no widget-view mimetype in its
-    displays), and Voilà's manager, which then shows none of them, is no host manager to serve."""
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+    # (Voilà's manager draws ipywidgets 8 only with jupyterlab_widgets in its server env, and is
+    # given no widget-view output here: ``ipywidgets_bundle``; no host manager to serve)
+    return getattr(Widget, "_control_comm", None) is not None and not identity.started_by_voila()
 
 
 class WidgetDisplay(Target):
@@ -197,7 +189,9 @@ def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         data, metadata = shell.display_formatter.format(widget, exclude={MIME_HTML})
     finally:
         _local.formatting = False
-    if served_by_voila() and capture.current() is None:  # (in an Output, cellwire's view of it draws it)
+    # Voilà's manager would take a widget-view output for itself, and it draws ipywidgets 8 only with
+    # jupyterlab_widgets in its server env: there cellwire draws them (in an Output, its view does).
+    if identity.started_by_voila() and capture.current() is None:
         data.pop(release.WIDGET_VIEW, None)
         metadata.pop(release.WIDGET_VIEW, None)
     return dict(data), dict(metadata)

@@ -40,6 +40,12 @@ def started_by_gateway(environ: dict[str, str] | None = None) -> bool:
     return any(env.get(name) for name in _GATEWAY_ENV)
 
 
+def started_by_voila() -> bool:
+    """Was this kernel started by Voilà to run an app? Voilà sets these in the environment of the
+    kernels it starts (and Jupyter servers do not)."""
+    return "VOILA_BASE_URL" in os.environ or os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
 def current_kernel_id() -> str | None:
     """This kernel's jupyter_server id, or None when it was not started by jupyter_server."""
     try:
