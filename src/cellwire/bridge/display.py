@@ -26,6 +26,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..bundle import MIME_HTML, MIME_TEXT, bundle, new_display, new_element_id
+from ..host_widget import WIDGET_VIEW
 from ..log import logger
 from ..target import Module, Target, _pins, _registry_lock
 from ..transport import identity
@@ -192,8 +193,8 @@ def ipywidgets_bundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     # Voilà's manager would take a widget-view output for itself, and it draws ipywidgets 8 only with
     # jupyterlab_widgets in its server env: there cellwire draws them (in an Output, its view does).
     if identity.started_by_voila() and capture.current() is None:
-        data.pop(release.WIDGET_VIEW, None)
-        metadata.pop(release.WIDGET_VIEW, None)
+        data.pop(WIDGET_VIEW, None)
+        metadata.pop(WIDGET_VIEW, None)
     return dict(data), dict(metadata)
 
 

@@ -18,9 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..host_widget import WIDGET_VIEW
 from ..log import logger
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _own_references(widget: Any) -> int:
