@@ -51,8 +51,31 @@ def wait_objects(notebook, expected: str, timeout: float = 60, kernel_id: str | 
                 got = client.eval("objects()")
         if got == expected:
             return
-        assert time.monotonic() < deadline, f"kernel objects {got}, expected {expected}"
+        assert time.monotonic() < deadline, f"kernel objects {got}, expected {expected}; page: {page_state(notebook)}"
         time.sleep(1)
+
+
+# What the page knows when a release does not come: outputs still in the DOM (the clear did not
+# happen), views not yet detached, detached elements not collected, or a link that is not live.
+PAGE_STATE = """() => {
+  const cw = window.__cellwire;
+  const suspended = [...cw._suspended];
+  return {
+    outputs_in_dom: document.querySelectorAll('.cellwire-output').length,
+    views: cw.views.size,
+    detached: suspended.length,
+    detached_not_collected: suspended.filter((entry) => entry.ref.deref()).length,
+    released: suspended.filter((entry) => entry.released).length,
+    links: [...cw.links.values()].map((link) => link.state),
+  };
+}"""
+
+
+def page_state(notebook) -> object:
+    try:
+        return notebook.page.evaluate(PAGE_STATE)
+    except Exception as err:  # the diagnosis must not hide the failure it explains
+        return f"unreadable ({err})"
 
 
 def show_1000_sliders(notebook) -> float:
@@ -70,7 +93,8 @@ def show_1000_sliders(notebook) -> float:
 def clear_all(notebook) -> float:
     """Clear every output, wait until the kernel freed everything; its RSS then."""
     notebook.clear_all_outputs()
-    wait_objects(notebook, "(0, 0)")
+    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    wait_objects(notebook, "(0, 0)", timeout=90)
     return float(notebook.kernel_eval("rss_mib()"))
 
 
@@ -148,4 +172,5 @@ def test_a_cleared_output_widget_takes_the_widgets_it_shows(notebook):
     expect(view.locator(".widget-output .widget-readout")).to_have_text("5", timeout=30_000)
     assert notebook.kernel_eval("objects()") == "(5, 1)"  # the Output, the slider, their layouts, its style
     notebook.clear_all_outputs()
-    wait_objects(notebook, "(0, 0)")
+    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    wait_objects(notebook, "(0, 0)", timeout=90)
