@@ -128,6 +128,15 @@ def test_vbox_gets_a_child_added_from_python_and_a_closed_widget_disappears(note
     expect(many.locator(".widget-readout").last).to_have_text("99")
     notebook.run("print('settled')")  # (a refusal would have been sent by now)
     assert notebook.console_errors[refusals:] == []
+    # Nor once every output is cleared and no page shows a widget: the front-end refused one
+    # already (the first box, before its page subscribed), so it has no manager.
+    notebook.clear_all_outputs()
+    wait_kernel(notebook, "cellwire.bridge.get_hub().pages()", "0", timeout=30)
+    again = bridged(notebook.run("more = [w.IntSlider(value=i) for i in range(50)]\nw.VBox(more)", timeout=60))
+    expect(again.locator(".widget-readout")).to_have_count(50)
+    assert notebook.kernel_eval("sum(s.comm.iopub_offered for s in more)") == "0"
+    notebook.run("print('settled')")
+    assert notebook.console_errors[refusals:] == []
     assert errors(notebook) == []
 
 

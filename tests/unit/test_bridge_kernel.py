@@ -9,7 +9,7 @@ import ipywidgets
 import pytest
 
 from cellwire.bridge import capture, comms
-from cellwire.bridge.hub import WidgetHub, _Answer
+from cellwire.bridge.hub import WidgetHub, _Answer, widget_states
 from cellwire.transport.protocol import ProtocolError
 
 
@@ -45,6 +45,7 @@ def hub(monkeypatch):
     # A held answer goes out alone after HOLD_SECONDS; a loaded machine must not make that happen
     # in tests that check it is merged with `idle` (the long-callback test sets it back).
     monkeypatch.setattr(_Answer, "HOLD_SECONDS", 30.0)
+    monkeypatch.setattr(comms.BridgedComm, "refusal_seen", False)  # (a kernel's life, not the test run's)
     hub = WidgetHub(FakeManager())
     comms.install_hook(hub)
     yield hub
@@ -134,6 +135,32 @@ def test_a_front_end_refusing_the_comm_on_iopub_does_not_close_the_widget(hub):
     bridged.send({"method": "update", "state": {"value": 5}})  # (what a change sends, in a kernel)
     comms.flush_pending()  # (paced: it may wait for its moment)
     assert view.sent[-1][0]["data"]["state"] == {"value": 5}
+
+
+def test_after_a_refusal_no_widget_is_offered_on_iopub_even_with_no_page_subscribed(hub, monkeypatch):
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", None)
+    assert hub.host_may_listen()  # no page, no refusal: a host with a manager may be drawing
+    first = ipywidgets.IntSlider()
+    assert first.comm.iopub_offered
+    first.comm.handle_close({"content": {"comm_id": first.comm.comm_id, "data": {}}})  # JupyterLab's refusal
+    assert not hub.host_may_listen()  # (all outputs cleared: no page subscribed, still no manager)
+    assert not ipywidgets.IntSlider().comm.iopub_offered  # not refused one by one again
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", object())  # a manager connects after all
+    assert hub.host_may_listen() and ipywidgets.IntSlider().comm.iopub_offered
+
+
+def test_a_box_holding_a_closed_widget_is_left_out_of_the_states_not_every_other_widget(hub, caplog):
+    closed = ipywidgets.IntSlider()
+    box = ipywidgets.VBox([closed])
+    other = ipywidgets.IntSlider(value=7)
+    comm.get_comm_manager().register_comm(closed.comm)  # (as a kernel does; close unregisters it)
+    closed.close()  # still in box.children: ipywidgets cannot name it in the box's state
+    states, _, _ = widget_states()
+    assert states[other.model_id]["state"]["value"] == 7
+    assert box.model_id not in states
+    widget_states()
+    told = [r.getMessage() for r in caplog.records if box.model_id in r.getMessage()]
+    assert len(told) == 1 and "a widget it holds was closed" in told[0], told
 
 
 def test_the_control_comm_answers_every_widget_state_to_the_page_that_asked(hub):

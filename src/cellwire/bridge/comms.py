@@ -62,6 +62,8 @@ class BridgedComm(Comm):
     iopub_refused = False
     #: Its ``comm_open`` went on iopub (``_on_iopub``).
     iopub_offered = True
+    #: Some front-end of this kernel refused a widget comm: it has no widget manager (``WidgetHub.host_may_listen``).
+    refusal_seen = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("show_warning", False)
@@ -142,6 +144,7 @@ class BridgedComm(Comm):
         """A Jupyter front-end closed this comm. Without a widget manager it refuses every kernel
         comm this way: keep the widget alive for cellwire's pages, stop its iopub copy."""
         self.iopub_refused = True
+        BridgedComm.refusal_seen = True
         self._closed = False
         try:
             # (before 6.18 the kernel's own comm manager, not the comm package's)

@@ -23,7 +23,7 @@ from ..log import logger
 from ..transport import assets
 from ..transport.protocol import ProtocolError, clip, too_many
 from . import frontends, page_writes
-from .comms import CONTROL_TARGET, WIDGET_TARGET, PageComm, flush_pending
+from .comms import CONTROL_TARGET, WIDGET_TARGET, BridgedComm, PageComm, flush_pending
 from .display import host_has_manager, watch_after_close
 
 if TYPE_CHECKING:
@@ -42,16 +42,52 @@ def _str(data: dict[str, Any], key: str, op: str) -> str:
     return value
 
 
-def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
-    """Every widget's full state as the control comm's ``update_states`` carries it: states,
-    buffer paths (``[model_id, *path]``) and the buffers."""
-    from ipywidgets import Widget
+def open_widgets() -> dict[str, Any]:
+    """The open widgets by model id, read from their comms once (ipywidgets'
+    ``Widget.get_manager_state`` fails whole if one closes meanwhile, on another thread)."""
+    from ipywidgets.widgets.widget import _instances
 
-    manager_state = Widget.get_manager_state(drop_defaults=False)["state"]
+    widgets: dict[str, Any] = {}
+    for widget in list(_instances.values()):
+        comm = widget.comm
+        if comm is not None:
+            widgets[comm.comm_id] = widget
+    return widgets
+
+
+_told_unreadable: set[str] = set()
+
+
+def _unreadable(model_id: str, widget: Any, err: Exception) -> None:
+    """One widget whose state cannot be read is left out of an answer, not the answer lost (every
+    other widget of the page then stayed blank); the kernel log says so once per widget."""
+    if model_id in _told_unreadable or len(_told_unreadable) >= MAX_REMEMBERED:
+        return
+    _told_unreadable.add(model_id)
+    closed_child = isinstance(err, AttributeError) and "comm_id" in str(err)
+    hint = " (a widget it holds was closed: take it out first)" if closed_child else ""
+    logger.warning(
+        "ipywidgets bridge: %s %s is not shown: its state cannot be read%s: %s: %s",
+        type(widget).__name__,
+        model_id,
+        hint,
+        type(err).__name__,
+        err,
+    )
+
+
+def widget_states() -> tuple[dict[str, Any], list[list[Any]], list[bytes]]:
+    """Every open widget's full state as the control comm's ``update_states`` carries it: states,
+    buffer paths (``[model_id, *path]``) and the buffers."""
     states: dict[str, Any] = {}
     paths: list[list[Any]] = []
     buffers: list[bytes] = []
-    for model_id, entry in manager_state.items():
+    for model_id, widget in open_widgets().items():
+        try:
+            entry = widget._get_embed_state(drop_defaults=False)
+        except Exception as err:  # (a Box holding a closed child cannot name it: ipywidgets raises)
+            _unreadable(model_id, widget, err)
+            continue
         state = entry["state"]
         if for_hosts_only(model_id, entry):  # (cellwire's pages show its target themselves)
             continue
@@ -175,8 +211,11 @@ class WidgetHub:
         a host with a manager (Colab may open no control comm) renders the widget-view mimetype
         itself, so cellwire's loader never runs there. A page that subscribed proves that its host
         has no manager; while one is subscribed and no manager has shown itself, an update's iopub
-        copy would only reach front-ends that drop it (docs/architecture.md)."""
-        return host_has_manager() or not self.pages()
+        copy would only reach front-ends that drop it (docs/architecture.md). So does a refusal:
+        once a front-end refused a widget comm, the next ones are not offered even while no page
+        is subscribed (all outputs cleared), else it refuses each of them again, on shell, after
+        the cell (300 sliders: 4.6 s more, and the next cell waited 6 s, in JupyterLab 4.6)."""
+        return host_has_manager() or not (self.pages() or BridgedComm.refusal_seen)
 
     # -- kernel -> pages ------------------------------------------------------------------------
     def forward(self, comm: Any, msg_type: str, data: Any, metadata: Any, buffers: Any, keys: dict[str, Any]) -> None:
@@ -270,11 +309,9 @@ class WidgetHub:
                     raise ProtocolError("malformed", "ipywidgets bridge: 'report' needs a string 'message'")
                 logger.warning("ipywidgets bridge: page %s: %s", view.connection.page, clip(message, 1000))
             elif op == "comm_info":
-                from ipywidgets import Widget
-
                 comms = {
                     model_id: {"target_name": WIDGET_TARGET}
-                    for model_id in Widget.get_manager_state(drop_defaults=True)["state"]
+                    for model_id in open_widgets()
                     if not for_hosts_only(model_id)
                 }
                 self._reply(view, request, {"comms": comms})
