@@ -47,6 +47,7 @@ function traced(dir, data, nbuffers) {
  *   | ({op: "call" | "reply", view: string} & CallMessage)
  *   | {op: "closed", target: string}
  *   | {op: "pong", id: number}
+ *   | {op: "batch", messages: FromKernel[], buffers: number[]}
  *   | ErrorOp} FromKernel
  */
 
@@ -337,6 +338,7 @@ export class KernelLink {
       data = /** @type {FromKernel} */ (/** @type {unknown} */ (rest));
       buffers = b64buffers.map(fromBase64);
     }
+    if (data.op === "batch") return this._batch(data, buffers);
     traced("in", data, buffers.length);
     if (wrapped.op === "chunk" && typeof wrapped.download === "string") {
       return this._downloadChunk(wrapped.download, buffers);
@@ -375,6 +377,24 @@ export class KernelLink {
       default:
         console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(/** @type {{op: unknown}} */ (data).op)}); is the page runtime older than the kernel's?`);
     }
+  }
+
+  /**
+   * Messages the kernel sent together (a burst, protocol.md §4), each with its share of the buffers.
+   * @param {{messages: FromKernel[], buffers: number[]}} batch
+   * @param {DataView[]} buffers
+   */
+  _batch({ messages, buffers: counts }, buffers) {
+    let at = 0;
+    messages.forEach((message, i) => {
+      const n = counts[i] || 0;
+      try {
+        this._handle(message, buffers.slice(at, at + n));
+      } catch (err) {
+        reportError(err); // (as if it had come alone: the next messages still go to their views)
+      }
+      at += n;
+    });
   }
 
   /**
