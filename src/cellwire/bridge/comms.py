@@ -74,6 +74,12 @@ class BridgedComm(KernelComm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if KernelComm.__name__ == "Comm":  # (the traitlets one warns that it is deprecated)
             kwargs.setdefault("show_warning", False)
+        else:  # ipywidgets sends changes only through a comm with a kernel; the plain comm sets
+            # it when it first publishes on iopub, which a widget only cellwire shows never does
+            from ipykernel.kernelbase import Kernel
+
+            if Kernel.initialized():
+                self.kernel = Kernel.instance()
         self._sync_lock = threading.RLock()  # held while a message is sent: they leave in order
         self._pending_update: PendingUpdate | None = None
         self._pacer = Pacer(
