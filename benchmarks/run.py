@@ -4,6 +4,7 @@ extensions, measured in one run on this machine.
     make bench                              # print the tables
     make bench BENCH_ARGS=--write           # ... and put them into BENCHMARKS.md
     .venv/bin/python benchmarks/run.py --quick
+    .venv/bin/python benchmarks/run.py --only-scale  # only the time-to-interactive lines
 
 Everything runs for real: the kernel from ``.venv``, headless Chromium, and two kinds of
 JupyterLab. **bridge**: a server env without any widget extension (``.venv-server``; stock), or
