@@ -513,3 +513,14 @@ def test_a_widget_never_offered_on_iopub_still_sends_its_changes(hub, monkeypatc
     comms.flush_pending()
     updates = [d["data"] for d, _ in view.sent if d["op"] == "comm_msg" and d["comm_id"] == text.model_id]
     assert updates and updates[-1]["state"] == {"value": 42}
+
+
+def test_the_saved_text_plain_of_a_big_box_is_cut_as_ipywidgets_cuts_its_own():
+    """A box of 1,000 sliders is not written out whole into the notebook (nor made whole: that
+    took ~0.1 s of its display): cut after 110 characters, as ipywidgets' own ``text/plain``."""
+    from cellwire.bridge.static_html import plain_text
+
+    box = ipywidgets.VBox([ipywidgets.IntSlider(i, description=f"w{i}") for i in range(300)])
+    text = plain_text(box)
+    assert text == box._repr_mimebundle_()["text/plain"] and len(text) == 111 and text.endswith("…")
+    assert plain_text(ipywidgets.HBox([ipywidgets.Label("x")])) == "HBox(children=(Label(value='x'),))"
