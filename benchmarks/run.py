@@ -4,6 +4,7 @@ extensions, measured in one run on this machine.
     make bench                              # print the tables
     make bench BENCH_ARGS=--write           # ... and put them into BENCHMARKS.md
     .venv/bin/python benchmarks/run.py --quick
+    .venv/bin/python benchmarks/run.py --only-scale  # only the time-to-interactive lines
 
 Everything runs for real: the kernel from ``.venv``, headless Chromium, and two kinds of
 JupyterLab. **bridge**: a server env without any widget extension (``.venv-server``; stock), or
@@ -376,6 +377,18 @@ def bridge(browser, n: int) -> dict:
     return out
 
 
+def scale(browser) -> dict:
+    """Only the time-to-interactive lines (``--only-scale``): each path's page shows one slider first."""
+    out: dict = {}
+    for path in PATHS:
+        print(f"-- JupyterLab, stock server, ipywidgets time to interactive via the {path}", file=sys.stderr)
+        with lab(browser, path) as lab_:
+            first_ipywidget(lab_)
+            for count in SCALE:
+                out[path, "tti", count] = time_to_interactive(lab_, count)
+    return out
+
+
 def stream_lines(lab_: Lab, path: str, out: dict) -> None:
     """The bridged streaming lines of one JupyterLab (``path``: "bridge" or "extension")."""
     out[path, "stream"] = bridged_streaming(lab_, 20_000, 10_000)
@@ -464,14 +477,23 @@ LABS = (
 )
 
 
-def run(quick: bool, only_bridge: bool = False, only_transfer: bool = False, only_bridge_stream: bool = False) -> dict:
+def run(
+    quick: bool,
+    only_bridge: bool = False,
+    only_transfer: bool = False,
+    only_bridge_stream: bool = False,
+    only_scale: bool = False,
+) -> dict:
     """Everything, or only the bridge's lines, or only the binary transfers (and the ceiling), or
-    only the bridge's streaming lines."""
+    only the bridge's streaming lines, or only its time-to-interactive lines."""
     n = 100 if quick else 300
-    if only_bridge_stream or only_bridge:
+    if only_bridge_stream or only_bridge or only_scale:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            lines = bridge_streaming(browser) if only_bridge_stream else bridge(browser, n)
+            if only_scale:
+                lines = scale(browser)
+            else:
+                lines = bridge_streaming(browser) if only_bridge_stream else bridge(browser, n)
             results = {"bridge": lines, "chromium": browser.version}
             browser.close()
         return results
@@ -811,11 +833,14 @@ def main() -> None:
     parser.add_argument("--only-bridge", action="store_true", help="only the ipywidgets bridge's lines")
     parser.add_argument("--only-transfer", action="store_true", help="only the binary transfers (and the ceiling)")
     parser.add_argument("--only-bridge-stream", action="store_true", help="only the bridge's streaming lines")
+    parser.add_argument("--only-scale", action="store_true", help="only the time-to-interactive lines")
     args = parser.parse_args()
-    if args.write and (args.only_bridge or args.only_transfer or args.only_bridge_stream):
+    if args.write and (args.only_bridge or args.only_transfer or args.only_bridge_stream or args.only_scale):
         parser.error("--write rewrites every table: run it without --only-*")
-    results = run(args.quick, args.only_bridge, args.only_transfer, args.only_bridge_stream)
-    if args.only_bridge_stream:
+    results = run(args.quick, args.only_bridge, args.only_transfer, args.only_bridge_stream, args.only_scale)
+    if args.only_scale:
+        text = "\n".join(scale_report(results["bridge"]))
+    elif args.only_bridge_stream:
         text = "\n".join(bridge_stream_report(results["bridge"]))
     elif args.only_bridge:
         text = "\n".join(bridge_report(results["bridge"]))

@@ -30,7 +30,11 @@ writeFileSync("build/defaults.css", `${variables}\n${SCOPE} {\n${lumino}\n}\n${S
 writeFileSync("build/styles.css", `@import "@jupyter-widgets/controls/css/widgets-base.css";\n@import "./defaults.css";\n` +
   `.cellwire-jw-stream, .cellwire-jw-error, .cellwire-jw-text { margin: 0; white-space: pre-wrap; font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }\n` +
   `.cellwire-jw-stderr, .cellwire-jw-error { background: var(--jp-rendermime-error-background, #fdd); }\n` +
-  `.cellwire-jw-problem { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-error-color1, #d32f2f); margin: 2px 0; }\n`);
+  `.cellwire-jw-problem { font: 12px var(--jp-ui-font-family, sans-serif); color: var(--jp-error-color1, #d32f2f); margin: 2px 0; }\n` +
+  // noUiSlider asks for two compositor layers per slider (will-change: transform on its origin and
+  // connect): with 1,000 sliders on a page, every frame's layerizing and painting took ~0.5 s more
+  // (docs/architecture.md). A slider's handle moves as well without.
+  `.cellwire-ipywidget .noUi-origin, .cellwire-ipywidget .noUi-connect { will-change: auto; }\n`);
 
 // The versions a JupyterLab extension's share scope sees for the packages the bundle provides
 // (src/manager.js, `sharedPackages`): the pinned npm versions of every direct dependency.

@@ -93,3 +93,35 @@ def test_native_anywidget_with_custom_messages_and_a_broken_module(module_notebo
     notebook.run("c.count = 10")
     expect(view.get_by_role("button", name="count 10")).to_be_visible()
     assert errors(notebook, "kaboom") == []
+
+
+# Counts the custom messages that arrive and those whose `n` differs from the model's `n` then.
+ORDER_ESM = """
+export default { render({ model, el }) {
+  let seen = 0, stale = 0;
+  el.textContent = "ready";
+  model.on("msg:custom", (msg) => {
+    seen += 1;
+    if (model.get("n") !== msg.n) stale += 1;
+    el.textContent = `seen ${seen} stale ${stale}`;
+  });
+} };
+"""
+
+
+def test_a_custom_message_sees_the_state_sent_before_it_in_one_burst(module_notebook):
+    """A burst reaches the page in batches (protocol.md §4); ipywidgets applies a state update after
+    a promise but fires a custom message at once, so each custom message must still see the update
+    the kernel sent before it (ipympl's ``resize`` reads its ``_size``)."""
+    notebook = module_notebook
+    out = notebook.run(
+        "import cellwire as cw, anywidget, traitlets\n"
+        f"class Ordered(anywidget.AnyWidget):\n    _esm = {ORDER_ESM!r}\n"
+        "    n = traitlets.Int(0).tag(sync=True)\n"
+        "o = Ordered()\no",
+        timeout=60,
+    )
+    view = live(out)
+    expect(view.get_by_text("ready")).to_be_visible()
+    notebook.run("for i in range(1, 301):\n    o.n = i\n    o.send({'n': i})")
+    expect(view.get_by_text(re.compile(r"^seen \d+ stale \d+$"))).to_have_text("seen 300 stale 0", timeout=20_000)

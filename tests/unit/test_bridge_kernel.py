@@ -496,3 +496,31 @@ def test_an_output_only_jupyterlab_draws_is_shown_in_the_cell_once_with_why(hub,
     assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.model_id  # for a host's manager
     assert "needs JupyterLab&#x27;s widget manager (@jupyter-widgets/jupyterlab-manager)" in data["text/html"]
     assert "the JupyterLab extension &#x27;cw-panel&#x27;" in data["text/html"] and not update
+
+
+def test_a_widget_never_offered_on_iopub_still_sends_its_changes(hub, monkeypatch):
+    """ipywidgets sends a change only through a comm whose ``kernel`` is set; ipykernel's plain
+    comm sets it when it first publishes on iopub, which a widget shown by a page never does."""
+    from ipykernel.kernelbase import Kernel
+
+    kernel = object()
+    monkeypatch.setattr(Kernel, "initialized", classmethod(lambda cls: True))
+    monkeypatch.setattr(Kernel, "instance", classmethod(lambda cls, *args, **kwargs: kernel))
+    view = subscribed(hub)  # a page shows bridged widgets and no host manager listens: not on iopub
+    text = ipywidgets.IntText(1)
+    assert not text.comm.iopub_offered and text.comm.kernel is kernel
+    text.value = 42
+    comms.flush_pending()
+    updates = [d["data"] for d, _ in view.sent if d["op"] == "comm_msg" and d["comm_id"] == text.model_id]
+    assert updates and updates[-1]["state"] == {"value": 42}
+
+
+def test_the_saved_text_plain_of_a_big_box_is_cut_as_ipywidgets_cuts_its_own():
+    """A box of 1,000 sliders is not written out whole into the notebook (nor made whole: that
+    took ~0.1 s of its display): cut after 110 characters, as ipywidgets' own ``text/plain``."""
+    from cellwire.bridge.static_html import plain_text
+
+    box = ipywidgets.VBox([ipywidgets.IntSlider(i, description=f"w{i}") for i in range(300)])
+    text = plain_text(box)
+    assert text == box._repr_mimebundle_()["text/plain"] and len(text) == 111 and text.endswith("…")
+    assert plain_text(ipywidgets.HBox([ipywidgets.Label("x")])) == "HBox(children=(Label(value='x'),))"

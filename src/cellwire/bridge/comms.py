@@ -23,7 +23,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import comm as comm_package
-from ipykernel.comm import Comm
+
+try:  # ipykernel >= 6.18: the comm package's plain comm, the one ipykernel itself creates
+    from ipykernel.comm.comm import BaseComm as KernelComm
+except ImportError:  # (older: only its traitlets Comm)
+    from ipykernel.comm import Comm as KernelComm
 
 from ..log import logger
 from ..scheduler import FLUSH_INTERVAL, GLOBAL_INTERVAL, Pacer
@@ -52,8 +56,10 @@ def flush_pending() -> None:
             c._flush_update()
 
 
-class BridgedComm(Comm):
-    """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages."""
+class BridgedComm(KernelComm):
+    """A ``jupyter.widget`` comm published on iopub and carried to cellwire's pages. Built on the
+    comm ipykernel creates itself, not on its deprecated traitlets ``Comm``: that one's two
+    ``Configurable`` inits cost more than the rest of a widget's ``open`` (1,000 sliders: ~1 s)."""
 
     #: The hub, while the bridge is on; a class attribute because the base class's constructor
     #: already publishes ``comm_open``.
@@ -66,7 +72,14 @@ class BridgedComm(Comm):
     refusal_seen = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("show_warning", False)
+        if KernelComm.__name__ == "Comm":  # (the traitlets one warns that it is deprecated)
+            kwargs.setdefault("show_warning", False)
+        else:  # ipywidgets sends changes only through a comm with a kernel; the plain comm sets
+            # it when it first publishes on iopub, which a widget only cellwire shows never does
+            from ipykernel.kernelbase import Kernel
+
+            if Kernel.initialized():
+                self.kernel = Kernel.instance()
         self._sync_lock = threading.RLock()  # held while a message is sent: they leave in order
         self._pending_update: PendingUpdate | None = None
         self._pacer = Pacer(

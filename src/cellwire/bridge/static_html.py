@@ -3,6 +3,7 @@ without a kernel (untrusted, nbconvert, GitHub). Plain markup, no script, no cre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..bundle import escape, state_table
@@ -10,6 +11,8 @@ from ..redact import is_secret_name
 
 _MAX_DEPTH = 6
 _MAX_CHILDREN = 50
+#: ipywidgets cuts a widget's ``text/plain`` after this many characters (``_repr_mimebundle_``).
+_MAX_PLAIN = 110
 _STYLE = "font:13px sans-serif;margin:2px 0"
 
 
@@ -114,26 +117,43 @@ def _outputs(outputs: Any) -> str:
 
 def plain_text(widget: Any) -> str | None:
     """ipywidgets' ``repr`` of ``widget`` (its children's included) without the traits whose
-    names say they are secrets: the saved ``text/plain``, refreshed like the snapshot. None when
-    this ipywidgets has no ``_repr_keys`` (then its own repr stands)."""
+    names say they are secrets: the saved ``text/plain``, refreshed like the snapshot, cut after
+    ``_MAX_PLAIN`` characters as ipywidgets cuts its own (so a box of 1,000 sliders is not
+    written out whole: that took ~0.1 s of its display). None when this ipywidgets has no
+    ``_repr_keys`` (then its own repr stands)."""
     try:
-        return _plain(widget, 0)
+        text = ""
+        for piece in _plain(widget, 0):
+            text += piece
+            if len(text) > _MAX_PLAIN:
+                return text[:_MAX_PLAIN] + "…"
+        return text
     except Exception:
         return None
 
 
-def _plain(value: Any, depth: int) -> str:
+def _plain(value: Any, depth: int) -> Iterator[str]:
+    """The pieces of ``value``'s plain text, in order (made only as far as they are read)."""
     if hasattr(value, "_repr_keys") and hasattr(value, "comm"):  # a widget
         if depth > _MAX_DEPTH:
-            return f"{type(value).__name__}(…)"
+            yield f"{type(value).__name__}(…)"
+            return
+        yield f"{type(value).__name__}("
         keys = [key for key in value._repr_keys() if not is_secret_name(key)]
-        return f"{type(value).__name__}({', '.join(f'{key}={_plain(getattr(value, key), depth + 1)}' for key in keys)})"
+        for i, key in enumerate(keys):
+            yield f"{', ' if i else ''}{key}="
+            yield from _plain(getattr(value, key), depth + 1)
+        yield ")"
+        return
     if isinstance(value, (list, tuple)) and any(hasattr(v, "_repr_keys") for v in value):
-        items = [_plain(v, depth + 1) for v in value]
-        if isinstance(value, list):
-            return f"[{', '.join(items)}]"
-        return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
-    return repr(value)
+        yield "[" if isinstance(value, list) else "("
+        for i, item in enumerate(value):
+            if i:
+                yield ", "
+            yield from _plain(item, depth + 1)
+        yield "]" if isinstance(value, list) else ("," if len(value) == 1 else "") + ")"
+        return
+    yield repr(value)
 
 
 def _scalars(widget: Any) -> str:

@@ -47,6 +47,7 @@ function traced(dir, data, nbuffers) {
  *   | ({op: "call" | "reply", view: string} & CallMessage)
  *   | {op: "closed", target: string}
  *   | {op: "pong", id: number}
+ *   | {op: "batch", messages: FromKernel[], buffers: number[]}
  *   | ErrorOp} FromKernel
  */
 
@@ -82,6 +83,11 @@ export class KernelLink {
     this.route = null;
     /** @type {Array<[OutputView, Record<string, unknown>, Binary[]]>} view messages waiting for the link to be live */
     this._queue = [];
+    /** @type {Array<[FromKernel, DataView[]]>} messages of our comm not handled yet (`_receive`) */
+    this._waiting = [];
+    // (a message to a port is a task of its own, run at once: no timer's clamping)
+    this._nextTask = new MessageChannel();
+    this._nextTask.port1.onmessage = () => this._handleWaiting();
     /** @type {Set<string>} ids of outputs gone for good, to tell the kernel once live */
     this._released = new Set();
     /** @type {Map<string, (content: any) => void>} msg_id -> resolve, for shell and control replies */
@@ -305,13 +311,13 @@ export class KernelLink {
       }
       if ((type === "comm_msg" || type === "comm_close") && msg.content.comm_id === this.commId) {
         if (type === "comm_close") this._kernelClosedComm();
-        else this._handle(msg.content.data || {}, msg.buffers);
+        else this._receive(msg.content.data || {}, msg.buffers);
       }
       return;
     }
     if (msg.channel === "shell" || msg.channel === "control") {
       if (type === "comm_msg" && msg.content.comm_id === this.commId) {
-        this._handle(msg.content.data || {}, msg.buffers);
+        this._receive(msg.content.data || {}, msg.buffers);
         return;
       }
       if (msg.content?.ename === "UnknownSubshellError" && msg.parent_header.subshell_id === this.subshellId) {
@@ -374,6 +380,41 @@ export class KernelLink {
         return this._onError(data);
       default:
         console.warn(`cellwire: unknown message from the kernel (op ${JSON.stringify(/** @type {{op: unknown}} */ (data).op)}); is the page runtime older than the kernel's?`);
+    }
+  }
+
+  /**
+   * A message of our comm. A batch (protocol.md §4: a burst the kernel sent together) is taken
+   * apart, and each of its messages is handled in a task of its own, as if it had come alone, and
+   * before any message that came after it: ipywidgets applies a model's `update` only after a
+   * promise (its `state_change`) while it fires a `custom` message at once, so a custom message
+   * handled in the same task as the update before it would see the old state (ipympl's `resize`
+   * before its `_size`). Between tasks the page runs its microtasks: the update is applied.
+   * @param {FromKernel} data
+   * @param {DataView[]} buffers
+   */
+  _receive(data, buffers) {
+    const idle = this._waiting.length === 0;
+    if (data.op !== "batch") this._waiting.push([data, buffers]);
+    else {
+      let at = 0;
+      data.messages.forEach((message, i) => {
+        const n = data.buffers[i] || 0;
+        this._waiting.push([message, buffers.slice(at, at + n)]);
+        at += n;
+      });
+    }
+    if (idle) this._handleWaiting();
+  }
+
+  /** Handle the first waiting message now, and the next one (if any) in a task of its own. */
+  _handleWaiting() {
+    const next = this._waiting.shift();
+    if (!next) return;
+    try {
+      this._handle(...next);
+    } finally {
+      if (this._waiting.length) this._nextTask.port2.postMessage(null);
     }
   }
 

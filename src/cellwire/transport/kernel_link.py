@@ -23,7 +23,8 @@ from ..buffers import to_buffers
 from ..log import logger
 from ..target import View, find_target, pin, release
 from . import assets, identity
-from .page_connection import PageConnection, Sender, decode_text_buffers, direct_sender
+from .direct_route import Sender, direct_sender
+from .page_connection import PageConnection, decode_text_buffers
 from .protocol import BEACON_PREFIX, TARGET_NAME, ProtocolError, check_browser_message, clip, too_many
 from .shell_pump import ShellPump
 from .subshell import create_subshell, silence_status
@@ -114,7 +115,7 @@ class KernelLink:
             runtime["vendor"] = [{k: b[k] for k in ("hash", "js", "css")} for b in preload]
             assets.times_sent.update(["runtime", *(b["name"] for b in preload)])
             if direct is not None:
-                direct(session, {"comm_id": comm.comm_id, "data": runtime}, ())
+                direct(session, comm.comm_id, runtime, ())
             else:
                 comm.send(runtime)
             return

@@ -24,51 +24,12 @@ from typing import Any
 from ..buffers import split_by_sizes
 from ..log import logger
 from ..scheduler import scheduler
+from .direct_route import Sender
 from .identity import started_by_gateway
 from .protocol import ProtocolError, clip
 
 #: Where the upload limit is set: the class attribute read at every chunk (``KernelLink``).
 MAX_UPLOAD_SETTING = "cellwire.transport.kernel_link.KernelLink.max_upload_bytes"
-
-Sender = Callable[[bytes, dict[str, Any], Sequence[memoryview]], None]
-
-
-def direct_sender(kernel: Any) -> Sender | None:
-    """A thread-safe ``send(identity, content, buffers)`` for ``comm_msg`` via shell, or None."""
-    thread = getattr(kernel, "shell_channel_thread", None)
-    stream = getattr(kernel, "shell_stream", None)
-    session = getattr(kernel, "session", None)
-    if thread is None or stream is None or session is None:
-        return None
-    loop = thread.io_loop
-    # The stream must be the only user of the ROUTER socket: messages are sent from its own loop.
-    # Waking that loop costs a system call, so one wake-up sends everything queued until it runs
-    # (3,000 widgets opened in a cell: 3,000 wake-ups were half the cell's time), in order.
-    outbox: list[list[Any]] = []
-    lock = threading.Lock()
-
-    def flush() -> None:
-        with lock:
-            batch = outbox[:]
-            outbox.clear()
-        for parts in batch:
-            try:
-                stream.send_multipart(parts, copy=False)
-            except Exception:  # (one message that fails to go must not hold back the rest)
-                logger.exception("sending a message to a page failed")
-
-    def send(identity: bytes, content: dict[str, Any], buffers: Sequence[memoryview]) -> None:
-        msg = session.msg("comm_msg", content=content)
-        parts = session.serialize(msg, ident=[identity])
-        parts.extend(buffers)
-        with lock:
-            outbox.append(parts)
-            wake = len(outbox) == 1
-        if wake:
-            loop.add_callback(flush)
-
-    return send
-
 
 #: Raw bytes per chunk for text-only pages: 6 MiB is 8 MiB of base64, under the 10 MiB frame limit.
 TEXT_CHUNK_BYTES = 6 * 1024**2
@@ -279,7 +240,7 @@ class PageConnection:
         if self.text_only and buffers:
             data, buffers = {**data, "b64buffers": [base64.b64encode(b).decode("ascii") for b in buffers]}, ()
         if self._direct is not None:
-            self._direct(self.identity, {"comm_id": self.id, "data": data}, buffers)
+            self._direct(self.identity, self.id, data, buffers)
         else:
             self.comm.send(data, buffers=list(buffers))
 
