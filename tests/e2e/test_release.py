@@ -174,3 +174,24 @@ def test_a_cleared_output_widget_takes_the_widgets_it_shows(notebook):
     notebook.clear_all_outputs()
     notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
     wait_objects(notebook, "(0, 0)", timeout=90)
+
+
+@pytest.mark.parametrize("server_config", LAB_AND_NB7[:1], indirect=True)
+def test_an_output_cleared_while_its_view_is_being_built_is_released_without_an_error(notebook):
+    """ipywidgets' views of a big box take a while to build; the output is cleared meanwhile. The
+    view then has no page to go into: no "Host is not attached" from Lumino, and the widgets are
+    released as for any cleared output (CI saw all 1,000 sliders of a clear stay)."""
+    notebook.run(SETUP)
+    live(notebook.run("display(w.IntSlider(0))"))  # (the page's manager is ready: the next view is quick to start)
+    notebook.page.evaluate(
+        """path => new PerformanceObserver((list, observer) => {
+          if (!list.getEntries().some((mark) => mark.name === 'cellwire:ipywidget:render')) return;
+          observer.disconnect();
+          window.cwt.clearAllOutputs(path);  // the box's view has started; its widgets are on the way
+        }).observe({ entryTypes: ['mark'] })""",
+        notebook.path,
+    )
+    notebook.run("display(w.VBox([w.IntSlider(i) for i in range(300)]))")
+    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    wait_objects(notebook, "(0, 0)")
+    assert [e for e in notebook.console_errors if "not attached" in e] == []

@@ -72,6 +72,9 @@ class PlainErrorView extends base.ErrorWidgetView {
 
 /** The modules of the manager itself (not guarded: their failures are ipywidgets' own). */
 const OWN_MODULES = new Set(["@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"]);
+// How long a view built for an output no longer in the page waits for it to come back.
+const ATTACH_WAIT_MS = 10_000;
+const ATTACH_POLL_MS = 100;
 
 /** A library's class -> the same class with its failures shown (loadViewClass, loadModelClass). */
 const guarded = new WeakMap();
@@ -364,6 +367,16 @@ export class CellwireWidgetManager extends ManagerBase {
   async display(modelId, el) {
     const model = await this.get_model(modelId);
     const view = await this.create_view(model);
+    // Lumino attaches only into the document ("Host is not attached"): an output cleared while
+    // its view was being built (a box of 1,000 sliders takes a while) gets no view, and throws
+    // nothing; one only moved meanwhile is back within a few frames.
+    for (let waited = 0; !el.isConnected; waited += ATTACH_POLL_MS) {
+      if (waited >= ATTACH_WAIT_MS) {
+        view.remove();
+        return () => {};
+      }
+      await new Promise((resolve) => setTimeout(resolve, ATTACH_POLL_MS));
+    }
     luminoWidgets.Widget.attach(view.luminoWidget, el);
     return () => {
       try {

@@ -201,6 +201,7 @@ export class OutputView {
     this.whenRendered.catch(() => {});
     /** @type {(() => unknown) | null} what render returned */
     this._cleanup = null;
+    this.disposed = false;
     /** @type {string | null} a sticky error shown in the status line */
     this._problem = null;
     /** @type {HTMLElement | null} */
@@ -276,7 +277,11 @@ export class OutputView {
       this.rendered = true;
       if (this.snapshot) this.snapshot.hidden = true;
       const cleanup = await render({ channel: this.channel, el: this.liveEl });
-      if (typeof cleanup === "function") this._cleanup = /** @type {() => unknown} */ (cleanup);
+      if (typeof cleanup === "function") {
+        // (a render that ended after its output was disposed, e.g. cleared meanwhile, is undone now)
+        if (this.disposed) cleanup();
+        else this._cleanup = /** @type {() => unknown} */ (cleanup);
+      }
       this._renderDone.resolve();
       this.runtime.boot.mark?.("rendered");
     } catch (err) {
@@ -393,6 +398,7 @@ export class OutputView {
   /** Stop being live (element removed from the page); the DOM is left as it is, except that the
    * element is no longer marked as this view's. */
   dispose() {
+    this.disposed = true;
     this.calls.fail("the output was removed from the page");
     if (this._cleanup) {
       try { this._cleanup(); } catch (err) { console.error("cellwire: a view's cleanup failed", err); }
