@@ -37,6 +37,7 @@ def rss_mib():
 """
 
 LIVE_COUNT = "document.querySelectorAll('.cellwire-output[data-cellwire-state=\"live\"]').length"
+NO_OUTPUT_LEFT = "document.querySelectorAll('.cellwire-output').length === 0"
 
 
 def wait_objects(notebook, expected: str, timeout: float = 60, kernel_id: str | None = None) -> None:
@@ -93,7 +94,7 @@ def show_1000_sliders(notebook) -> float:
 def clear_all(notebook) -> float:
     """Clear every output, wait until the kernel freed everything; its RSS then."""
     notebook.clear_all_outputs()
-    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    notebook.page.wait_for_function(NO_OUTPUT_LEFT, timeout=30_000)
     wait_objects(notebook, "(0, 0)", timeout=90)
     return float(notebook.kernel_eval("rss_mib()"))
 
@@ -172,7 +173,7 @@ def test_a_cleared_output_widget_takes_the_widgets_it_shows(notebook):
     expect(view.locator(".widget-output .widget-readout")).to_have_text("5", timeout=30_000)
     assert notebook.kernel_eval("objects()") == "(5, 1)"  # the Output, the slider, their layouts, its style
     notebook.clear_all_outputs()
-    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    notebook.page.wait_for_function(NO_OUTPUT_LEFT, timeout=30_000)
     wait_objects(notebook, "(0, 0)", timeout=90)
 
 
@@ -192,6 +193,6 @@ def test_an_output_cleared_while_its_view_is_being_built_is_released_without_an_
         notebook.path,
     )
     notebook.run("display(w.VBox([w.IntSlider(i) for i in range(300)]))")
-    notebook.page.wait_for_function("document.querySelectorAll('.cellwire-output').length === 0", timeout=30_000)
+    notebook.page.wait_for_function(NO_OUTPUT_LEFT, timeout=30_000)
     wait_objects(notebook, "(0, 0)")
     assert [e for e in notebook.console_errors if "not attached" in e] == []

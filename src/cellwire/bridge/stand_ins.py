@@ -14,6 +14,7 @@ JupyterLab with the extension draws it as it would without cellwire (sidecar hid
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -25,9 +26,13 @@ from .display import display_widget, displays_of, host_has_manager
 OUTPUT_MODULE = "@jupyter-widgets/output"
 #: Outputs given a stand-in (model ids): once each.
 _shown: set[str] = set()
-#: What each Output front-end checked so far needs of JupyterLab (read from disk once per kernel:
-#: a loop of ``with out:`` must not read package.json files each time).
-_needs: dict[str, list[str]] = {}
+
+
+@functools.cache
+def _jupyterlab_only_needs(module: str) -> list[str]:
+    """``frontends.jupyterlab_only_needs``, read from disk once per module and kernel: a loop of
+    ``with out:`` must not read package.json files each time."""
+    return frontends.jupyterlab_only_needs(module)
 
 
 def note(out: Any, needs: list[str]) -> str:
@@ -51,9 +56,7 @@ def show_if_needed(out: Any, hub: Any) -> None:
         return
     if displays_of({model_id}) or host_has_manager():  # (a host's own manager draws it as its library does)
         return
-    if out._view_module not in _needs:
-        _needs[out._view_module] = frontends.jupyterlab_only_needs(out._view_module)
-    needs = _needs[out._view_module]
+    needs = _jupyterlab_only_needs(out._view_module)
     if not needs:
         return
     import ipywidgets

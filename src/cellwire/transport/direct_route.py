@@ -87,6 +87,7 @@ def _batches(queued: list[_Queued]) -> list[tuple[bytes, str, bytes, list[memory
     run_bytes = 0
 
     def close_run() -> None:
+        nonlocal run_bytes
         if len(run) == 1:
             identity, comm_id, data, buffers, _ = run[0]
             out.append((identity, comm_id, data, list(buffers)))
@@ -95,6 +96,7 @@ def _batches(queued: list[_Queued]) -> list[tuple[bytes, str, bytes, list[memory
             data = b'{"op":"batch","messages":[' + b",".join(q[2] for q in run) + b'],"buffers":[' + counts + b"]}"
             out.append((run[0][0], run[0][1], data, [b for q in run for b in q[3]]))
         run.clear()
+        run_bytes = 0
 
     for entry in queued:
         identity, comm_id, _, _, nbytes = entry
@@ -109,11 +111,9 @@ def _batches(queued: list[_Queued]) -> list[tuple[bytes, str, bytes, list[memory
         )
         if not joins:
             close_run()
-            run_bytes = 0
         run.append(entry)
         run_bytes += nbytes
         if not small:
             close_run()
-            run_bytes = 0
     close_run()
     return out
